@@ -1,0 +1,57 @@
+/**
+ * The leveled logger every module writes through. Silent unless the caller gives a `logger`; every
+ * line passes the shared {@link Redactor} first, so no known secret reaches a log.
+ */
+import type { Redactor } from './secret.js'
+
+/** The levels, quietest last. */
+export type LogLevel = 'debug' | 'info' | 'warn' | 'error' | 'silent'
+
+/** Anything console-shaped: `console`, pino, winston and most loggers fit. */
+export interface Logger {
+  debug?(message: string, ...details: unknown[]): void
+  info?(message: string, ...details: unknown[]): void
+  warn?(message: string, ...details: unknown[]): void
+  error?(message: string, ...details: unknown[]): void
+}
+
+const RANK: Record<LogLevel, number> = { debug: 10, info: 20, warn: 30, error: 40, silent: 100 }
+
+/** What the modules call. Details are plain objects; they are scrubbed as JSON text. */
+export interface Log {
+  debug(message: string, details?: Record<string, unknown>): void
+  info(message: string, details?: Record<string, unknown>): void
+  warn(message: string, details?: Record<string, unknown>): void
+  error(message: string, details?: Record<string, unknown>): void
+}
+
+export function createLog(logger: Logger | undefined, level: LogLevel, redactor: Redactor): Log {
+  const emit = (at: Exclude<LogLevel, 'silent'>, message: string, details?: Record<string, unknown>) => {
+    if (!logger || RANK[at] < RANK[level]) return
+    const write = logger[at]
+    if (typeof write !== 'function') return
+    const line = redactor.redact(`[wirekit] ${message}`)
+    if (details === undefined) write.call(logger, line)
+    else write.call(logger, line, scrub(details, redactor, 0))
+  }
+  return {
+    debug: (message, details) => emit('debug', message, details),
+    info: (message, details) => emit('info', message, details),
+    warn: (message, details) => emit('warn', message, details),
+    error: (message, details) => emit('error', message, details),
+  }
+}
+
+const MAX_DEPTH = 6
+
+/** A copy of `value` with every string scrubbed; deep structures and cycles are cut off. */
+function scrub(value: unknown, redactor: Redactor, depth: number): unknown {
+  if (typeof value === 'string') return redactor.redact(value)
+  if (typeof value !== 'object' || value === null) return value
+  if (depth >= MAX_DEPTH) return '[…]'
+  if (Array.isArray(value)) return value.map((item) => scrub(item, redactor, depth + 1))
+  if (value instanceof Error) return { name: value.name, message: redactor.redact(value.message) }
+  const out: Record<string, unknown> = {}
+  for (const [key, item] of Object.entries(value)) out[key] = scrub(item, redactor, depth + 1)
+  return out
+}

@@ -1,0 +1,68 @@
+/**
+ * Keeping credentials out of output. A {@link Secret} holds a value in a private field and prints as
+ * `[redacted]` everywhere (String, JSON, util.inspect); a {@link Redactor} scrubs known secret values
+ * from any text before it is logged.
+ */
+
+const INSPECT = Symbol.for('nodejs.util.inspect.custom')
+const REDACTED = '[redacted]'
+
+/**
+ * A credential that never prints. Call `reveal()` at the one place that needs the value.
+ *
+ * @example
+ * const key = new Secret('sk_live_…'); String(key) // '[redacted]'
+ */
+export class Secret {
+  readonly #value: string
+
+  constructor(value: string) {
+    this.#value = value
+  }
+
+  /** The value itself. Use it; never log it. */
+  reveal(): string {
+    return this.#value
+  }
+
+  toString(): string {
+    return REDACTED
+  }
+
+  toJSON(): string {
+    return REDACTED
+  }
+
+  [INSPECT](): string {
+    return `Secret(${REDACTED})`
+  }
+}
+
+/** The shortest value worth scrubbing: shorter strings would redact ordinary words. */
+const MIN_REDACTABLE_LENGTH = 6
+
+/**
+ * Scrubs every known secret value out of a text. Auth registers each token it obtains, the config
+ * registers the static ones, and the logger runs every line through it.
+ */
+export class Redactor {
+  readonly #values = new Set<string>()
+
+  /** Remembers a secret value so it is scrubbed from now on. */
+  add(value: string): void {
+    if (value.length >= MIN_REDACTABLE_LENGTH) this.#values.add(value)
+  }
+
+  /** The text with every known secret replaced by `[redacted]`. */
+  redact(text: string): string {
+    let out = text
+    for (const value of this.#values) {
+      if (out.includes(value)) out = out.split(value).join(REDACTED)
+    }
+    return out
+  }
+
+  [INSPECT](): string {
+    return `Redactor(${this.#values.size} values)`
+  }
+}

@@ -4,7 +4,7 @@
  *
  * @module
  */
-import { Auth, type CoreOptions, type Log, type ModuleSections, type ResolvedConfig, createLog, resolveConfig } from './core/index.js'
+import { type ClientContext, type CoreOptions, type ModuleSections, createContext } from './core/index.js'
 
 export {
   ApiError,
@@ -48,20 +48,15 @@ export type {
   WebhookFailureReason,
   WebSocketConstructor,
   WirekitErrorOptions,
+  ClientContext,
+  Log,
 } from './core/index.js'
 
 /** Everything {@link createClient} takes. Every field is optional. */
 export interface ClientOptions extends CoreOptions, ModuleSections {}
 
-/** What {@link createClient} returns. */
-export interface Client {
-  /** The validated, frozen configuration. */
-  readonly config: ResolvedConfig
-  /** The one credential layer every module shares. */
-  readonly auth: Auth
-  /** The leveled, redacting logger every module writes through. */
-  readonly log: Log
-}
+/** What {@link createClient} returns: the shared context, and each module bound to it. */
+export interface Client extends ClientContext {}
 
 /**
  * Creates a client: options are validated and frozen once, and one Auth is shared by every module.
@@ -70,8 +65,6 @@ export interface Client {
  * const client = createClient({ baseUrl: 'https://api.example.com', auth: { apiKey: process.env.API_KEY! } })
  */
 export function createClient(options: ClientOptions = {}): Client {
-  const config = resolveConfig(options)
-  const auth = new Auth(config.auth, { redactor: config.redactor })
-  const log = createLog(config.logger, config.logLevel, config.redactor)
-  return Object.freeze({ config, auth, log })
+  const context = createContext(options)
+  return Object.freeze({ ...context })
 }

@@ -2,6 +2,7 @@
 export * from './auth.js'
 export * from './backoff.js'
 export * from './config.js'
+export * from './context.js'
 export * from './errors.js'
 export * from './log.js'
 export * from './schema.js'

@@ -115,7 +115,8 @@ export interface ModuleSections {
 export interface ResolvedConfig {
   readonly baseUrl: URL | undefined
   readonly realtimeUrl: URL | undefined
-  readonly auth: AuthOption | undefined
+  /** The `auth` option, wrapped so it never prints; `Auth` unwraps it. */
+  readonly auth: Secret<AuthOption> | undefined
   readonly webhookSecrets: readonly Secret[]
   readonly timeout: number | false
   readonly totalTimeout: number | false
@@ -208,7 +209,7 @@ export function resolveConfig(options: CoreOptions & ModuleSections = {}): Resol
   const config: ResolvedConfig = {
     baseUrl,
     realtimeUrl,
-    auth,
+    auth: auth === undefined ? undefined : new Secret(auth),
     webhookSecrets: Object.freeze(webhookSecrets),
     timeout: checkDuration('timeout', options.timeout, DEFAULT_TIMEOUT),
     totalTimeout: checkDuration('totalTimeout', options.totalTimeout, false),

@@ -19,7 +19,7 @@ export interface ClientContext {
 /** Resolves options into a context. Throws a ConfigError naming the field at fault. */
 export function createContext(options: CoreOptions & ModuleSections = {}): ClientContext {
   const config = resolveConfig(options)
-  const auth = new Auth(config.auth, { redactor: config.redactor })
+  const auth = new Auth(config.auth?.reveal(), { redactor: config.redactor })
   const log = createLog(config.logger, config.logLevel, config.redactor)
   return Object.freeze({ config, auth, log })
 }

@@ -1,5 +1,5 @@
 /**
- * Keeping credentials out of output. A {@link Secret} holds a value in a private field and prints as
+ * Keeping credentials out of output. A {@link Secret} holds a value (a string, or a credential option) in a private field and prints as
  * `[redacted]` everywhere (String, JSON, util.inspect); a {@link Redactor} scrubs known secret values
  * from any text before it is logged.
  */
@@ -13,15 +13,15 @@ const REDACTED = '[redacted]'
  * @example
  * const key = new Secret('sk_live_…'); String(key) // '[redacted]'
  */
-export class Secret {
-  readonly #value: string
+export class Secret<T = string> {
+  readonly #value: T
 
-  constructor(value: string) {
+  constructor(value: T) {
     this.#value = value
   }
 
   /** The value itself. Use it; never log it. */
-  reveal(): string {
+  reveal(): T {
     return this.#value
   }
 

@@ -1,0 +1,137 @@
+import { describe, expect, expectTypeOf, it } from 'vitest'
+import { ConfigError, type CoreOptions, isWirekitError, resolveConfig } from '../../src/core/index.js'
+
+function configError(run: () => unknown): ConfigError {
+  try {
+    run()
+  } catch (error) {
+    expect(error).toBeInstanceOf(ConfigError)
+    return error as ConfigError
+  }
+  throw new Error('expected a ConfigError, nothing was thrown')
+}
+
+describe('resolveConfig', () => {
+  it('applies the documented defaults', () => {
+    const config = resolveConfig({})
+    expect(config.baseUrl).toBeUndefined()
+    expect(config.realtimeUrl).toBeUndefined()
+    expect(config.timeout).toBe(60_000)
+    expect(config.totalTimeout).toBe(false)
+    expect(config.retry).toEqual({ limit: 2, backoff: { base: 500, cap: 8_000 }, maxRetryAfter: 60_000 })
+    expect(config.headers).toEqual({})
+    expect(config.logLevel).toBe('warn')
+    expect(config.userAgent).toMatch(/^wirekit\/\d+\.\d+\.\d+/)
+    expect(config.webhookSecrets).toEqual([])
+  })
+
+  it('derives realtimeUrl from baseUrl: http→ws, https→wss, path /realtime', () => {
+    expect(resolveConfig({ baseUrl: 'https://api.example.com/v1/' }).realtimeUrl?.href).toBe('wss://api.example.com/v1/realtime')
+    expect(resolveConfig({ baseUrl: 'http://127.0.0.1:8080' }).realtimeUrl?.href).toBe('ws://127.0.0.1:8080/realtime')
+    expect(resolveConfig({ baseUrl: 'https://a.example', realtimeUrl: 'wss://rt.example/live' }).realtimeUrl?.href).toBe('wss://rt.example/live')
+    expect(resolveConfig({ realtimeUrl: 'https://rt.example/live' }).realtimeUrl?.protocol).toBe('wss:')
+  })
+
+  it('expands the retry shorthands once', () => {
+    expect(resolveConfig({ retry: 5 }).retry.limit).toBe(5)
+    expect(resolveConfig({ retry: false }).retry.limit).toBe(0)
+    expect(resolveConfig({ retry: true }).retry.limit).toBe(2)
+    expect(resolveConfig({ retry: { backoff: { base: 0 } } }).retry).toEqual({ limit: 2, backoff: { base: 0, cap: 8_000 }, maxRetryAfter: 60_000 })
+  })
+
+  it('freezes the result, deeply where it matters', () => {
+    const config = resolveConfig({ headers: { 'x-team': 'a' }, retry: { limit: 1 }, rest: { a: 1 } })
+    expect(Object.isFrozen(config)).toBe(true)
+    expect(Object.isFrozen(config.headers)).toBe(true)
+    expect(Object.isFrozen(config.retry)).toBe(true)
+    expect(Object.isFrozen(config.retry.backoff)).toBe(true)
+    expect(Object.isFrozen(config.webhookSecrets)).toBe(true)
+    expect(Object.isFrozen(config.rest)).toBe(true)
+    expect(() => {
+      ;(config as { timeout: number }).timeout = 1
+    }).toThrow(TypeError)
+  })
+
+  it("never mutates the caller's object", () => {
+    const options = {
+      baseUrl: 'https://api.example.com',
+      headers: { 'X-Team': 'a' },
+      retry: { limit: 3, backoff: { base: 10 } },
+      webhookSecret: ['whsec_one', 'whsec_two'],
+      rest: { endpoints: {} },
+    }
+    const snapshot = structuredClone(options)
+    Object.freeze(options.headers)
+    Object.freeze(options.retry.backoff)
+    resolveConfig(options)
+    expect(options).toEqual(snapshot)
+  })
+
+  const bad: Array<[string, () => unknown, RegExp]> = [
+    ['baseUrl', () => resolveConfig({ baseUrl: 'not a url' }), /full/],
+    ['baseUrl', () => resolveConfig({ baseUrl: 'ftp://files.example' }), /http: or https:/],
+    ['baseUrl', () => resolveConfig({ baseUrl: 'https://user:pw@api.example' }), /auth option/],
+    ['baseUrl', () => resolveConfig({ baseUrl: 'https://api.example/?a=1' }), /query/],
+    ['baseUrl', () => resolveConfig({ baseUrl: 42 as unknown as string }), /URL string/],
+    ['realtimeUrl', () => resolveConfig({ realtimeUrl: 'mailto:x@example.com' }), /ws:/],
+    ['timeout', () => resolveConfig({ timeout: -1 }), /positive/],
+    ['timeout', () => resolveConfig({ timeout: Number.NaN }), /positive/],
+    ['totalTimeout', () => resolveConfig({ totalTimeout: 0 }), /positive/],
+    ['retry', () => resolveConfig({ retry: 'yes' as unknown as number }), /number, a boolean/],
+    ['retry', () => resolveConfig({ retry: -1 }), /whole number/],
+    ['retry.limit', () => resolveConfig({ retry: { limit: 1.5 } }), /whole number/],
+    ['retry.max', () => resolveConfig({ retry: { max: 3 } as never }), /limit, backoff, maxRetryAfter/],
+    ['retry.backoff.base', () => resolveConfig({ retry: { backoff: { base: -5 } } }), /non-negative/],
+    ['retry.backoff.cap', () => resolveConfig({ retry: { backoff: { base: 100, cap: 10 } } }), /at least/],
+    ['retry.maxRetryAfter', () => resolveConfig({ retry: { maxRetryAfter: Infinity } }), /non-negative/],
+    ['headers', () => resolveConfig({ headers: new Headers() as never }), /plain object/],
+    ['headers.bad name', () => resolveConfig({ headers: { 'bad name': 'x' } }), /header name/],
+    ['headers.x-a', () => resolveConfig({ headers: { 'x-a': 'a\r\nb' } }), /CR, LF/],
+    ['headers.Authorization', () => resolveConfig({ headers: { Authorization: 'Bearer x' } }), /auth option/],
+    ['fetch', () => resolveConfig({ fetch: 'fetch' as never }), /function/],
+    ['WebSocket', () => resolveConfig({ WebSocket: {} as never }), /function/],
+    ['logger', () => resolveConfig({ logger: 'console' as never }), /console-shaped/],
+    ['logLevel', () => resolveConfig({ logLevel: 'loud' as never }), /debug, info/],
+    ['userAgent', () => resolveConfig({ userAgent: '' }), /non-empty/],
+    ['auth', () => resolveConfig({ auth: '' }), /empty/],
+    ['auth', () => resolveConfig({ auth: 42 as never }), /token string/],
+    ['auth.apiKey', () => resolveConfig({ auth: { apiKey: '' } }), /non-empty/],
+    ['auth.header', () => resolveConfig({ auth: { apiKey: 'k', header: 'x y' } }), /header name/],
+    ['auth.scheme', () => resolveConfig({ auth: { apiKey: 'k', scheme: 'Token' } as never }), /not an option/],
+    ['auth.token', () => resolveConfig({ auth: { token: 5 } as never }), /function/],
+    ['webhookSecret', () => resolveConfig({ webhookSecret: [] }), /non-empty/],
+    ['webhookSecret[1]', () => resolveConfig({ webhookSecret: ['whsec_a', ''] }), /non-empty/],
+    ['rest', () => resolveConfig({ rest: 'fast' as never }), /object/],
+    ['options', () => resolveConfig(null as never), /object/],
+  ]
+  it.each(bad)('a bad %s is a ConfigError naming that field', (field, run, hint) => {
+    const error = configError(run)
+    expect(error.field).toBe(field)
+    expect(error.code).toBe('invalid_config')
+    expect(error.message.startsWith(`${field}: `)).toBe(true)
+    expect(error.message).toMatch(hint)
+    expect(isWirekitError(error)).toBe(true)
+  })
+
+  it.each([
+    ['baseURL', 'write baseUrl instead'],
+    ['prefixUrl', 'write baseUrl instead'],
+    ['apiKey', 'write auth: { apiKey } instead'],
+    ['maxRetries', 'write retry: { limit } instead'],
+    ['secret', 'write webhookSecret instead'],
+    ['timout', 'did you mean timeout?'],
+    ['loger', 'did you mean logger?'],
+    ['frobnicate', 'the options are baseUrl'],
+  ])('an unknown option %s names itself and what to write instead', (key, hint) => {
+    const error = configError(() => resolveConfig({ [key]: 'x' } as CoreOptions))
+    expect(error.field).toBe(key)
+    expect(error.message).toContain(hint)
+  })
+
+  it('types every option', () => {
+    expectTypeOf<CoreOptions['timeout']>().toEqualTypeOf<number | false | undefined>()
+    // @ts-expect-error an unknown option does not compile either
+    const misspelled = () => resolveConfig({ baseURL: 'https://a.example' })
+    expect(misspelled).toThrow(ConfigError)
+  })
+})

@@ -1,0 +1,56 @@
+/**
+ * Browser bundle sizes, the way a user's bundler would see them: esbuild, browser conditions,
+ * minified, tree-shaken, then gzip and brotli at their highest levels. The size bench and the
+ * budget test in `npm test` both measure through here, so they can never disagree.
+ */
+import { brotliCompressSync, constants, gzipSync } from 'node:zlib'
+import { build } from 'esbuild'
+import { fileURLToPath } from 'node:url'
+
+/** The package root: `wirekit` imports resolve to its package.json exports, as a user's would. */
+export const packageRoot = fileURLToPath(new URL('../../', import.meta.url))
+
+export interface BundleSize {
+  /** Minified bytes. */
+  minified: number
+  gzip: number
+  brotli: number
+  /** Every input file that made it into the bundle, relative to the package root. */
+  inputs: string[]
+  /** The minified code, for asserting what must not be in it. */
+  code: string
+}
+
+/**
+ * Bundles `source` (module code that imports what is measured) for the browser and measures it.
+ *
+ * @example
+ * await bundleSize(`export { createClient } from 'wirekit'`)
+ */
+export async function bundleSize(source: string): Promise<BundleSize> {
+  const result = await build({
+    stdin: { contents: source, resolveDir: packageRoot, loader: 'js' },
+    bundle: true,
+    write: false,
+    minify: true,
+    format: 'esm',
+    platform: 'browser',
+    target: 'es2022',
+    metafile: true,
+    logLevel: 'silent',
+    alias: { wirekit: packageRoot },
+  })
+  const bytes = result.outputFiles[0]!.contents
+  return {
+    minified: bytes.length,
+    gzip: gzipSync(bytes, { level: 9 }).length,
+    brotli: brotliCompressSync(bytes, { params: { [constants.BROTLI_PARAM_QUALITY]: 11 } }).length,
+    inputs: Object.keys(result.metafile.inputs),
+    code: result.outputFiles[0]!.text,
+  }
+}
+
+/** True when any input of the bundle comes from the named npm package. */
+export function includesPackage(size: BundleSize, name: string): boolean {
+  return size.inputs.some((input) => input.includes(`node_modules/${name}/`))
+}

@@ -1,6 +1,17 @@
+import { fileURLToPath } from 'node:url'
 import { defineConfig } from 'vitest/config'
 
+const src = fileURLToPath(new URL('./src/', import.meta.url))
+
 export default defineConfig({
+  resolve: {
+    // Examples import `wirekit/…` by name, as users do; tests run them against the source. The
+    // built package is tested on its own in test/exports.
+    alias: [
+      { find: /^wirekit$/, replacement: `${src}index.ts` },
+      { find: /^wirekit\/(.+)$/, replacement: `${src}$1/index.ts` },
+    ],
+  },
   test: {
     include: ['test/**/*.test.ts'],
     environment: 'node',

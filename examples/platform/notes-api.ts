@@ -64,10 +64,15 @@ export function createNotesApi(options: NotesApiOptions = {}) {
     return { access_token: token, token_type: 'Bearer', expires_in: lifetime }
   }
 
+  /** True for an access token this API issued that has not expired; the realtime server asks too. */
+  function isValidToken(token: string): boolean {
+    const expiresAt = tokens.get(token)
+    return expiresAt !== undefined && expiresAt > now()
+  }
+
   function authorized(req: IncomingMessage): boolean {
     const match = /^Bearer (\S+)$/.exec(req.headers.authorization ?? '')
-    const expiresAt = match ? tokens.get(match[1]!) : undefined
-    return expiresAt !== undefined && expiresAt > now()
+    return match !== null && isValidToken(match[1]!)
   }
 
   function change(event: NoteChange): void {
@@ -172,7 +177,7 @@ export function createNotesApi(options: NotesApiOptions = {}) {
     })
   }
 
-  return { handle, stats, issueToken, notes }
+  return { handle, stats, issueToken, isValidToken, notes }
 }
 
 function checkNoteFields(body: unknown, creating: boolean): string | undefined {

@@ -380,11 +380,15 @@ export async function createTestRealtimeServer(options: TestRealtimeServerOption
       }
     },
     async restart() {
+      const old = wss
+      // Stop accepting first, so reconnecting clients wait for the new listener.
+      const stopped = new Promise<void>((resolve) => old.close(() => resolve()))
       for (const connection of connections.values()) connection.socket.close(CloseCode.serviceRestart, 'restarting')
       // Let the close handshakes finish so clients see 1012, not an abrupt drop.
       const deadline = Date.now() + 1_000
-      while (connections.size > 0 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 5))
-      await shutdown(wss)
+      while (connections.size > 0 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 2))
+      for (const connection of connections.values()) connection.socket.terminate()
+      await stopped
       wss = await listen(port)
     },
     expireTokens() {

@@ -383,7 +383,11 @@ export async function createTestRealtimeServer(options: TestRealtimeServerOption
       const old = wss
       // Stop accepting first, so reconnecting clients wait for the new listener.
       const stopped = new Promise<void>((resolve) => old.close(() => resolve()))
-      for (const connection of connections.values()) connection.socket.close(CloseCode.serviceRestart, 'restarting')
+      for (const connection of connections.values()) {
+        // A black-holed connection cannot finish a close handshake.
+        if (connection.muted) connection.socket.terminate()
+        else connection.socket.close(CloseCode.serviceRestart, 'restarting')
+      }
       // Let the close handshakes finish so clients see 1012, not an abrupt drop.
       const deadline = Date.now() + 1_000
       while (connections.size > 0 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 2))

@@ -51,6 +51,7 @@ export type {
   WirekitErrorOptions,
   ClientContext,
   Log,
+  ModuleSections,
 } from './core/index.js'
 
 export { RealtimeClient } from './realtime/client.js'

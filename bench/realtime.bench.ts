@@ -109,7 +109,9 @@ const contenders: Record<string, () => Promise<Run>> = {
   },
 }
 
-const names = Object.keys(contenders)
+// BENCH_ONLY=partysocket,… keeps the floor and the named contenders.
+const only = process.env.BENCH_ONLY?.split(',')
+const names = Object.keys(contenders).filter((name, i) => i === 0 || !only || only.includes(name))
 const results = new Map<string, Run[]>(names.map((name) => [name, []]))
 const ratios = new Map<string, number[]>(names.map((name) => [name, []]))
 const floor = names[0]!

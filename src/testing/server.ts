@@ -44,6 +44,12 @@ export interface TestRealtimeServerOptions {
    */
   authenticate?: (token: string) => boolean | Promise<boolean>
   /**
+   * Channel access check: a subscribe to a channel it refuses is answered with an `error` frame
+   * (code `forbidden`) carrying the subscribe's id.
+   * @default undefined (every channel allowed)
+   */
+  authorize?: (channel: string, client: TestClientInfo) => boolean
+  /**
    * How long a connection may take to send its `auth` frame, in milliseconds, before a 4401 close.
    * @default 5000
    */
@@ -292,6 +298,10 @@ export async function createTestRealtimeServer(options: TestRealtimeServerOption
     const channel = frame.channel
     if (typeof channel !== 'string' || channel.length === 0) {
       send(connection, { type: 'error', id, code: 'invalid_channel', message: 'channel must be a non-empty string' })
+      return
+    }
+    if (options.authorize && !options.authorize(channel, connection)) {
+      send(connection, { type: 'error', id, code: 'forbidden', message: `not allowed to subscribe to ${channel}` })
       return
     }
     const log = history(channel)

@@ -108,3 +108,58 @@ describe('realtime auth', () => {
     expect(client.state).toBe('open')
   })
 })
+
+describe('realtime auth failures that are not the server’s', () => {
+  it('a throwing token provider is reported and retried with backoff; the client recovers', async () => {
+    const server = await startServer({ authenticate: () => true })
+    const clock = new FakeClock()
+    let calls = 0
+    const client = connectClient(server, {
+      auth: () => {
+        calls += 1
+        if (calls === 1) throw new Error('identity service down')
+        return 'token'
+      },
+      realtime: { clock },
+    })
+    const errors: unknown[] = []
+    client.on('error', (error) => errors.push(error))
+    const sub = client.subscribe('x', () => {})
+    await until(() => client.state === 'reconnecting')
+    expect(errors).toMatchObject([{ name: 'AuthError', code: 'auth_provider_failed' }])
+    expect(server.counters.connections).toBe(0)
+    clock.advance(clock.nextDelay()!)
+    await sub.ready
+    expect(client.state).toBe('open')
+  })
+
+  it('a server that never says welcome is given up on after `timeout`, then retried', async () => {
+    const server = await startServer({ authenticate: () => new Promise<boolean>(() => {}) })
+    const clock = new FakeClock()
+    const client = connectClient(server, { auth: 'token', timeout: 5_000, realtime: { clock, backoff: { base: 1_000, cap: 1_000 } } })
+    const states: string[] = []
+    client.on('state', (change) => states.push(`${change.state}:${change.closeReason ?? ''}`))
+    client.subscribe('x', () => {})
+    await until(() => server.counters.auths === 1)
+    clock.advance(4_999)
+    expect(client.state).toBe('connecting')
+    clock.advance(1)
+    expect(states).toEqual(['connecting:', 'reconnecting:connect timed out'])
+    await until(() => server.counters.open === 0)
+    clock.advance(1_000)
+    await until(() => server.counters.auths === 2)
+  })
+
+  it('a subscription the server refuses ends with its error; the others go on', async () => {
+    const server = await startServer({ authorize: (channel) => channel !== 'secret' })
+    const client = connectClient(server)
+    const errors: unknown[] = []
+    const refused = client.subscribe('secret', { onError: (error) => errors.push(error) })
+    const allowed = client.subscribe('public', () => {})
+    await expect(refused.ready).rejects.toMatchObject({ name: 'RealtimeError', code: 'forbidden' })
+    await allowed.ready
+    expect(errors).toMatchObject([{ code: 'forbidden' }])
+    expect(client.inspect().channels).toBe(1)
+    expect(client.state).toBe('open')
+  })
+})

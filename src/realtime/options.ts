@@ -4,7 +4,9 @@ import { type BackoffOptions, ConfigError, type RandomSource, type StandardSchem
 export interface Clock {
   /** Epoch milliseconds. */
   now(): number
+  /** Runs `callback` once after `ms`; returns a handle for `clearTimeout`. */
   setTimeout(callback: () => void, ms: number): unknown
+  /** Cancels a timer made by `setTimeout`. */
   clearTimeout(handle: unknown): void
 }
 

@@ -96,6 +96,7 @@ describe('reconnect timing', () => {
       expect(change.state).toBe('reconnecting')
       shortest = Math.min(shortest, change.delay! - afterMs)
       clock.advance(afterMs - 1)
+      expect(client.inspect().timers).toContain('reconnect')
       await tick()
       expect(server.counters.connections).toBe(connections)
       clock.advance(change.delay! - afterMs + 1)
@@ -115,6 +116,7 @@ describe('reconnect timing', () => {
     const change = await scheduled
     expect(change).toMatchObject({ state: 'reconnecting', closeCode: 4429, closeReason: '2000', delay: 2_000 + 250 })
     clock.advance(2_249)
+    expect(client.inspect().timers).toEqual(['reconnect'])
     await tick()
     expect(server.counters.connections).toBe(1)
     clock.advance(1)

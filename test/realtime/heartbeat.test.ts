@@ -86,3 +86,23 @@ describe('heartbeat', () => {
     expect(client.state).toBe('reconnecting')
   })
 })
+
+describe('heartbeat and a wall clock that goes back', () => {
+  it('keeps its real-time budget: a black hole is still found within heartbeat + timeout', async () => {
+    const server = await startServer()
+    const clock = new FakeClock()
+    const client = connectClient(server, { realtime: { clock, heartbeatMs: 1_000, heartbeatTimeoutMs: 500, backoff: { base: 60_000, cap: 60_000 } } })
+    await client.subscribe('x', () => {}).ready
+    server.blackhole()
+    // NTP stepped the clock back an hour; timers still fire on time.
+    clock.time -= 3_600_000
+    for (const timer of clock.timers.values()) timer.at -= 3_600_000
+    let elapsed = 0
+    while (client.state === 'open' && elapsed < 5_000) {
+      clock.advance(10)
+      elapsed += 10
+    }
+    expect(client.state).toBe('reconnecting')
+    expect(elapsed).toBeLessThanOrEqual(1_500)
+  })
+})

@@ -508,7 +508,8 @@ export class RealtimeClient<M extends EventMap = AnyEvents> extends EventEmitter
     }
     // A server-given delay is a floor, never shortened; jitter still goes on top so every client
     // told "come back in 5 s" does not come back in the same millisecond.
-    const delay = (serverDelay ?? 0) + (now ? 0 : backoffDelay(this.#attempt, backoff, random))
+    // The exponent is clamped: past 2^1023 the core's window is base·Infinity, NaN when base is 0.
+    const delay = (serverDelay ?? 0) + (now ? 0 : backoffDelay(Math.min(this.#attempt, 64), backoff, random))
     this.#attempt += 1
     this.#arm('reconnect', delay, () => void this.#connect())
     this.#armExpiry()

@@ -238,3 +238,22 @@ describe('browser triggers', () => {
     expect(client.state).toBe('reconnecting')
   })
 })
+
+describe('reconnect timing over very long outages', () => {
+  it('keeps delays finite past 1,024 attempts in a row, with a zero base too', async () => {
+    for (const backoff of [{ base: 0, cap: 0 }, { base: 500, cap: 30_000 }]) {
+      const clock = new FakeClock()
+      const client = createRealtimeClient({ realtimeUrl: 'ws://127.0.0.1:9', WebSocket: Refused, realtime: { clock, backoff } })
+      onCleanup(() => client.close())
+      const delays: number[] = []
+      client.on('state', (change) => change.delay !== undefined && delays.push(change.delay))
+      client.subscribe('x', () => {})
+      while (delays.length < 1_100) {
+        await new Promise((resolve) => setImmediate(resolve))
+        clock.advance(delays.at(-1) ?? 0)
+      }
+      expect(delays.every((delay) => Number.isFinite(delay) && delay >= 0 && delay <= backoff.cap)).toBe(true)
+      client.close()
+    }
+  })
+})

@@ -3,11 +3,14 @@ import IsoWebSocket from 'isomorphic-ws'
 import { type ClientContext, RealtimeError, backoffDelay, formatIssuePath } from '../core/index.js'
 import type { StandardSchemaResult } from '../core/schema.js'
 import { CloseCode, PROTOCOL, type ClientFrame, type ServerFrame, type StreamPosition, isOffset } from '../core/protocol.js'
+import { type WakeListeners, listenForWake } from './browser.js'
 import { parseServerFrame } from './frames.js'
+import { Heartbeat } from './heartbeat.js'
 import { type RealtimeSettings, resolveRealtimeOptions } from './options.js'
 import { PublishQueue } from './publish-queue.js'
 import { judge } from './resume.js'
 import { type Sink, type Subscription, createSubscription } from './subscription.js'
+import { TimerSlots } from './timers.js'
 import type {
   AnyEvents,
   ConnectionState,
@@ -69,7 +72,8 @@ export class RealtimeClient<M extends EventMap = AnyEvents> extends EventEmitter
   readonly #settings: RealtimeSettings
   readonly #queue: PublishQueue
   readonly #channels = new Map<string, Channel>()
-  readonly #timers = new Map<Slot, unknown>()
+  readonly #timers: TimerSlots<Slot>
+  readonly #heartbeat: Heartbeat
   #state: ConnectionState = 'idle'
   #attempt = 0
   #socket: WebSocket | undefined
@@ -77,15 +81,10 @@ export class RealtimeClient<M extends EventMap = AnyEvents> extends EventEmitter
   /** Bumped whenever a connection ends, so async steps of an older one stop. */
   #generation = 0
   #openedAt = 0
-  #heartbeatMs = 0
-  #deadline = 0
-  #nextPing = 0
-  #due = 0
   #lastClose: { code?: number; reason?: string } = {}
   #seq = 0
   #idPrefix: string | undefined
-  #unlisten: (() => void) | undefined
-  #listeners = 0
+  #wake: WakeListeners | undefined
 
   /** Builds a client on a context; opens nothing until the first subscribe or publish. */
   constructor(context: ClientContext) {
@@ -93,6 +92,14 @@ export class RealtimeClient<M extends EventMap = AnyEvents> extends EventEmitter
     this.#context = context
     this.#settings = resolveRealtimeOptions(context.config.realtime)
     this.#queue = new PublishQueue(this.#settings.queueSize, this.#settings.queueTtlMs)
+    this.#timers = new TimerSlots(this.#settings.clock)
+    this.#heartbeat = new Heartbeat(
+      this.#timers as TimerSlots<'heartbeat'>,
+      this.#settings.clock,
+      this.#settings.heartbeatTimeoutMs,
+      (now) => this.#send({ type: 'ping', t: now }),
+      (silentMs) => this.#lost(undefined, `no frame for ${silentMs} ms`),
+    )
   }
 
   /** The connection state. */
@@ -191,9 +198,9 @@ export class RealtimeClient<M extends EventMap = AnyEvents> extends EventEmitter
     return {
       state: this.#state,
       attempt: this.#attempt,
-      timers: [...this.#timers.keys()],
+      timers: this.#timers.names(),
       socket: this.#socket !== undefined,
-      browserListeners: this.#listeners,
+      browserListeners: this.#wake?.count ?? 0,
       channels: this.#channels.size,
       pendingPublishes: this.#queue.size,
     }
@@ -201,16 +208,19 @@ export class RealtimeClient<M extends EventMap = AnyEvents> extends EventEmitter
 
   #start(): void {
     if (this.#state !== 'idle') return
-    this.#listenBrowser()
+    this.#wake = listenForWake(
+      () => this.#reconnectNow(),
+      () => (this.#state === 'open' ? this.#heartbeat.probe() : this.#reconnectNow()),
+    )
     this.#setState('connecting')
     void this.#connect()
   }
 
   async #connect(): Promise<void> {
     const generation = ++this.#generation
-    this.#disarm('reconnect')
+    this.#timers.disarm('reconnect')
     const { config, auth } = this.#context
-    if (config.timeout !== false) this.#arm('connect', config.timeout, () => this.#lost(undefined, 'connect timed out'))
+    if (config.timeout !== false) this.#timers.arm('connect', config.timeout, () => this.#lost(undefined, 'connect timed out'))
     let token: string | undefined
     if (auth.enabled) {
       try {
@@ -246,7 +256,7 @@ export class RealtimeClient<M extends EventMap = AnyEvents> extends EventEmitter
   }
 
   #receive(data: unknown): void {
-    this.#deadline = this.#settings.clock.now() + this.#heartbeatMs + this.#settings.heartbeatTimeoutMs
+    this.#heartbeat.received()
     const frame = parseServerFrame(data)
     if (!frame) {
       this.#context.log.warn('realtime: ignored a malformed or unknown frame')
@@ -273,18 +283,13 @@ export class RealtimeClient<M extends EventMap = AnyEvents> extends EventEmitter
 
   #onWelcome(serverHeartbeat: number): void {
     if (this.#state === 'open') return
-    const { clock, heartbeatMs, heartbeatTimeoutMs } = this.#settings
-    this.#disarm('connect')
-    const now = clock.now()
-    this.#openedAt = now
-    this.#heartbeatMs = serverHeartbeat > 0 ? Math.min(heartbeatMs, serverHeartbeat) : heartbeatMs
-    this.#deadline = now + this.#heartbeatMs + heartbeatTimeoutMs
-    this.#nextPing = now + this.#heartbeatMs
-    this.#due = this.#nextPing
-    this.#arm('heartbeat', this.#heartbeatMs, this.#beat)
+    const { clock, heartbeatMs } = this.#settings
+    this.#timers.disarm('connect')
+    this.#openedAt = clock.now()
+    this.#heartbeat.start(serverHeartbeat > 0 ? Math.min(heartbeatMs, serverHeartbeat) : heartbeatMs)
     // Resubscribes first, then the queued publishes, so a publish never overtakes its subscription.
     for (const ch of this.#channels.values()) this.#sendSubscribe(ch)
-    this.#disarm('expiry')
+    this.#timers.disarm('expiry')
     this.#state = 'open'
     this.#flush()
     this.#armAuthRefresh()
@@ -417,32 +422,6 @@ export class RealtimeClient<M extends EventMap = AnyEvents> extends EventEmitter
     this.#socket?.send(JSON.stringify(frame))
   }
 
-  /** One timer drives pings and the dead-link check: it fires at whichever is due first. */
-  readonly #beat = (): void => {
-    const { clock, heartbeatTimeoutMs } = this.#settings
-    const now = clock.now()
-    const skew = now - this.#due
-    if (skew < 0) {
-      // The wall clock went back: keep the same real-time budgets.
-      this.#deadline += skew
-      this.#nextPing += skew
-    } else if (skew > heartbeatTimeoutMs) {
-      // The tick ran far too late (the machine slept, or a background tab's timers were throttled):
-      // the silence measured may be ours, not the link's. Probe now and judge on the answer.
-      this.#deadline = now + heartbeatTimeoutMs
-      this.#nextPing = now
-    } else if (now >= this.#deadline) {
-      this.#lost(undefined, `no frame for ${this.#heartbeatMs + heartbeatTimeoutMs} ms`)
-      return
-    }
-    if (now >= this.#nextPing) {
-      this.#send({ type: 'ping', t: now })
-      this.#nextPing = now + this.#heartbeatMs
-    }
-    this.#due = Math.min(this.#nextPing, this.#deadline)
-    this.#arm('heartbeat', this.#due - now, this.#beat)
-  }
-
   /** The connection ended (close, dead link, timeout, or a reconnect request): plan the next one. */
   #lost(code: number | undefined, reason: string, serverDelay?: number): void {
     if (this.#state === 'closed' || this.#state === 'idle') return
@@ -511,7 +490,7 @@ export class RealtimeClient<M extends EventMap = AnyEvents> extends EventEmitter
     // The exponent is clamped: past 2^1023 the core's window is base·Infinity, NaN when base is 0.
     const delay = (serverDelay ?? 0) + (now ? 0 : backoffDelay(Math.min(this.#attempt, 64), backoff, random))
     this.#attempt += 1
-    this.#arm('reconnect', delay, () => void this.#connect())
+    this.#timers.arm('reconnect', delay, () => void this.#connect())
     this.#armExpiry()
     this.#state = 'reconnecting'
     this.#emitState({ delay })
@@ -520,7 +499,7 @@ export class RealtimeClient<M extends EventMap = AnyEvents> extends EventEmitter
   /** Detaches and ends the socket and everything tied to one connection. */
   #endConnection(graceful: boolean): void {
     this.#generation += 1
-    for (const slot of ['connect', 'heartbeat', 'auth'] as const) this.#disarm(slot)
+    for (const slot of ['connect', 'heartbeat', 'auth'] as const) this.#timers.disarm(slot)
     const socket = this.#socket
     this.#socket = undefined
     this.#token = undefined
@@ -545,9 +524,9 @@ export class RealtimeClient<M extends EventMap = AnyEvents> extends EventEmitter
   #shutdown(error: RealtimeError | undefined): void {
     if (this.#state === 'closed') return
     this.#endConnection(true)
-    for (const slot of [...this.#timers.keys()]) this.#disarm(slot)
-    this.#unlisten?.()
-    this.#unlisten = undefined
+    this.#timers.clear()
+    this.#wake?.remove()
+    this.#wake = undefined
     this.#queue.clear(error ?? new RealtimeError('the client was closed', { code: 'client_closed' }))
     const channels = [...this.#channels.values()]
     this.#channels.clear()
@@ -559,8 +538,8 @@ export class RealtimeClient<M extends EventMap = AnyEvents> extends EventEmitter
 
   #armExpiry(): void {
     const next = this.#queue.expire(this.#settings.clock.now())
-    if (next === undefined) this.#disarm('expiry')
-    else this.#arm('expiry', next - this.#settings.clock.now(), () => this.#armExpiry())
+    if (next === undefined) this.#timers.disarm('expiry')
+    else this.#timers.arm('expiry', next - this.#settings.clock.now(), () => this.#armExpiry())
   }
 
   /** Before a known expiry, the token is refreshed in-band, without dropping the connection. */
@@ -571,7 +550,7 @@ export class RealtimeClient<M extends EventMap = AnyEvents> extends EventEmitter
     const generation = this.#generation
     // At least a second apart, so a provider handing out near-expired tokens cannot spin.
     const wait = Math.max(1_000, expiresAt - REFRESH_AHEAD - this.#settings.clock.now())
-    this.#arm('auth', wait, async () => {
+    this.#timers.arm('auth', wait, async () => {
       let token: string | undefined
       try {
         token = await auth.getToken()
@@ -586,55 +565,9 @@ export class RealtimeClient<M extends EventMap = AnyEvents> extends EventEmitter
     })
   }
 
-  /** In browsers: come back at once when the network returns or a hidden page is shown again. */
-  #listenBrowser(): void {
-    const global = globalThis as { addEventListener?: EventTarget['addEventListener']; removeEventListener?: EventTarget['removeEventListener'] }
-    const doc = (globalThis as { document?: Document }).document
-    const onOnline = () => this.#wake(false)
-    const onVisibility = () => {
-      if (doc?.visibilityState === 'visible') this.#wake(true)
-    }
-    const hasWindow = typeof global.addEventListener === 'function'
-    const hasDocument = typeof doc?.addEventListener === 'function'
-    if (hasWindow) global.addEventListener!('online', onOnline)
-    if (hasDocument) doc!.addEventListener('visibilitychange', onVisibility)
-    this.#listeners = Number(hasWindow) + Number(hasDocument)
-    this.#unlisten = () => {
-      if (hasWindow) global.removeEventListener?.('online', onOnline)
-      if (hasDocument) doc!.removeEventListener('visibilitychange', onVisibility)
-      this.#listeners = 0
-    }
-  }
-
-  #wake(probe: boolean): void {
-    if (this.#state === 'reconnecting' && this.#timers.has('reconnect')) {
-      void this.#connect()
-    } else if (probe && this.#state === 'open') {
-      // The page was hidden: its timers may have been frozen. Ask now instead of trusting them.
-      const now = this.#settings.clock.now()
-      this.#send({ type: 'ping', t: now })
-      this.#deadline = Math.min(this.#deadline, now + this.#settings.heartbeatTimeoutMs)
-      this.#due = Math.min(this.#nextPing, this.#deadline)
-      this.#arm('heartbeat', this.#due - now, this.#beat)
-    }
-  }
-
-  #arm(slot: Slot, ms: number, callback: () => void): void {
-    this.#disarm(slot)
-    const clock = this.#settings.clock
-    this.#timers.set(
-      slot,
-      clock.setTimeout(() => {
-        this.#timers.delete(slot)
-        callback()
-      }, Math.max(0, ms)),
-    )
-  }
-
-  #disarm(slot: Slot): void {
-    if (!this.#timers.has(slot)) return
-    this.#settings.clock.clearTimeout(this.#timers.get(slot))
-    this.#timers.delete(slot)
+  /** The network came back, or the page was shown again: waiting out the backoff is pointless. */
+  #reconnectNow(): void {
+    if (this.#state === 'reconnecting' && this.#timers.has('reconnect')) void this.#connect()
   }
 
   #setState(state: ConnectionState): void {

@@ -87,6 +87,7 @@ describe('realtime auth', () => {
     await tick()
     expect(server.counters.connections).toBe(1)
     expect(states).toEqual(['connecting', 'open', 'closed'])
+    console.log(`[acceptance] 4403: closed with ${JSON.stringify(states)}, ${server.counters.connections} connection after 10 minutes of fake time`)
     expect(client.inspect()).toMatchObject({ timers: [], socket: false })
   })
 

@@ -122,6 +122,7 @@ describe('reconnect timing', () => {
     clock.advance(1)
     await until(() => client.state === 'open')
     expect(server.counters.connections).toBe(2)
+    console.log('[acceptance] 4429 "2000": no attempt at 2,249 ms (2,000 asked + 249 jitter), reconnected at 2,250 ms')
   })
 
   it('resets the attempt count after a stable period, not before', async () => {

@@ -24,6 +24,25 @@ describe('publish', () => {
     expect(order).toEqual(['subscribe', 'publish'])
   })
 
+  it('after a reconnect, resends a cut publish with its original id, after the resubscribe', async () => {
+    const frames: Array<[client: string, type: string, id: string]> = []
+    let dropped = false
+    const server = await startServer({
+      onFrame: (frame, client) => {
+        frames.push([client.id, String(frame.type), String(frame.id)])
+        if (frame.type === 'publish' && !dropped) return (dropped = true), 'drop'
+        return undefined
+      },
+    })
+    const client = connectClient(server)
+    await client.subscribe('a', () => {}).ready
+    await client.publish('a', 'x', 1)
+    const [first, second] = frames.filter(([, type]) => type === 'publish')
+    expect(first![2]).toBe(second![2])
+    expect(frames.filter(([id]) => id === second![0]).map(([, type]) => type)).toEqual(['subscribe', 'publish'])
+    expect(server.counters.publishes.size).toBe(1)
+  })
+
   it('takes effect exactly once for each of 200 publishes cut by drops, acks lost included', async () => {
     const random = seeded(11)
     let drops = 0

@@ -5,6 +5,7 @@
  * @module
  */
 import { type ClientContext, type CoreOptions, type ModuleSections, createContext } from './core/index.js'
+import { RealtimeClient } from './realtime/client.js'
 
 export {
   ApiError,
@@ -50,13 +51,22 @@ export type {
   WirekitErrorOptions,
   ClientContext,
   Log,
+  ModuleSections,
 } from './core/index.js'
+
+export { RealtimeClient } from './realtime/client.js'
+export type { RealtimeOptions } from './realtime/options.js'
+export type { Subscription } from './realtime/subscription.js'
+export type { ConnectionState, EventMap, Gap, RealtimeEvent, StateChange, StreamPosition } from './realtime/types.js'
 
 /** Everything {@link createClient} takes. Every field is optional. */
 export interface ClientOptions extends CoreOptions, ModuleSections {}
 
 /** What {@link createClient} returns: the shared context, and each module bound to it. */
-export interface Client extends ClientContext {}
+export interface Client extends ClientContext {
+  /** Live events over one WebSocket, opened on the first subscribe (`wirekit/realtime`). */
+  readonly realtime: RealtimeClient
+}
 
 /**
  * Creates a client: options are validated and frozen once, and one Auth is shared by every module.
@@ -66,5 +76,5 @@ export interface Client extends ClientContext {}
  */
 export function createClient(options: ClientOptions = {}): Client {
   const context = createContext(options)
-  return Object.freeze({ ...context })
+  return Object.freeze({ ...context, realtime: new RealtimeClient(context) })
 }

@@ -31,13 +31,12 @@ export interface BackoffOptions {
 export function backoffDelay(attempt: number, options: BackoffOptions = {}, random: RandomSource = Math.random): number {
   const base = options.base ?? 500
   const cap = options.cap ?? 30_000
-  const exponent = Math.max(0, Math.floor(attempt))
-  // 2 ** 1100 is Infinity, and min() takes the cap, so huge attempt counts stay finite.
-  const window = Math.min(cap, base * 2 ** exponent)
-  return Math.floor(random() * window)
+  return Math.floor(random() * backoffWindow(attempt, { base, cap }))
 }
 
 /** The upper bound of the window for `attempt`; what {@link backoffDelay} never reaches. */
 export function backoffWindow(attempt: number, options: BackoffOptions = {}): number {
-  return Math.min(options.cap ?? 30_000, (options.base ?? 500) * 2 ** Math.max(0, Math.floor(attempt)))
+  // 2 ** 64 already exceeds any cap; capping the exponent keeps base 0 from becoming 0 × Infinity = NaN.
+  const exponent = Math.min(64, Math.max(0, Math.floor(attempt)))
+  return Math.min(options.cap ?? 30_000, (options.base ?? 500) * 2 ** exponent)
 }

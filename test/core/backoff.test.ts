@@ -48,6 +48,13 @@ describe('backoffDelay (full jitter)', () => {
     )
   })
 
+  it('base 0 means no wait at any attempt, never NaN (0 × 2^1024 would be)', () => {
+    for (const attempt of [0, 1, 63, 64, 1023, 1024, 1e9]) {
+      expect(backoffDelay(attempt, { base: 0, cap: 30_000 }, () => 0.5)).toBe(0)
+      expect(backoffWindow(attempt, { base: 0 })).toBe(0)
+    }
+  })
+
   it('defaults to base 500 ms and cap 30 s', () => {
     expect(backoffWindow(0)).toBe(500)
     expect(backoffWindow(100)).toBe(30_000)

@@ -1,0 +1,54 @@
+/**
+ * `wirekit/realtime`: an auto-reconnecting WebSocket client for the `wirekit.v1` protocol
+ * (docs/protocol.md) that resumes every subscription without losing or repeating an event.
+ * Public subpath; usable alone through {@link createRealtimeClient}.
+ *
+ * @module
+ */
+import { type CoreOptions, createContext } from '../core/index.js'
+import { RealtimeClient } from './client.js'
+import type { RealtimeOptions, SchemaMap } from './options.js'
+import type { AnyEvents, EventMap, InferEvents } from './types.js'
+
+export { RealtimeClient } from './client.js'
+export type { RealtimeDebugInfo } from './client.js'
+export type { Clock, RealtimeOptions, SchemaMap } from './options.js'
+export type { Subscription } from './subscription.js'
+export type {
+  AnyEvents,
+  ConnectionState,
+  EventMap,
+  Gap,
+  InferEvents,
+  RealtimeClientEvents,
+  RealtimeEvent,
+  StateChange,
+  StreamPosition,
+  SubscribeOptions,
+  SubscriptionHandlers,
+} from './types.js'
+export { CloseCode, PROTOCOL } from '../core/protocol.js'
+export { RealtimeError } from '../core/errors.js'
+
+/** Options of {@link createRealtimeClient}: the shared core options plus the `realtime` section. */
+export interface RealtimeClientOptions extends CoreOptions {
+  /** Realtime-specific settings. */
+  realtime?: RealtimeOptions
+}
+
+/**
+ * Creates a realtime client on its own, without REST or webhooks. Nothing connects until the first
+ * `subscribe()` or `publish()`. With `realtime.schemas`, the event map is inferred from them; or
+ * name it: `createRealtimeClient<Events>(options)`.
+ *
+ * @example
+ * const realtime = createRealtimeClient({ realtimeUrl: 'wss://api.example.com/realtime', auth: getToken })
+ * realtime.subscribe('orders', (event) => console.log(event.name, event.data))
+ */
+export function createRealtimeClient<S extends SchemaMap>(
+  options: RealtimeClientOptions & { realtime: RealtimeOptions & { schemas: S } },
+): RealtimeClient<InferEvents<S>>
+export function createRealtimeClient<M extends EventMap = AnyEvents>(options?: RealtimeClientOptions): RealtimeClient<M>
+export function createRealtimeClient(options: RealtimeClientOptions = {}): RealtimeClient<EventMap> {
+  return new RealtimeClient(createContext(options))
+}

@@ -1,0 +1,118 @@
+import { RealtimeError } from '../core/errors.js'
+import type { Gap, SubscriptionHandlers } from './types.js'
+
+/**
+ * One subscription to a channel. Call `unsubscribe()` when done, or iterate it:
+ * `for await (const event of subscription)`.
+ */
+export interface Subscription<E> extends AsyncIterable<E> {
+  /** The channel. */
+  readonly channel: string
+  /** Settles when the server first confirmed the subscription; rejects if it never will. */
+  readonly ready: Promise<void>
+  /** Stops delivery; the last subscription of a channel unsubscribes on the server too. Idempotent. */
+  unsubscribe(): void
+}
+
+/** The client's side of a subscription: where it pushes what arrives. */
+export interface Sink<E> {
+  readonly handlers: SubscriptionHandlers<E>
+  event(event: E): void
+  gap(gap: Gap): void
+  error(error: unknown): void
+  confirmed(): void
+  /** Ends the subscription; with an error, iterators throw it and `ready` rejects with it. */
+  end(error?: unknown): void
+}
+
+/** Makes a subscription and its sink. `detach` is called once, when the subscription ends by itself. */
+export function createSubscription<E>(
+  channel: string,
+  handlers: SubscriptionHandlers<E>,
+  detach: (sink: Sink<E>) => void,
+): { subscription: Subscription<E>; sink: Sink<E> } {
+  let settle!: (error?: unknown) => void
+  const ready = new Promise<void>((resolve, reject) => {
+    settle = (error) => (error === undefined ? resolve() : reject(error))
+  })
+  // A subscription nobody awaits must not raise an unhandled rejection.
+  ready.catch(() => {})
+  let done = false
+  let failure: unknown
+  // Iterator buffering starts only when someone iterates (or no handler was given), so a
+  // handler-only subscription holds no memory.
+  let buffer: E[] | undefined = handlers.onEvent ? undefined : []
+  let waiting: ((result: IteratorResult<E>) => void) | undefined
+  let waitingReject: ((error: unknown) => void) | undefined
+
+  const call = (fn: (() => void) | undefined) => {
+    if (!fn) return
+    try {
+      fn()
+    } catch (error) {
+      // The app's own exception, passed on untouched to its error handler.
+      if (handlers.onError) handlers.onError(error)
+    }
+  }
+
+  const sink: Sink<E> = {
+    handlers,
+    event(event) {
+      if (done) return
+      const onEvent = handlers.onEvent
+      if (onEvent) call(() => onEvent(event))
+      if (waiting) {
+        const resolve = waiting
+        waiting = waitingReject = undefined
+        resolve({ value: event, done: false })
+      } else buffer?.push(event)
+    },
+    gap(gap) {
+      if (!done && handlers.onGap) call(() => handlers.onGap!(gap))
+    },
+    error(error) {
+      if (!done && handlers.onError) handlers.onError(error)
+    },
+    confirmed: () => settle(),
+    end(error) {
+      if (done) return
+      done = true
+      failure = error
+      settle(error ?? new RealtimeError('unsubscribed before the server confirmed', { code: 'unsubscribed' }))
+      if (error !== undefined && handlers.onError) handlers.onError(error)
+      if (waiting) {
+        if (error === undefined) waiting({ value: undefined, done: true })
+        else waitingReject!(error)
+        waiting = waitingReject = undefined
+      }
+    },
+  }
+
+  const subscription: Subscription<E> = {
+    channel,
+    ready,
+    unsubscribe() {
+      if (done) return
+      sink.end()
+      detach(sink)
+    },
+    [Symbol.asyncIterator]() {
+      buffer ??= []
+      return {
+        next: () => {
+          if (buffer!.length > 0) return Promise.resolve({ value: buffer!.shift()!, done: false })
+          if (done) return failure === undefined ? Promise.resolve({ value: undefined, done: true }) : Promise.reject(failure)
+          return new Promise<IteratorResult<E>>((resolve, reject) => {
+            waiting = resolve
+            waitingReject = reject
+          })
+        },
+        return: () => {
+          subscription.unsubscribe()
+          return Promise.resolve({ value: undefined, done: true })
+        },
+      }
+    },
+  }
+  return { subscription, sink }
+}

@@ -5,6 +5,7 @@
  * @module
  */
 import { type ClientContext, type CoreOptions, type ModuleSections, createContext } from './core/index.js'
+import { type EndpointsOf, type RestClient, type RestClientFor, type RestOptions, buildRestClient } from './rest/index.js'
 
 export {
   ApiError,
@@ -52,19 +53,38 @@ export type {
   Log,
 } from './core/index.js'
 
-/** Everything {@link createClient} takes. Every field is optional. */
-export interface ClientOptions extends CoreOptions, ModuleSections {}
+export { InvalidRequestError, PaginationError, ResponseValidationError, defineEndpoints, typed } from './rest/index.js'
+export type { CallOptions, EndpointDefinition, Endpoints, Page, Pagination, RestClient, RestHooks, RestOptions, RestOverrides } from './rest/index.js'
 
-/** What {@link createClient} returns: the shared context, and each module bound to it. */
-export interface Client extends ClientContext {}
+/** Everything {@link createClient} takes. Every field is optional. */
+export interface ClientOptions extends CoreOptions, Omit<ModuleSections, 'rest'> {
+  /** Options of `wirekit/rest`, e.g. `{ endpoints }`. See {@link RestOptions}. */
+  rest?: RestOptions
+}
+
+/**
+ * What {@link createClient} returns: the shared context, and each module bound to it. `Rest` is the
+ * typed REST surface: endpoint methods from `rest.endpoints`, or OpenAPI methods from
+ * `createClient<paths>()`.
+ */
+export interface Client<Rest = RestClient> extends ClientContext {
+  /** Typed REST calls; see `wirekit/rest`. */
+  readonly rest: Rest
+}
 
 /**
  * Creates a client: options are validated and frozen once, and one Auth is shared by every module.
+ * Endpoint methods are inferred from `rest.endpoints`; for OpenAPI mode pass openapi-typescript's
+ * `paths` as the type argument (`createClient<paths>(…)`). Both at once: OpenAPI mode, then
+ * `client.rest.withEndpoints(endpoints)`.
  *
  * @example
  * const client = createClient({ baseUrl: 'https://api.example.com', auth: { apiKey: process.env.API_KEY! } })
+ * const github = createClient<paths>({ baseUrl: 'https://api.github.com', auth: process.env.GITHUB_TOKEN })
  */
+export function createClient<const O extends ClientOptions = ClientOptions>(options?: O): Client<RestClientFor<{}, EndpointsOf<O>>>
+export function createClient<Paths extends object>(options?: ClientOptions): Client<RestClientFor<Paths, {}>>
 export function createClient(options: ClientOptions = {}): Client {
   const context = createContext(options)
-  return Object.freeze({ ...context })
+  return Object.freeze({ ...context, rest: buildRestClient(context) })
 }

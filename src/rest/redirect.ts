@@ -4,6 +4,7 @@
  * credential header. The Fetch standard strips only `Authorization` on such a hop; an API key sent
  * as `x-api-key` would go along, and an injected `fetch` may not strip anything.
  */
+import { ConnectionError } from '../core/index.js'
 
 const REDIRECT_STATUSES = new Set([301, 302, 303, 307, 308])
 const MAX_REDIRECTS = 20
@@ -21,7 +22,10 @@ export function redirectSafeFetch(fetchImpl: typeof fetch, credentialHeaders: re
     for (let hop = 0; REDIRECT_STATUSES.has(response.status); hop++) {
       const location = response.headers.get('location')
       if (location === null) return response
-      if (hop >= MAX_REDIRECTS) throw new TypeError(`more than ${MAX_REDIRECTS} redirects`)
+      if (hop >= MAX_REDIRECTS) {
+        await response.body?.cancel().catch(() => undefined)
+        throw new ConnectionError(`more than ${MAX_REDIRECTS} redirects`, { code: 'too_many_redirects' })
+      }
       const next = new URL(location, request.url)
       const headers = new Headers(request.headers)
       if (next.origin !== new URL(request.url).origin) {

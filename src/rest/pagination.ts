@@ -111,6 +111,8 @@ export async function* paginate<Item>(engine: RestEngine, path: string, options:
     pageOptions.signal?.throwIfAborted()
     const page: Page<Item> = await fetchPage<Item>(engine, path, cursor === undefined ? pageOptions : { ...pageOptions, cursor })
     for (const item of page.items) {
+      // The caller may abort while holding an item; the rest of this page is not handed out.
+      pageOptions.signal?.throwIfAborted()
       yield item
       if (++count >= maxItems) return
     }
@@ -211,7 +213,7 @@ function dig(body: unknown, path: string): unknown {
  */
 export function nextLink(header: string | null): string | undefined {
   if (!header) return undefined
-  const pattern = /<([^>]*)>((?:\s*;\s*[^;,]+(?:=(?:"[^"]*"|[^;,]*))?)*)/g
+  const pattern = /<([^>]*)>((?:\s*;\s*[^;,=\s]+(?:\s*=\s*(?:"[^"]*"|[^;,\s]*))?)*)/g
   for (const match of header.matchAll(pattern)) {
     const params = match[2] ?? ''
     const rel = /;\s*rel\s*=\s*(?:"([^"]*)"|([^;,\s]+))/i.exec(params)

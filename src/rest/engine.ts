@@ -169,9 +169,10 @@ export class RestEngine {
           this.context.log.debug('401: refreshing the token and replaying once', { call: call.label })
           continue
         }
-        if (error instanceof SchemaValidationError) throw new ResponseValidationError(call.label, response?.status ?? 0, error.issues)
+        const { redactor } = this.context.config
+        if (error instanceof SchemaValidationError) throw new ResponseValidationError(call.label, response?.status ?? 0, error.issues, redactor)
         if (error instanceof SyntaxError && response) {
-          throw new ResponseValidationError(call.label, response.status, [{ message: `the body is not valid JSON (${error.message})` }])
+          throw new ResponseValidationError(call.label, response.status, [{ message: `the body is not valid JSON (${error.message})` }], redactor)
         }
         throw error
       }

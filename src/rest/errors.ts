@@ -57,8 +57,10 @@ export class ResponseValidationError extends WirekitError {
   /** The HTTP status of the response that failed validation. */
   readonly status: number
 
-  constructor(endpoint: string, status: number, issues: readonly StandardSchemaIssue[]) {
-    const list = issues.map((issue) => ({ path: formatIssuePath(issue), message: issue.message }))
+  constructor(endpoint: string, status: number, issues: readonly StandardSchemaIssue[], redactor?: Redactor) {
+    // Validators quote the offending value; the redactor keeps a credential in it out of the message.
+    const clean = (text: string) => (redactor ? redactor.redact(text) : text)
+    const list = issues.map((issue) => ({ path: clean(formatIssuePath(issue)), message: clean(issue.message) }))
     const shown = list.slice(0, 3).map((issue) => `${issue.path}: ${issue.message}`).join('; ')
     const more = list.length > 3 ? ` (and ${list.length - 3} more)` : ''
     super(`${endpoint}: the response does not match its schema at ${shown}${more}`, { code: 'response_validation_failed' })
@@ -118,11 +120,22 @@ export function fromResponse(response: Response, body: unknown, context: ErrorCo
     message: context.redactor.redact(`${context.label} failed with ${response.status}${detail}`),
     code: parsed.code,
     requestId,
-    body,
+    // A server may echo the credential back ("token … is revoked"); the body is printed with the error.
+    body: scrub(body, context.redactor, 0),
     headers: response.headers,
     response,
     retryAfter: response.status === 429 ? serverDelay(response.headers) : undefined,
   })
+}
+
+/** A copy of `value` with every known secret scrubbed from its strings. */
+function scrub(value: unknown, redactor: Redactor, depth: number): unknown {
+  if (typeof value === 'string') return redactor.redact(value)
+  if (typeof value !== 'object' || value === null || depth > 20) return value
+  if (Array.isArray(value)) return value.map((item) => scrub(item, redactor, depth + 1))
+  const out: Record<string, unknown> = {}
+  for (const [key, item] of Object.entries(value)) out[key] = scrub(item, redactor, depth + 1)
+  return out
 }
 
 /**

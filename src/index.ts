@@ -40,6 +40,7 @@ export type {
   CoreOptions,
   Logger,
   LogLevel,
+  ModuleSections,
   RandomSource,
   ResolvedConfig,
   RetryOptions,

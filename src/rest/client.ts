@@ -3,7 +3,7 @@
  * one method per named endpoint, and `withOptions()` / `withEndpoints()` for derived clients that
  * share the Auth.
  */
-import { type ClientContext, type CoreOptions, type ModuleSections, createContext, resolveConfig } from '../core/index.js'
+import { type ClientContext, type CoreOptions, createContext, resolveConfig } from '../core/index.js'
 import { RESERVED, type Endpoints, type EndpointMethods, bindEndpoints, checkEndpoints } from './endpoints.js'
 import { type CallOptions, RestEngine } from './engine.js'
 import type { OpenApiMethods } from './openapi.js'
@@ -116,9 +116,13 @@ function makeClient(engine: RestEngine, endpoints: Endpoints): RestClient {
 }
 
 /** Options of {@link createRestClient}: the shared core options and the `rest` section. */
-export interface RestClientOptions<E extends Endpoints = Endpoints> extends CoreOptions, Omit<ModuleSections, 'rest'> {
+export interface RestClientOptions<E extends Endpoints = Endpoints> extends CoreOptions {
   /** See {@link RestOptions}. */
   rest?: RestOptions<E>
+  /** Options of `wirekit/webhooks`; accepted so one options object can serve every module. */
+  webhooks?: object
+  /** Options of `wirekit/realtime`; accepted so one options object can serve every module. */
+  realtime?: object
 }
 
 /**

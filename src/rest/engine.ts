@@ -68,6 +68,11 @@ export class RestEngine {
   readonly #fetch: typeof fetch
   readonly #hooks: Hooks | undefined
   readonly #baseHeaders: Record<string, string>
+  // ky normalises retry options on every attempt; handing it the same two objects keeps that cheap.
+  readonly #retryPlain: KyOptions['retry']
+  readonly #retryKeyed: KyOptions['retry']
+  /** The scheme Auth puts before the token (`Bearer `), so the refused token can be named on a 401. */
+  readonly #scheme: string
 
   constructor(context: ClientContext, settings: RestSettings) {
     this.context = context
@@ -79,6 +84,9 @@ export class RestEngine {
     this.#fetch = redirectSafeFetch(base, credentialHeaders(config.auth))
     this.#hooks = kyHooks(settings, context)
     this.#baseHeaders = { accept: 'application/json', 'user-agent': config.userAgent, ...settings.headers }
+    this.#retryPlain = kyRetryOptions(settings.retry, false)
+    this.#retryKeyed = kyRetryOptions(settings.retry, true)
+    this.#scheme = credentialHeaders(config.auth).length > 1 ? '' : 'Bearer '
   }
 
   /** Sends one call: the attempts, the 401 replay, the body, the error mapping. */
@@ -102,8 +110,10 @@ export class RestEngine {
     if (!METHODS.has(method)) throw new InvalidRequestError('method', `must be one of ${[...METHODS].join(', ')}`)
     const url = call.url ?? appendQuery(this.#prefix + expandPath(call.path, call.pathParams), call.query)
 
-    const headers: Record<string, string> = { ...this.#baseHeaders }
+    // The shared base headers are used as they are unless this call adds some (no copy per call).
+    let headers = this.#baseHeaders
     if (options.headers !== undefined) {
+      headers = { ...headers }
       for (const [name, value] of Object.entries(options.headers)) {
         if (!HEADER_NAME.test(name) || typeof value !== 'string' || /[\r\n\0]/.test(value)) {
           throw new InvalidRequestError(`options.headers.${name}`, 'must be a valid header name with a string value without CR, LF or NUL')
@@ -115,12 +125,12 @@ export class RestEngine {
       }
     }
     const key = idempotencyKeyFor(method, options.idempotencyKey ?? headers[IDEMPOTENCY_HEADER], this.settings.idempotencyKeys)
-    if (key !== undefined) headers[IDEMPOTENCY_HEADER] = key
+    if (key !== undefined) headers = { ...headers, [IDEMPOTENCY_HEADER]: key }
 
     const init: KyOptions = {
       method,
       headers,
-      retry: kyRetryOptions(this.settings.retry, key !== undefined),
+      retry: key === undefined ? this.#retryPlain : this.#retryKeyed,
       timeout: options.timeout ?? this.settings.timeout,
       fetch: this.#fetch,
       redirect: 'manual',
@@ -143,17 +153,17 @@ export class RestEngine {
     const headers = prepared.init.headers as Record<string, string>
     let replayed = false
     for (;;) {
-      const token = await whileNotAborted(auth.getToken(), signal)
-      const credential = token === undefined ? undefined : await whileNotAborted(auth.getHeaders(), signal)
-      let init = prepared.init
-      if (credential || total !== false) {
-        init = { ...init, headers: credential ? { ...headers, ...credential } : headers }
-        if (total !== false) {
-          // A 401 replay is a new ky call; it gets what is left of the budget, not a fresh one.
-          const remaining = total - (performance.now() - started)
-          if (remaining <= 0) throw new TimeoutError(`${call.label} timed out`)
-          init.totalTimeout = remaining
-        }
+      // One call to the shared Auth per attempt; with no auth configured it resolves to {}.
+      const credential = await whileNotAborted(auth.getHeaders(), signal)
+      const token = tokenIn(credential, this.#scheme)
+      // `init` belongs to this call alone, so it is completed in place rather than copied.
+      const init = prepared.init
+      init.headers = token === undefined ? headers : { ...headers, ...credential }
+      if (total !== false) {
+        // A 401 replay is a new ky call; it gets what is left of the budget, not a fresh one.
+        const remaining = total - (performance.now() - started)
+        if (remaining <= 0) throw new TimeoutError(`${call.label} timed out`)
+        init.totalTimeout = remaining
       }
       let response: Response | undefined
       try {
@@ -190,6 +200,15 @@ export class RestEngine {
   }
 }
 
+/** The token inside the credential headers Auth built: the one header's value without its scheme. */
+function tokenIn(credential: Record<string, string>, scheme: string): string | undefined {
+  for (const name in credential) {
+    const value = credential[name]!
+    return scheme && value.startsWith(scheme) ? value.slice(scheme.length) : value
+  }
+  return undefined
+}
+
 function signal(options: CallOptions): boolean {
   return options.signal !== undefined
 }
@@ -201,7 +220,7 @@ async function readBody(
   method: string,
   schema: StandardSchemaV1 | undefined,
 ): Promise<unknown> {
-  if (method === 'HEAD' || NO_BODY_STATUSES.has(response.status) || response.headers.get('content-length') === '0') {
+  if (method === 'HEAD' || NO_BODY_STATUSES.has(response.status)) {
     await response.body?.cancel().catch(() => undefined)
     return undefined
   }
@@ -226,7 +245,7 @@ function isRawBody(body: unknown): body is BodyInit {
 /** The header names that carry the credential, so a cross-origin redirect can drop them. */
 function credentialHeaders(auth: ClientContext['config']['auth']): string[] {
   const names = ['authorization']
-  if (auth && typeof auth === 'object' && 'apiKey' in auth && auth.header) names.push(auth.header.toLowerCase())
+  if (auth && typeof auth === 'object' && 'apiKey' in auth && auth.header && auth.header.toLowerCase() !== 'authorization') names.push(auth.header.toLowerCase())
   return names
 }
 

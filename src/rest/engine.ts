@@ -14,9 +14,16 @@ import { type QueryValue, appendQuery, basePrefix, expandPath } from './url.js'
 
 /** Per-call options every REST method takes. */
 export interface CallOptions {
-  /** Cancels the call in any phase: waiting for a token, connecting, reading, sleeping before a retry. */
+  /**
+   * Cancels the call in any phase: waiting for a token, connecting, reading, sleeping before a
+   * retry. The call rejects with the signal's reason, as `fetch` does.
+   * @default undefined
+   */
   signal?: AbortSignal
-  /** Extra headers for this call only. */
+  /**
+   * Extra headers for this call only, over the client's `headers`.
+   * @default {}
+   */
   headers?: Record<string, string>
   /**
    * The Idempotency-Key for a POST or PATCH: your own string, or `false` to send none (and so never

@@ -41,6 +41,22 @@ describe('auth refresh on 401', () => {
     expect(calls).toBe(2)
   })
 
+  it('replays a POST after a 401 with the same Idempotency-Key', async () => {
+    const keys: Array<string | null> = []
+    server.use(
+      http.post(`${BASE}/notes`, ({ request }) => {
+        keys.push(request.headers.get('idempotency-key'))
+        return request.headers.get('authorization') === 'Bearer tok_2' ? HttpResponse.json({ id: 1 }, { status: 201 }) : new HttpResponse(null, { status: 401 })
+      }),
+    )
+    let calls = 0
+    const client = createClient({ baseUrl: BASE, auth: () => `tok_${++calls}` })
+    await client.rest.request('POST', '/notes', { body: { text: 'x' } })
+    expect(keys).toHaveLength(2)
+    expect(keys[0]).toBeTruthy()
+    expect(keys[1]).toBe(keys[0])
+  })
+
   it('a static token that gets 401 is not replayed (there is nothing fresher)', async () => {
     const seen = guarded(() => 'other')
     const client = createClient({ baseUrl: BASE, auth: 'tok_static_xyz' })

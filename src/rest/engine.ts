@@ -66,6 +66,8 @@ const CALL_OPTION_KEYS = new Set(['signal', 'headers', 'idempotencyKey', 'timeou
 const NO_BODY_STATUSES = new Set([204, 205, 304])
 const JSON_TYPE = /^application\/(?:[\w.+-]*\+)?json\s*(?:;|$)/i
 const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/
+// setTimeout's limit, a 32-bit signed int; ky refuses anything longer.
+const MAX_TIMEOUT = 2_147_483_647
 
 /** The engine a REST client and all its derived clients share the Auth through. */
 export class RestEngine {
@@ -93,6 +95,7 @@ export class RestEngine {
     this.#baseHeaders = { accept: 'application/json', 'user-agent': config.userAgent, ...settings.headers }
     this.#retryPlain = kyRetryOptions(settings.retry, false)
     this.#retryKeyed = kyRetryOptions(settings.retry, true)
+    // Auth sends `Bearer <token>` unless an API key goes raw under its own header.
     this.#scheme = credentialHeaders(config.auth).length > 1 ? '' : 'Bearer '
   }
 
@@ -115,6 +118,9 @@ export class RestEngine {
     }
     const method = typeof call.method === 'string' ? call.method.toUpperCase() : ''
     if (!METHODS.has(method)) throw new InvalidRequestError('method', `must be one of ${[...METHODS].join(', ')}`)
+    if (options.timeout !== undefined && options.timeout !== false && !(typeof options.timeout === 'number' && options.timeout > 0 && options.timeout <= MAX_TIMEOUT)) {
+      throw new InvalidRequestError('options.timeout', `must be a positive number of milliseconds up to ${MAX_TIMEOUT}, or false`)
+    }
     const url = call.url ?? appendQuery(this.#prefix + expandPath(call.path, call.pathParams), call.query)
 
     // The shared base headers are used as they are unless this call adds some (no copy per call).
@@ -143,7 +149,7 @@ export class RestEngine {
       redirect: 'manual',
       throwHttpErrors: true,
     }
-    if (signal(options)) init.signal = options.signal!
+    if (options.signal !== undefined) init.signal = options.signal
     if (this.#hooks) init.hooks = this.#hooks
     if (call.body !== undefined) {
       if (method === 'GET' || method === 'HEAD') throw new InvalidRequestError('body', `a ${method} request cannot have a body`)
@@ -214,10 +220,6 @@ function tokenIn(credential: Record<string, string>, scheme: string): string | u
     return scheme && value.startsWith(scheme) ? value.slice(scheme.length) : value
   }
   return undefined
-}
-
-function signal(options: CallOptions): boolean {
-  return options.signal !== undefined
 }
 
 /** Reads a 2xx body: nothing for 204/HEAD, JSON (schema-checked by ky) for JSON, else text. */

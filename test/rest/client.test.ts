@@ -115,6 +115,7 @@ describe('client.rest: bad input is a typed error naming what was wrong', () => 
     await expect(client.rest.request('GET', '/notes', { retries: 3 } as never)).rejects.toMatchObject({ field: 'options.retries' })
     await expect(client.rest.request('GET', '/notes', { body: { a: 1 } })).rejects.toMatchObject({ field: 'body' })
     await expect(client.rest.request('FETCH', '/notes')).rejects.toMatchObject({ field: 'method' })
+    await expect(client.rest.request('GET', '/notes', { timeout: -5 })).rejects.toMatchObject({ field: 'options.timeout' })
   })
 
   it('refuses bad rest options and endpoint definitions with a ConfigError naming the field', () => {

@@ -51,6 +51,11 @@ export async function openApiMode() {
   // @ts-expect-error: the request body is required
   await gh.rest.POST('/repos/{owner}/{repo}/issues', { params: { path: { owner: 'o', repo: 'r' } } })
 
+  const alone = createRestClient<paths>({ baseUrl: 'https://api.github.com' })
+  expectTypeOf(await alone.GET('/zen')).toEqualTypeOf<string>()
+  // @ts-expect-error: the standalone client is typed by the same spec
+  await alone.GET('/nope')
+
   // OpenAPI mode keeps the rest of the surface, and adds endpoints on top.
   const withHealth = gh.rest.withEndpoints({ health: { method: 'GET', path: '/health', response: typed<{ ok: boolean }>() } })
   expectTypeOf(await withHealth.health()).toEqualTypeOf<{ ok: boolean }>()

@@ -83,3 +83,24 @@ describe('credentials never go to another origin', () => {
     expect(hops).toBe(21)
   })
 })
+
+describe('in a browser, where a manual redirect is opaque', () => {
+  it('lets the browser follow it, without the API-key header (the browser strips Authorization itself)', async () => {
+    const { redirectSafeFetch } = await import('../../src/rest/redirect.js')
+    const calls: Request[] = []
+    const fetchImpl = (async (input: RequestInfo | URL) => {
+      const request = input as Request
+      calls.push(request)
+      // What a browser hands back for `redirect: 'manual'`; Node cannot construct one.
+      if (calls.length === 1) return { status: 0, type: 'opaqueredirect', headers: new Headers(), body: null } as unknown as Response
+      return new Response('{}', { status: 200 })
+    }) as typeof fetch
+    const wrapped = redirectSafeFetch(fetchImpl, ['authorization', 'x-api-key'])
+    const response = await wrapped(new Request('https://api.example.com/v1/x', { redirect: 'manual', headers: { 'x-api-key': 'k', authorization: 'Bearer t' } }))
+    expect(response.status).toBe(200)
+    expect(calls).toHaveLength(2)
+    expect(calls[1]!.redirect).toBe('follow')
+    expect(calls[1]!.headers.has('x-api-key')).toBe(false)
+    expect(calls[1]!.headers.get('authorization')).toBe('Bearer t')
+  })
+})

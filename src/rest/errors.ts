@@ -92,7 +92,10 @@ export function toWirekitError(error: unknown, context: ErrorContext): unknown {
   if (context.signal?.aborted && context.signal.reason === error) return error
   if (error instanceof HTTPError) return fromResponse(error.response, error.data, context)
   if (error instanceof KyTimeoutError) {
-    return new TimeoutError(`${context.label} timed out`, { cause: { name: 'TimeoutError', message: 'the attempt or the total time budget ran out' } })
+    // ky's error holds the Request (headers and all); keep what it says, minus the query string.
+    const cause = new Error(context.redactor.redact(error.message.replace(/\?\S*/, '')))
+    cause.name = 'KyTimeoutError'
+    return new TimeoutError(`${context.label} timed out`, { cause })
   }
   if (error instanceof NetworkError) {
     // The raw fetch failure (ECONNRESET, ENOTFOUND, …), not ky's wrapper that holds the Request.

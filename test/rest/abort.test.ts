@@ -158,8 +158,11 @@ describe('timeouts and connection failures on a real socket', () => {
     })
     try {
       const client = createClient({ baseUrl: slow.url, timeout: 50, retry: { limit: 1, backoff: { base: 0, cap: 0 } } })
-      const error = await client.rest.request('GET', '/x').catch((e: unknown) => e)
+      const error = await client.rest.request('GET', '/x', { params: { query: { secret: 'q1' } } }).catch((e: unknown) => e)
       expect(error).toBeInstanceOf(TimeoutError)
+      // Neither the message nor the kept cause carries the query string (it may hold secrets).
+      expect((error as TimeoutError).message).toBe('GET /x timed out')
+      expect(((error as TimeoutError).cause as Error).message).toMatch(/^Request timed out: GET http:\/\/127\.0\.0\.1:\d+\/x$/)
       expect(attempts).toBe(2)
     } finally {
       await slow.close()

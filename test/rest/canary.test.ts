@@ -3,7 +3,7 @@
  * log line that REST produces, whatever the failure.
  */
 import { inspect } from 'node:util'
-import { http, HttpResponse } from 'msw'
+import { delay, http, HttpResponse } from 'msw'
 import { describe, expect, it } from 'vitest'
 import { createClient } from '../../src/index.js'
 import { BASE, useMsw } from './support.js'
@@ -33,6 +33,7 @@ describe('no secret in any error or log line', () => {
     ['401 that echoes the token', http.get(`${BASE}/x`, ({ request }) => HttpResponse.json({ error: { message: `token ${request.headers.get('authorization')} is revoked` } }, { status: 401 }))],
     ['500 with an HTML body', http.get(`${BASE}/x`, () => HttpResponse.text('<h1>oops</h1>', { status: 500 }))],
     ['network failure', http.get(`${BASE}/x`, () => HttpResponse.error())],
+    ['timeout', http.get(`${BASE}/x`, async () => (await delay('infinite'), HttpResponse.json({})))],
     ['schema failure quoting a token-bearing value', http.get(`${BASE}/x`, ({ request }) => HttpResponse.json({ n: request.headers.get('authorization') ?? request.headers.get('x-api-key') }))],
   ]
 
@@ -47,7 +48,7 @@ describe('no secret in any error or log line', () => {
     }
     const schema = { '~standard': { version: 1 as const, vendor: 'test', validate: (value: unknown) => ({ issues: [{ message: `bad ${JSON.stringify(value)}`, path: ['n'] }] }) } }
     for (const auth of [TOKEN, { apiKey: API_KEY }, { apiKey: API_KEY, header: 'x-api-key' }, () => TOKEN]) {
-      const client = createClient({ baseUrl: BASE, auth, retry: { limit: 1, backoff: { base: 0, cap: 0 } }, logger, logLevel: 'debug' })
+      const client = createClient({ baseUrl: BASE, auth, timeout: 50, retry: { limit: 1, backoff: { base: 0, cap: 0 } }, logger, logLevel: 'debug' })
       const api = client.rest.withEndpoints({ x: { method: 'GET', path: '/x', response: schema } })
       const error = await api.x().catch((e: unknown) => e)
       expect(error).toBeInstanceOf(Error)

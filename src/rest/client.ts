@@ -140,5 +140,8 @@ export function createRestClient(options: RestClientOptions = {}): RestClient {
   return buildRestClient(createContext(options))
 }
 
-/** The endpoints record in a set of options, or `{}`. */
-export type EndpointsOf<O> = O extends { rest?: { endpoints?: infer E } } ? (E extends Endpoints ? E : {}) : {}
+/**
+ * The endpoints record in a set of options, or `{}`. Options typed only as `ClientOptions` (no
+ * literal endpoint names) give `{}` too, rather than a method for every string.
+ */
+export type EndpointsOf<O> = O extends { rest?: { endpoints?: infer E } } ? (E extends Endpoints ? (string extends keyof E ? {} : E) : {}) : {}

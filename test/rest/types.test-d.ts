@@ -107,4 +107,10 @@ export async function endpointMode() {
   expectTypeOf(await plain.rest.request<{ n: number }>('GET', '/n')).toEqualTypeOf<{ n: number }>()
   // @ts-expect-error: endpoints do not exist on a client that defined none
   await plain.rest.getNote({ id: '1' })
+  const bare = createClient()
+  // @ts-expect-error: nor on one made without options
+  await bare.rest.getNote({ id: '1' })
+  const options: Parameters<typeof createClient>[0] = { baseUrl: 'https://api.example.com' }
+  // @ts-expect-error: nor on one made from options typed only as ClientOptions
+  await createClient(options).rest.anything()
 }

@@ -24,7 +24,7 @@ export interface AfterResponseContext {
 }
 
 /** What an `onError` hook sees: the final error of a call that failed, after all retries. */
-export interface ErrorContext {
+export interface OnErrorContext {
   error: WirekitError
   /** `GET /notes/{id}`, or the endpoint name. */
   label: string
@@ -44,7 +44,7 @@ export interface RestHooks {
   /** @default [] */
   afterResponse?: ReadonlyArray<(context: AfterResponseContext) => void | Promise<void>>
   /** @default [] */
-  onError?: ReadonlyArray<(context: ErrorContext) => void | Promise<void>>
+  onError?: ReadonlyArray<(context: OnErrorContext) => void | Promise<void>>
 }
 
 /**

@@ -5,7 +5,7 @@
  * @module
  */
 import { type ClientContext, type CoreOptions, type ModuleSections, createContext } from './core/index.js'
-import { type EndpointsOf, type RestClient, type RestClientFor, type RestOptions, buildRestClient } from './rest/index.js'
+import { type EndpointsOf, type RestClient, type RestClientBase, type RestClientFor, type RestOptions, buildRestClient } from './rest/index.js'
 
 export {
   ApiError,
@@ -55,7 +55,7 @@ export type {
 } from './core/index.js'
 
 export { InvalidRequestError, PaginationError, ResponseValidationError, defineEndpoints, typed } from './rest/index.js'
-export type { CallOptions, EndpointDefinition, Endpoints, Page, Pagination, RestClient, RestHooks, RestOptions, RestOverrides } from './rest/index.js'
+export type { CallOptions, EndpointDefinition, Endpoints, Page, Pagination, RestClient, RestClientBase, RestHooks, RestOptions, RestOverrides } from './rest/index.js'
 
 /** Everything {@link createClient} takes. Every field is optional. */
 export interface ClientOptions extends CoreOptions, Omit<ModuleSections, 'rest'> {
@@ -85,7 +85,7 @@ export interface Client<Rest = RestClient> extends ClientContext {
  */
 export function createClient<const O extends ClientOptions = ClientOptions>(options?: O): Client<RestClientFor<{}, EndpointsOf<O>>>
 export function createClient<Paths extends object>(options?: ClientOptions): Client<RestClientFor<Paths, {}>>
-export function createClient(options: ClientOptions = {}): Client {
+export function createClient(options: ClientOptions = {}): Client<RestClientBase> {
   const context = createContext(options)
   return Object.freeze({ ...context, rest: buildRestClient(context) })
 }

@@ -6,7 +6,7 @@
 import { type ClientContext, type CoreOptions, createContext, resolveConfig } from '../core/index.js'
 import { RESERVED, type Endpoints, type EndpointMethods, bindEndpoints, checkEndpoints } from './endpoints.js'
 import { type CallOptions, RestEngine } from './engine.js'
-import type { OpenApiMethods } from './openapi.js'
+import type { OpenApiMethods, OpenApiPaginate } from './openapi.js'
 import { type RestOptions, type RestOverrides, deriveSettings, resolveRestSettings } from './options.js'
 import { type Page, type PageOptions, type PaginateOptions, fetchPage, paginate } from './pagination.js'
 import type { QueryValue } from './url.js'
@@ -20,10 +20,10 @@ export interface RequestOptions extends CallOptions {
 }
 
 /**
- * The REST surface every client has. `Endpoint` methods and the OpenAPI-typed methods are added on
- * top of it by {@link RestClientFor}.
+ * What every REST client has, in both modes: `request()`, `page()` and the derived-client methods.
+ * {@link RestClient} adds the untyped `paginate()`; OpenAPI mode adds a spec-typed one instead.
  */
-export interface RestClient {
+export interface RestClientBase {
   /**
    * An untyped call: any method, any path under baseUrl. Resolves to the parsed body.
    *
@@ -31,13 +31,6 @@ export interface RestClient {
    * const note = await client.rest.request('GET', '/notes/{id}', { params: { path: { id: 42 } } })
    */
   request<T = unknown>(method: string, path: string, options?: RequestOptions): Promise<T>
-  /**
-   * Every item of a paged list, fetched page by page as you iterate.
-   *
-   * @example
-   * for await (const issue of client.rest.paginate('/repos/{owner}/{repo}/issues', { pagination: { style: 'link' }, params: { path: { owner, repo } }, maxItems: 200 })) { … }
-   */
-  paginate<Item = unknown>(path: string, options: PaginateOptions): AsyncGenerator<Item, void, undefined>
   /**
    * One page of a paged list; pass its `next` back as `cursor` for the following one.
    *
@@ -62,11 +55,25 @@ export interface RestClient {
   withEndpoints<const More extends Endpoints>(endpoints: More): this & EndpointMethods<More>
 }
 
+/** The REST surface of a client without OpenAPI types: {@link RestClientBase} and an untyped `paginate()`. */
+export interface RestClient extends RestClientBase {
+  /**
+   * Every item of a paged list, fetched page by page as you iterate.
+   *
+   * @example
+   * for await (const issue of client.rest.paginate('/repos/{owner}/{repo}/issues', { pagination: { style: 'link' }, params: { path: { owner, repo } }, maxItems: 200 })) { … }
+   */
+  paginate<Item = unknown>(path: string, options: PaginateOptions): AsyncGenerator<Item, void, undefined>
+}
+
 /**
- * The REST client type for a client's type argument: OpenAPI methods typed by `paths` when the
- * argument is an openapi-typescript `paths` type, endpoint methods when it is an endpoints record.
+ * The REST client type for a client's type argument. With an openapi-typescript `paths` type:
+ * `GET`…`DELETE` and `paginate()` checked against the spec (a path outside it does not compile; use
+ * `request()` or `page()` for one). Without: the untyped `paginate()`. Endpoint methods either way.
  */
-export type RestClientFor<Paths, E extends Endpoints> = RestClient & OpenApiMethods<Paths> & EndpointMethods<E>
+export type RestClientFor<Paths, E extends Endpoints> = [keyof Paths] extends [never]
+  ? RestClient & EndpointMethods<E>
+  : RestClientBase & OpenApiPaginate<Paths> & OpenApiMethods<Paths> & EndpointMethods<E>
 
 /** Builds a REST client over a context; `createClient()` and {@link createRestClient} both use it. */
 export function buildRestClient(context: ClientContext): RestClient {
@@ -136,7 +143,7 @@ export interface RestClientOptions<E extends Endpoints = Endpoints> extends Core
  */
 export function createRestClient<const O extends RestClientOptions = RestClientOptions>(options?: O): RestClientFor<{}, EndpointsOf<O>>
 export function createRestClient<Paths extends object>(options?: RestClientOptions): RestClientFor<Paths, {}>
-export function createRestClient(options: RestClientOptions = {}): RestClient {
+export function createRestClient(options: RestClientOptions = {}): RestClientBase {
   return buildRestClient(createContext(options))
 }
 

@@ -6,7 +6,7 @@
  * @module
  */
 export { createRestClient, buildRestClient } from './client.js'
-export type { RequestOptions, RestClient, RestClientFor, RestClientOptions, EndpointsOf } from './client.js'
+export type { RequestOptions, RestClient, RestClientBase, RestClientFor, RestClientOptions, EndpointsOf } from './client.js'
 export { defineEndpoints, typed } from './endpoints.js'
 export type {
   EndpointDefinition,
@@ -24,7 +24,7 @@ export type {
 export type { CallOptions } from './engine.js'
 export { InvalidRequestError, PaginationError, ResponseValidationError, parseErrorBody } from './errors.js'
 export type { ValidationIssue } from './errors.js'
-export type { OpenApiInit, OpenApiMethod, OpenApiMethodFn, OpenApiMethods, OperationOf, PathsWithMethod, SuccessData } from './openapi.js'
+export type { ItemsAt, OpenApiInit, OpenApiMethod, OpenApiMethodFn, OpenApiMethods, OpenApiPaginate, OperationOf, PathsWithMethod, SuccessData } from './openapi.js'
 export type { AfterResponseContext, BeforeRequestContext, OnErrorContext, RestHooks, RestOptions, RestOverrides } from './options.js'
 export { nextLink } from './pagination.js'
 export type { CursorPagination, LinkPagination, Page, PageOptions, PagePagination, PaginateOptions, Pagination } from './pagination.js'

@@ -6,6 +6,7 @@
  * generators that leave absent keys out (GitHub's @octokit/openapi-types).
  */
 import type { CallOptions } from './engine.js'
+import type { PaginateOptions, Pagination } from './pagination.js'
 
 /** The methods with an OpenAPI-typed helper. */
 export type OpenApiMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE'
@@ -81,4 +82,33 @@ export interface OpenApiMethods<Paths> {
   readonly PUT: OpenApiMethodFn<Paths, 'PUT'>
   readonly PATCH: OpenApiMethodFn<Paths, 'PATCH'>
   readonly DELETE: OpenApiMethodFn<Paths, 'DELETE'>
+}
+
+/** The element type of an array type; `unknown` for anything else. */
+type ElementOf<T> = T extends readonly (infer Item)[] ? Item : unknown
+
+/** The items at a dotted path (`data`, `result.items`) of a page body, or the body itself when no path. */
+export type ItemsAt<Body, Path> = [Path] extends [undefined]
+  ? ElementOf<Body>
+  : Path extends `${infer Head}.${infer Rest}`
+    ? Head extends keyof NonNullable<Body>
+      ? ItemsAt<NonNullable<Body>[Head], Rest>
+      : unknown
+    : Path extends keyof NonNullable<Body>
+      ? ElementOf<NonNullable<Body>[Path]>
+      : unknown
+
+/**
+ * `paginate()` typed by the spec: the path and its params are checked, and the items are typed from
+ * the GET response at `pagination.items` (or the response itself when it is the array, as GitHub's
+ * are).
+ *
+ * @example
+ * for await (const issue of gh.rest.paginate('/repos/{owner}/{repo}/issues', { pagination: { style: 'link' }, params: { path: { owner, repo } } })) issue.title
+ */
+export interface OpenApiPaginate<Paths> {
+  paginate<P extends PathsWithMethod<Paths, 'GET'>, const G extends Pagination>(
+    path: P,
+    options: Omit<PaginateOptions, 'pagination' | 'params'> & { pagination: G } & ParamsPart<OperationOf<Paths, P, 'GET'>>,
+  ): AsyncGenerator<ItemsAt<SuccessData<OperationOf<Paths, P, 'GET'>>, G extends { items: infer K extends string } ? K : undefined>, void, undefined>
 }

@@ -8,7 +8,7 @@ import type { components, paths } from '@octokit/openapi-types'
 import { expectTypeOf } from 'vitest'
 import { z } from 'zod'
 import { type Client, createClient } from '../../src/index.js'
-import { type RestClient, createRestClient, defineEndpoints, typed } from '../../src/rest/index.js'
+import { type Page, type RestClient, createRestClient, defineEndpoints, typed } from '../../src/rest/index.js'
 
 export async function openApiMode() {
   const gh = createClient<paths>({ baseUrl: 'https://api.github.com', auth: 'ghp_x' })
@@ -50,6 +50,26 @@ export async function openApiMode() {
   await gh.rest.POST('/repos/{owner}/{repo}/issues', { params: { path: { owner: 'o', repo: 'r' } }, body: { title: 'x', assignees: 'me' } })
   // @ts-expect-error: the request body is required
   await gh.rest.POST('/repos/{owner}/{repo}/issues', { params: { path: { owner: 'o', repo: 'r' } } })
+
+  // paginate() is typed by the spec too: GitHub's list bodies are the arrays themselves.
+  for await (const issue of gh.rest.paginate('/repos/{owner}/{repo}/issues', {
+    pagination: { style: 'link' },
+    params: { path: { owner: 'o', repo: 'r' }, query: { per_page: 100 } },
+    maxItems: 10,
+  })) {
+    expectTypeOf(issue).toEqualTypeOf<components['schemas']['issue']>()
+  }
+  // …and items at a path of the body: /installation/repositories answers { total_count, repositories }.
+  for await (const repository of gh.rest.paginate('/installation/repositories', { pagination: { style: 'page', items: 'repositories' } })) {
+    expectTypeOf(repository).toExtend<components['schemas']['repository']>()
+    expectTypeOf(repository.full_name).toEqualTypeOf<string>()
+  }
+  // @ts-expect-error: a path not in the spec
+  gh.rest.paginate('/repos/{owner}/{repo}/nope', { pagination: { style: 'link' }, params: { path: { owner: 'o', repo: 'r' } } })
+  // @ts-expect-error: a missing path parameter
+  gh.rest.paginate('/repos/{owner}/{repo}/issues', { pagination: { style: 'link' }, params: { path: { owner: 'o' } } })
+  // A path outside the spec goes through page() (or request()), typed by the caller.
+  expectTypeOf(await gh.rest.page<{ id: number }>('/anything', { pagination: { style: 'link' } })).toEqualTypeOf<Page<{ id: number }>>()
 
   const alone = createRestClient<paths>({ baseUrl: 'https://api.github.com' })
   expectTypeOf(await alone.GET('/zen')).toEqualTypeOf<string>()
@@ -113,4 +133,5 @@ export async function endpointMode() {
   const options: Parameters<typeof createClient>[0] = { baseUrl: 'https://api.example.com' }
   // @ts-expect-error: nor on one made from options typed only as ClientOptions
   await createClient(options).rest.anything()
+  expectTypeOf(plain.rest.paginate<{ id: number }>('/anything', { pagination: { style: 'link' } })).toEqualTypeOf<AsyncGenerator<{ id: number }, void, undefined>>()
 }

@@ -6,6 +6,8 @@
  */
 import { type ClientContext, type CoreOptions, type ModuleSections, createContext } from './core/index.js'
 import { RealtimeClient } from './realtime/client.js'
+import type { RealtimeOptions } from './realtime/options.js'
+import { type EndpointsOf, type RestClient, type RestClientBase, type RestClientFor, type RestOptions, buildRestClient } from './rest/index.js'
 
 export {
   ApiError,
@@ -40,6 +42,7 @@ export type {
   CoreOptions,
   Logger,
   LogLevel,
+  ModuleSections,
   RandomSource,
   ResolvedConfig,
   RetryOptions,
@@ -51,7 +54,6 @@ export type {
   WirekitErrorOptions,
   ClientContext,
   Log,
-  ModuleSections,
 } from './core/index.js'
 
 export { RealtimeClient } from './realtime/client.js'
@@ -59,22 +61,42 @@ export type { RealtimeOptions } from './realtime/options.js'
 export type { Subscription } from './realtime/subscription.js'
 export type { ConnectionState, EventMap, Gap, RealtimeEvent, StateChange, StreamPosition } from './realtime/types.js'
 
-/** Everything {@link createClient} takes. Every field is optional. */
-export interface ClientOptions extends CoreOptions, ModuleSections {}
+export { InvalidRequestError, PaginationError, ResponseValidationError, defineEndpoints, typed } from './rest/index.js'
+export type { CallOptions, EndpointDefinition, Endpoints, Page, Pagination, RestClient, RestClientBase, RestHooks, RestOptions, RestOverrides } from './rest/index.js'
 
-/** What {@link createClient} returns: the shared context, and each module bound to it. */
-export interface Client extends ClientContext {
+/** Everything {@link createClient} takes. Every field is optional. */
+export interface ClientOptions extends CoreOptions, Omit<ModuleSections, 'rest' | 'realtime'> {
+  /** Options of `wirekit/rest`, e.g. `{ endpoints }`. See {@link RestOptions}. */
+  rest?: RestOptions
+  /** Options of `wirekit/realtime`, e.g. `{ heartbeatMs, backoff }`. See {@link RealtimeOptions}. */
+  realtime?: RealtimeOptions
+}
+
+/**
+ * What {@link createClient} returns: the shared context, and each module bound to it. `Rest` is the
+ * typed REST surface: endpoint methods from `rest.endpoints`, or OpenAPI methods from
+ * `createClient<paths>()`.
+ */
+export interface Client<Rest = RestClient> extends ClientContext {
+  /** Typed REST calls; see `wirekit/rest`. */
+  readonly rest: Rest
   /** Live events over one WebSocket, opened on the first subscribe (`wirekit/realtime`). */
   readonly realtime: RealtimeClient
 }
 
 /**
  * Creates a client: options are validated and frozen once, and one Auth is shared by every module.
+ * Endpoint methods are inferred from `rest.endpoints`; for OpenAPI mode pass openapi-typescript's
+ * `paths` as the type argument (`createClient<paths>(…)`). Both at once: OpenAPI mode, then
+ * `client.rest.withEndpoints(endpoints)`.
  *
  * @example
  * const client = createClient({ baseUrl: 'https://api.example.com', auth: { apiKey: process.env.API_KEY! } })
+ * const github = createClient<paths>({ baseUrl: 'https://api.github.com', auth: process.env.GITHUB_TOKEN })
  */
-export function createClient(options: ClientOptions = {}): Client {
+export function createClient<const O extends ClientOptions = ClientOptions>(options?: O): Client<RestClientFor<{}, EndpointsOf<O>>>
+export function createClient<Paths extends object>(options?: ClientOptions): Client<RestClientFor<Paths, {}>>
+export function createClient(options: ClientOptions = {}): Client<RestClientBase> {
   const context = createContext(options)
-  return Object.freeze({ ...context, realtime: new RealtimeClient(context) })
+  return Object.freeze({ ...context, rest: buildRestClient(context), realtime: new RealtimeClient(context) })
 }

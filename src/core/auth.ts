@@ -108,6 +108,11 @@ export class Auth {
     return this.#source !== undefined
   }
 
+  /** The header that carries the credential: `authorization`, or the one an API key names. */
+  get header(): string {
+    return this.#header
+  }
+
   /** True when `invalidate()` can lead to a different token (a provider is configured). */
   get refreshable(): boolean {
     return typeof this.#source === 'function'

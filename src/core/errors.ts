@@ -57,6 +57,9 @@ const WIREKIT_ERROR_NAMES = new Set([
   'TimeoutError',
   'WebhookVerificationError',
   'RealtimeError',
+  'InvalidRequestError',
+  'ResponseValidationError',
+  'PaginationError',
 ])
 
 /**

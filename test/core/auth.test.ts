@@ -10,6 +10,8 @@ describe('Auth', () => {
     expect(await new Auth({ token: 'tok_static' }).getHeaders()).toEqual({ authorization: 'Bearer tok_static' })
     expect(await new Auth(undefined).getHeaders()).toEqual({})
     expect(new Auth(undefined).enabled).toBe(false)
+    expect(new Auth({ apiKey: 'key_123456', header: 'X-Api-Key' }).header).toBe('x-api-key')
+    expect(new Auth(() => 'tok').header).toBe('authorization')
   })
 
   it('100 concurrent callers during a refresh cause exactly 1 provider call', async () => {

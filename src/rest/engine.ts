@@ -1,0 +1,303 @@
+/**
+ * The one engine under every REST call, whatever typed surface it came from: build the URL and
+ * headers, take the credential from the shared Auth, hand the attempt loop to ky, replay once on a
+ * 401 with a fresh token, read the body, and map any failure to a wirekit error.
+ */
+import ky, { HTTPError, type Hooks, type Options as KyOptions, SchemaValidationError } from 'ky'
+import { type ClientContext, ConfigError, type StandardSchemaV1, TimeoutError, type WirekitError, isWirekitError } from '../core/index.js'
+import { InvalidRequestError, ResponseValidationError, toWirekitError } from './errors.js'
+import { IDEMPOTENCY_HEADER, idempotencyKeyFor } from './idempotency.js'
+import type { RestSettings } from './options.js'
+import { redirectSafeFetch } from './redirect.js'
+import { kyRetryOptions } from './retry.js'
+import { type QueryValue, appendQuery, basePrefix, expandPath } from './url.js'
+
+/** Per-call options every REST method takes. */
+export interface CallOptions {
+  /**
+   * Cancels the call in any phase: waiting for a token, connecting, reading, sleeping before a
+   * retry. The call rejects with the signal's reason, as `fetch` does.
+   * @default undefined
+   */
+  signal?: AbortSignal
+  /**
+   * Extra headers for this call only, over the client's `headers`.
+   * @default {}
+   */
+  headers?: Record<string, string>
+  /**
+   * The Idempotency-Key for a POST or PATCH: your own string, or `false` to send none (and so never
+   * retry the write).
+   * @default a fresh UUID v4, reused on every attempt of the call
+   */
+  idempotencyKey?: string | false
+  /**
+   * Per-attempt timeout for this call, in ms, or `false`.
+   * @default the client's `timeout`
+   */
+  timeout?: number | false
+}
+
+/** One call as the engine sees it. */
+export interface Call {
+  method: string
+  /** A path template under baseUrl, e.g. `/notes/{id}`. Ignored when `url` is given. */
+  path: string
+  /** How errors name this call: the endpoint name, or `METHOD /path`. */
+  label: string
+  pathParams?: Readonly<Record<string, unknown>> | undefined
+  query?: Readonly<Record<string, QueryValue>> | undefined
+  body?: unknown
+  /** An absolute URL already checked to be under baseUrl (a pagination link). */
+  url?: string
+  /** Validates a 2xx body at run time. */
+  schema?: StandardSchemaV1 | undefined
+  options?: CallOptions | undefined
+}
+
+/** What a call resolves to inside wirekit; the public methods return `data`. */
+export interface CallResult<T> {
+  data: T
+  response: Response
+}
+
+const METHODS = new Set(['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'HEAD', 'OPTIONS', 'QUERY'])
+const CALL_OPTION_KEYS = new Set(['signal', 'headers', 'idempotencyKey', 'timeout'])
+const NO_BODY_STATUSES = new Set([204, 205, 304])
+const JSON_TYPE = /^application\/(?:[\w.+-]*\+)?json\s*(?:;|$)/i
+const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/
+// setTimeout's limit, a 32-bit signed int; ky refuses anything longer.
+const MAX_TIMEOUT = 2_147_483_647
+
+/** The engine a REST client and all its derived clients share the Auth through. */
+export class RestEngine {
+  readonly context: ClientContext
+  readonly settings: RestSettings
+  readonly #prefix: string | undefined
+  readonly #fetch: typeof fetch
+  readonly #hooks: Hooks | undefined
+  readonly #baseHeaders: Record<string, string>
+  // ky normalises retry options on every attempt; handing it the same two objects keeps that cheap.
+  readonly #retryPlain: KyOptions['retry']
+  readonly #retryKeyed: KyOptions['retry']
+  /** The scheme Auth puts before the token (`Bearer `), so the refused token can be named on a 401. */
+  readonly #scheme: string
+
+  constructor(context: ClientContext, settings: RestSettings) {
+    this.context = context
+    this.settings = settings
+    const { config } = context
+    this.#prefix = config.baseUrl && basePrefix(config.baseUrl)
+    // Read the fetch option at each request, not now (an app may swap globalThis.fetch in tests).
+    const base: typeof fetch = (input, init) => (config.fetch ?? globalThis.fetch)(input, init)
+    this.#fetch = redirectSafeFetch(base, credentialHeaders(context.auth.header))
+    this.#hooks = kyHooks(settings, context)
+    this.#baseHeaders = { accept: 'application/json', 'user-agent': config.userAgent, ...settings.headers }
+    this.#retryPlain = kyRetryOptions(settings.retry, false)
+    this.#retryKeyed = kyRetryOptions(settings.retry, true)
+    // Auth sends `Bearer <token>` unless an API key goes raw under its own header.
+    this.#scheme = context.auth.header === 'authorization' ? 'Bearer ' : ''
+  }
+
+  /** Sends one call: the attempts, the 401 replay, the body, the error mapping. */
+  async send<T>(call: Call): Promise<CallResult<T>> {
+    const options = call.options ?? {}
+    const signal = options.signal
+    try {
+      const prepared = this.#prepare(call, options)
+      return await this.#attempt<T>(call, prepared, signal)
+    } catch (error) {
+      throw await this.#fail(error, call.label, signal)
+    }
+  }
+
+  #prepare(call: Call, options: CallOptions): { url: string; method: string; init: KyOptions } {
+    if (this.#prefix === undefined) throw new ConfigError('baseUrl', 'is required for REST calls, e.g. "https://api.example.com/v1"')
+    for (const key of Object.keys(options)) {
+      if (!CALL_OPTION_KEYS.has(key)) throw new InvalidRequestError(`options.${key}`, `is not a call option; the options are ${[...CALL_OPTION_KEYS].join(', ')}`)
+    }
+    const method = typeof call.method === 'string' ? call.method.toUpperCase() : ''
+    if (!METHODS.has(method)) throw new InvalidRequestError('method', `must be one of ${[...METHODS].join(', ')}`)
+    if (options.timeout !== undefined && options.timeout !== false && !(typeof options.timeout === 'number' && options.timeout > 0 && options.timeout <= MAX_TIMEOUT)) {
+      throw new InvalidRequestError('options.timeout', `must be a positive number of milliseconds up to ${MAX_TIMEOUT}, or false`)
+    }
+    const url = call.url ?? appendQuery(this.#prefix + expandPath(call.path, call.pathParams), call.query)
+
+    // The shared base headers are used as they are unless this call adds some (no copy per call).
+    let headers = this.#baseHeaders
+    if (options.headers !== undefined) {
+      headers = { ...headers }
+      for (const [name, value] of Object.entries(options.headers)) {
+        if (!HEADER_NAME.test(name) || typeof value !== 'string' || /[\r\n\0]/.test(value)) {
+          throw new InvalidRequestError(`options.headers.${name}`, 'must be a valid header name with a string value without CR, LF or NUL')
+        }
+        if (name.toLowerCase() === 'authorization') {
+          throw new InvalidRequestError('options.headers.authorization', 'must not carry credentials; use the auth option')
+        }
+        headers[name.toLowerCase()] = value
+      }
+    }
+    const key = idempotencyKeyFor(method, options.idempotencyKey ?? headers[IDEMPOTENCY_HEADER], this.settings.idempotencyKeys)
+    if (key !== undefined) headers = { ...headers, [IDEMPOTENCY_HEADER]: key }
+
+    const init: KyOptions = {
+      method,
+      headers,
+      retry: key === undefined ? this.#retryPlain : this.#retryKeyed,
+      timeout: options.timeout ?? this.settings.timeout,
+      fetch: this.#fetch,
+      redirect: 'manual',
+      throwHttpErrors: true,
+    }
+    if (options.signal !== undefined) init.signal = options.signal
+    if (this.#hooks) init.hooks = this.#hooks
+    if (call.body !== undefined) {
+      if (method === 'GET' || method === 'HEAD') throw new InvalidRequestError('body', `a ${method} request cannot have a body`)
+      if (isRawBody(call.body)) init.body = call.body
+      else init.json = call.body
+    }
+    return { url, method, init }
+  }
+
+  async #attempt<T>(call: Call, prepared: { url: string; method: string; init: KyOptions }, signal: AbortSignal | undefined): Promise<CallResult<T>> {
+    const { auth } = this.context
+    const total = this.settings.totalTimeout
+    const started = total === false ? 0 : performance.now()
+    const headers = prepared.init.headers as Record<string, string>
+    let replayed = false
+    for (;;) {
+      // One call to the shared Auth per attempt; with no auth configured it resolves to {}.
+      const credential = await whileNotAborted(auth.getHeaders(), signal)
+      const token = tokenIn(credential, this.#scheme)
+      // `init` belongs to this call alone, so it is completed in place rather than copied.
+      const init = prepared.init
+      init.headers = token === undefined ? headers : { ...headers, ...credential }
+      if (total !== false) {
+        // A 401 replay is a new ky call; it gets what is left of the budget, not a fresh one.
+        const remaining = total - (performance.now() - started)
+        if (remaining <= 0) throw new TimeoutError(`${call.label} timed out`)
+        init.totalTimeout = remaining
+      }
+      let response: Response | undefined
+      try {
+        const pending = ky(prepared.url, init)
+        response = await pending
+        const data = await readBody(pending, response, prepared.method, call.schema)
+        return { data: data as T, response }
+      } catch (error) {
+        // One replay with a fresh token; `invalidate(token)` makes a burst of 401s refresh once.
+        if (!replayed && error instanceof HTTPError && error.response.status === 401 && token !== undefined && auth.refreshable) {
+          replayed = true
+          auth.invalidate(token)
+          this.context.log.debug('401: refreshing the token and replaying once', { call: call.label })
+          continue
+        }
+        const { redactor } = this.context.config
+        if (error instanceof SchemaValidationError) throw new ResponseValidationError(call.label, response?.status ?? 0, error.issues, redactor)
+        if (error instanceof SyntaxError && response) {
+          throw new ResponseValidationError(call.label, response.status, [{ message: `the body is not valid JSON (${error.message})` }], redactor)
+        }
+        throw error
+      }
+    }
+  }
+
+  async #fail(error: unknown, label: string, signal: AbortSignal | undefined): Promise<unknown> {
+    const { config, log } = this.context
+    const mapped = toWirekitError(error, { label, requestIdHeader: this.settings.requestIdHeader, redactor: config.redactor, signal })
+    if (isWirekitError(mapped)) {
+      log.debug('call failed', { call: label, name: mapped.name, code: mapped.code, message: mapped.message })
+      for (const hook of this.settings.hooks.onError) await hook({ error: mapped as WirekitError, label })
+    }
+    return mapped
+  }
+}
+
+/** The token inside the credential headers Auth built: the one header's value without its scheme. */
+function tokenIn(credential: Record<string, string>, scheme: string): string | undefined {
+  for (const name in credential) {
+    const value = credential[name]!
+    return scheme && value.startsWith(scheme) ? value.slice(scheme.length) : value
+  }
+  return undefined
+}
+
+/** Reads a 2xx body: nothing for 204/HEAD, JSON (schema-checked by ky) for JSON, else text. */
+async function readBody(
+  pending: ReturnType<typeof ky>,
+  response: Response,
+  method: string,
+  schema: StandardSchemaV1 | undefined,
+): Promise<unknown> {
+  if (method === 'HEAD' || NO_BODY_STATUSES.has(response.status)) {
+    await response.body?.cancel().catch(() => undefined)
+    return undefined
+  }
+  if (schema) return pending.json(schema as never)
+  const text = await pending.text()
+  if (!JSON_TYPE.test(response.headers.get('content-type') ?? '')) return text
+  return text === '' ? undefined : JSON.parse(text)
+}
+
+function isRawBody(body: unknown): body is BodyInit {
+  return (
+    typeof body === 'string' ||
+    body instanceof FormData ||
+    body instanceof URLSearchParams ||
+    body instanceof Blob ||
+    body instanceof ArrayBuffer ||
+    ArrayBuffer.isView(body) ||
+    body instanceof ReadableStream
+  )
+}
+
+/** The header names that carry the credential, so a cross-origin redirect can drop them. */
+function credentialHeaders(header: string): string[] {
+  return header === 'authorization' ? [header] : ['authorization', header]
+}
+
+/** Waits for `promise` unless `signal` aborts first; then rejects with the signal's reason. No timer. */
+function whileNotAborted<T>(promise: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
+  if (!signal) return promise
+  if (signal.aborted) return Promise.reject(signal.reason)
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(signal.reason)
+    signal.addEventListener('abort', onAbort, { once: true })
+    promise.then(
+      (value) => {
+        signal.removeEventListener('abort', onAbort)
+        resolve(value)
+      },
+      (error: unknown) => {
+        signal.removeEventListener('abort', onAbort)
+        reject(error)
+      },
+    )
+  })
+}
+
+/** ky hooks for the user's hooks and debug logging; none at all when there is nothing to run. */
+function kyHooks(settings: RestSettings, context: ClientContext): Hooks | undefined {
+  const { beforeRequest, afterResponse } = settings.hooks
+  const debug = context.config.logger !== undefined && context.config.logLevel === 'debug'
+  if (beforeRequest.length === 0 && afterResponse.length === 0 && !debug) return undefined
+  const log = context.log
+  return {
+    beforeRequest: [
+      async ({ request }) => {
+        for (const hook of beforeRequest) await hook({ request, attempt: 0 })
+      },
+    ],
+    beforeRetry: [
+      async ({ request, retryCount, error }) => {
+        if (debug) log.debug('retrying', { method: request.method, attempt: retryCount, after: error.name })
+        for (const hook of beforeRequest) await hook({ request, attempt: retryCount })
+      },
+    ],
+    afterResponse: [
+      async ({ request, response, retryCount }) => {
+        for (const hook of afterResponse) await hook({ request, response, attempt: retryCount })
+      },
+    ],
+  }
+}

@@ -3,6 +3,7 @@ import { defineConfig } from 'tsup'
 /** One entry per public subpath; package.json's `exports` lists the same names. */
 export const entries = {
   index: 'src/index.ts',
+  webhooks: 'src/webhooks/index.ts',
 }
 
 export default defineConfig({

@@ -5,6 +5,8 @@
  * @module
  */
 import { type ClientContext, type CoreOptions, type ModuleSections, createContext } from './core/index.js'
+import type { EventMap, WebhookVerifier } from './webhooks/index.js'
+import { clientWebhooks } from './webhooks/client.js'
 
 export {
   ApiError,
@@ -52,11 +54,27 @@ export type {
   Log,
 } from './core/index.js'
 
+export type {
+  EventMap,
+  EventSchemas,
+  ReplayStore,
+  VerifiedDelivery,
+  WebhookEvent,
+  WebhookEventOf,
+  WebhookVerifier,
+} from './webhooks/index.js'
+
 /** Everything {@link createClient} takes. Every field is optional. */
 export interface ClientOptions extends CoreOptions, ModuleSections {}
 
 /** What {@link createClient} returns: the shared context, and each module bound to it. */
-export interface Client extends ClientContext {}
+export interface Client extends ClientContext {
+  /**
+   * Standard Webhooks verification bound to `webhookSecret` (options from the `webhooks` section).
+   * Calling it on a client without a secret throws a ConfigError naming `webhookSecret`.
+   */
+  readonly webhooks: WebhookVerifier<EventMap>
+}
 
 /**
  * Creates a client: options are validated and frozen once, and one Auth is shared by every module.
@@ -66,5 +84,5 @@ export interface Client extends ClientContext {}
  */
 export function createClient(options: ClientOptions = {}): Client {
   const context = createContext(options)
-  return Object.freeze({ ...context })
+  return Object.freeze({ ...context, webhooks: clientWebhooks(context.config) })
 }

@@ -1,7 +1,7 @@
 /** The typed result of a verification. */
 import type { StandardSchemaV1 } from '../core/schema.js'
 
-/** Event types mapped to their payloads, e.g. `{ 'invoice.paid': Invoice; 'user.deleted': { id: string } }`. */
+/** Event types mapped to their payloads (an interface or a type; the default when none is given), e.g. `{ 'invoice.paid': Invoice; 'user.deleted': { id: string } }`. */
 export type EventMap = Record<string, unknown>
 
 /** One verified delivery of one event type. */
@@ -24,12 +24,12 @@ export interface WebhookEvent<Type extends string = string, Data = unknown> {
  * The discriminated union of events an {@link EventMap} describes; narrow it with `switch (event.type)`.
  * The map is trusted as written unless you also give {@link EventSchemas} (and `unknownEvents: 'reject'`).
  */
-export type WebhookEventOf<Events extends EventMap> = {
+export type WebhookEventOf<Events extends object> = {
   [Type in keyof Events & string]: WebhookEvent<Type, Events[Type]>
 }[keyof Events & string]
 
 /** A Standard Schema (zod, valibot, arktype, …) per event type, run on `data` after the signature checks out. */
-export type EventSchemas<Events extends EventMap> = {
+export type EventSchemas<Events extends object> = {
   readonly [Type in keyof Events]?: StandardSchemaV1<unknown, Events[Type]>
 }
 

@@ -51,6 +51,6 @@ const github: Scheme = {
  * const webhooks = githubWebhooks<{ push: PushEvent; issues: IssuesEvent }>({ secret: process.env.GITHUB_WEBHOOK_SECRET! })
  * const event = await webhooks.verifyNodeRequest(req)
  */
-export function githubWebhooks<Events extends EventMap = EventMap>(options: VerifierOptions<Events>): WebhookVerifier<Events> {
+export function githubWebhooks<Events extends object = EventMap>(options: VerifierOptions<Events>): WebhookVerifier<Events> {
   return createVerifier(github, options)
 }

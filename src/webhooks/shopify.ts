@@ -45,6 +45,6 @@ const shopify: Scheme = {
  * const webhooks = shopifyWebhooks({ secret: process.env.SHOPIFY_CLIENT_SECRET!, replay: new MemoryReplayStore() })
  * const event = await webhooks.verifyRequest(request)
  */
-export function shopifyWebhooks<Events extends EventMap = EventMap>(options: VerifierOptions<Events>): WebhookVerifier<Events> {
+export function shopifyWebhooks<Events extends object = EventMap>(options: VerifierOptions<Events>): WebhookVerifier<Events> {
   return createVerifier(shopify, options)
 }

@@ -52,6 +52,6 @@ const slack: Scheme = {
  * const webhooks = slackWebhooks({ secret: process.env.SLACK_SIGNING_SECRET! })
  * const event = await webhooks.verifyRequest(request)
  */
-export function slackWebhooks<Events extends EventMap = EventMap>(options: VerifierOptions<Events>): WebhookVerifier<Events> {
+export function slackWebhooks<Events extends object = EventMap>(options: VerifierOptions<Events>): WebhookVerifier<Events> {
   return createVerifier(slack, options)
 }

@@ -77,6 +77,6 @@ const standard: Scheme = {
  * })
  * const event = await webhooks.verify(rawBody, headers)
  */
-export function standardWebhooks<Events extends EventMap = EventMap>(options: VerifierOptions<Events>): WebhookVerifier<Events> {
+export function standardWebhooks<Events extends object = EventMap>(options: VerifierOptions<Events>): WebhookVerifier<Events> {
   return createVerifier(standard, options)
 }

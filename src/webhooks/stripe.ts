@@ -61,6 +61,6 @@ const stripe: Scheme = {
  * const webhooks = stripeWebhooks({ secret: process.env.STRIPE_WEBHOOK_SECRET! })
  * const event = await webhooks.verifyRequest(request)
  */
-export function stripeWebhooks<Events extends EventMap = EventMap>(options: VerifierOptions<Events>): WebhookVerifier<Events> {
+export function stripeWebhooks<Events extends object = EventMap>(options: VerifierOptions<Events>): WebhookVerifier<Events> {
   return createVerifier(stripe, options)
 }

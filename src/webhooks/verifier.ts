@@ -51,7 +51,7 @@ export interface ReplayOptions {
 }
 
 /** Options every verifier takes. */
-export interface VerifierOptions<Events extends EventMap = EventMap> {
+export interface VerifierOptions<Events extends object = EventMap> {
   /** The secret, or several during a rotation: a delivery signed by any one of them is accepted. */
   secret: WebhookSecret | readonly WebhookSecret[]
   /**
@@ -96,7 +96,7 @@ export interface VerifierOptions<Events extends EventMap = EventMap> {
  * Verifies (and, for tests and senders, signs) webhook deliveries of one scheme. Every refusal is a
  * `WebhookVerificationError` with a `reason`.
  */
-export interface WebhookVerifier<Events extends EventMap = EventMap> {
+export interface WebhookVerifier<Events extends object = EventMap> {
   /**
    * Checks the signature, timestamp and replay, then parses the JSON body and runs its schema.
    * `payload` is the raw body (string, Buffer, Uint8Array, ArrayBuffer) or a Fetch Request, whose
@@ -203,7 +203,7 @@ export function checkVerifierOptions(options: Record<string, unknown>, prefix = 
 const INSPECT = Symbol.for('nodejs.util.inspect.custom')
 
 /** Builds a verifier for `scheme`. Secrets are checked now (`invalid_secret`); crypto keys are made at first use. */
-export function createVerifier<Events extends EventMap>(scheme: Scheme, options: VerifierOptions<Events>): WebhookVerifier<Events> {
+export function createVerifier<Events extends object>(scheme: Scheme, options: VerifierOptions<Events>): WebhookVerifier<Events> {
   if (typeof options !== 'object' || options === null) throw new ConfigError('options', 'must be an object with at least a secret')
   checkVerifierOptions(options as unknown as Record<string, unknown>)
   const list: readonly unknown[] = Array.isArray(options.secret) ? options.secret : [options.secret]

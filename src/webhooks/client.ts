@@ -23,6 +23,7 @@ export function clientWebhooks(config: ResolvedConfig): WebhookVerifier<EventMap
   }
   return Object.freeze({
     verify: async (payload, headers) => get().verify(payload, headers),
+    verifySync: (payload, headers) => get().verifySync(payload, headers),
     verifyRaw: async (payload, headers) => get().verifyRaw(payload, headers),
     verifyRequest: async (request) => get().verifyRequest(request),
     verifyNodeRequest: async (request) => get().verifyNodeRequest(request),

@@ -12,13 +12,14 @@ export function utf8(text: string): Uint8Array<ArrayBuffer> {
   return encoder.encode(text)
 }
 
-function base64Value(code: number): number {
-  if (code >= 65 && code <= 90) return code - 65
-  if (code >= 97 && code <= 122) return code - 71
-  if (code >= 48 && code <= 57) return code + 4
-  if (code === 43) return 62
-  if (code === 47) return 63
-  return -1
+let base64Values: Int8Array | undefined
+
+/** Character code → 6-bit value, or -1; built at first use so importing this module does no work. */
+function base64Table(): Int8Array {
+  if (base64Values) return base64Values
+  const table = new Int8Array(128).fill(-1)
+  for (let i = 0; i < BASE64.length; i++) table[BASE64.charCodeAt(i)] = i
+  return (base64Values = table)
 }
 
 /**
@@ -32,12 +33,14 @@ export function decodeBase64(text: string, expectedBytes?: number): Uint8Array<A
   const length = (text.length / 4) * 3 - padding
   if (expectedBytes !== undefined && length !== expectedBytes) return undefined
   const out = new Uint8Array(length)
+  const table = base64Table()
   let bits = 0
   let buffer = 0
   let o = 0
   const end = text.length - padding
   for (let i = 0; i < end; i++) {
-    const value = base64Value(text.charCodeAt(i))
+    const code = text.charCodeAt(i)
+    const value = code < 128 ? table[code]! : -1
     if (value < 0) return undefined
     buffer = (buffer << 6) | value
     bits += 6

@@ -22,30 +22,34 @@ const standard: Scheme = {
   secret: standardSecret,
   read(headers) {
     // svix sends the same scheme under its own header names; one set is read, never a mix of both.
-    const prefix = readHeader(headers, 'webhook-signature') !== undefined ? 'webhook-' : 'svix-'
-    const signatureHeader = requireHeader(headers, `${prefix}signature`)
+    const own = readHeader(headers, 'webhook-signature')
+    const prefix = own !== undefined ? 'webhook-' : 'svix-'
+    const signatureHeader = own || requireHeader(headers, `${prefix}signature`)
     const id = deliveryId(requireHeader(headers, `${prefix}id`), `${prefix}id`)
     const timestampText = requireHeader(headers, `${prefix}timestamp`)
     const timestamp = unixSeconds(timestampText, `${prefix}timestamp`)
-    const entries = signatureHeader.split(' ')
-    if (entries.length > MAX_SIGNATURES) throw refuse('malformed_header', `the ${prefix}signature header lists more than ${MAX_SIGNATURES} signatures`)
     const hmac: Uint8Array<ArrayBuffer>[] = []
     const ed25519: Uint8Array<ArrayBuffer>[] = []
-    for (const entry of entries) {
-      const comma = entry.indexOf(',')
-      if (comma <= 0) throw refuse('malformed_header', `each ${prefix}signature entry must be <version>,<signature>`)
-      const version = entry.slice(0, comma)
-      const encoded = entry.slice(comma + 1)
+    // Walks the space-separated list by index (no intermediate array): the list is usually one entry.
+    let count = 0
+    for (let start = 0; start <= signatureHeader.length; count++) {
+      if (count === MAX_SIGNATURES) throw refuse('malformed_header', `the ${prefix}signature header lists more than ${MAX_SIGNATURES} signatures`)
+      const space = signatureHeader.indexOf(' ', start)
+      const end = space < 0 ? signatureHeader.length : space
+      const comma = signatureHeader.indexOf(',', start)
+      if (comma <= start || comma >= end) throw refuse('malformed_header', `each ${prefix}signature entry must be <version>,<signature>`)
+      const version = signatureHeader.slice(start, comma)
       if (version === 'v1') {
-        const bytes = decodeBase64(encoded, 32)
+        const bytes = decodeBase64(signatureHeader.slice(comma + 1, end), 32)
         if (!bytes) throw refuse('malformed_header', 'a v1 signature must be the base64 of exactly 32 bytes')
         hmac.push(bytes)
       } else if (version === 'v1a') {
-        const bytes = decodeBase64(encoded, 64)
+        const bytes = decodeBase64(signatureHeader.slice(comma + 1, end), 64)
         if (!bytes) throw refuse('malformed_header', 'a v1a signature must be the base64 of exactly 64 bytes')
         ed25519.push(bytes)
       }
       // Other versions are skipped: the spec lets senders add schemes a receiver does not know yet.
+      start = end + 1
     }
     if (hmac.length === 0 && ed25519.length === 0) throw refuse('malformed_header', `the ${prefix}signature header holds no v1 or v1a signature`)
     return { id, timestamp, prefix: `${id}.${timestampText}.`, hmac, ed25519, fallbackId: id }

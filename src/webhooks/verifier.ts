@@ -1,6 +1,6 @@
 /** Internal: the one verifier every scheme shares: input, timestamp, signatures, parsing, schemas, replay. */
 import { ConfigError } from '../core/errors.js'
-import { type StandardSchemaV1, formatIssuePath, isStandardSchema } from '../core/schema.js'
+import { type StandardSchemaResult, type StandardSchemaV1, formatIssuePath, isStandardSchema } from '../core/schema.js'
 import { Secret } from '../core/secret.js'
 import { type CryptoBackend, type CryptoPreference, type Ed25519Key, type HmacKey, cryptoBackend } from './crypto.js'
 import { joinMessage } from './encoding.js'
@@ -106,6 +106,16 @@ export interface WebhookVerifier<Events extends object = EventMap> {
    * const event = await webhooks.verify(rawBody, req.headers)
    */
   verify(payload: RawPayload | RequestLike, headers?: HeadersInput): Promise<WebhookEventOf<Events>>
+  /**
+   * {@link WebhookVerifier.verify} without the promise, for synchronous handlers and the last bit of
+   * speed on Node (like stripe's `constructEvent`). Needs node:crypto, schemas that validate
+   * synchronously and a replay store whose `claim` answers synchronously (MemoryReplayStore does);
+   * otherwise it throws a ConfigError before anything is claimed. The payload cannot be a Request.
+   *
+   * @example
+   * const event = webhooks.verifySync(req.body, req.headers)
+   */
+  verifySync(payload: RawPayload, headers: HeadersInput): WebhookEventOf<Events>
   /**
    * Like {@link WebhookVerifier.verify} but returns the body unparsed (for non-JSON bodies).
    *
@@ -248,42 +258,62 @@ export function createVerifier<Events extends object>(scheme: Scheme, options: V
 
   const nowSeconds = (): number => Math.floor(now() / 1000)
 
-  async function check(body: string | Uint8Array<ArrayBuffer>, headers: unknown): Promise<SignedParts> {
+  /**
+   * Headers, timestamp, then signatures. Synchronous whenever the backend is (node:crypto), so the
+   * common path costs one promise in all; Web Crypto continues asynchronously.
+   */
+  function check(body: string | Uint8Array<ArrayBuffer>, headers: unknown): SignedParts | Promise<SignedParts> {
     const parts = scheme.read(checkHeaders(headers))
     if (parts.timestamp !== undefined) {
       const current = nowSeconds()
       if (current - parts.timestamp > past) throw refuse('timestamp_too_old', `the signed timestamp is more than ${past} s old`)
       if (parts.timestamp - current > future) throw refuse('timestamp_in_future', `the signed timestamp is more than ${future} s ahead of this server's clock`)
     }
+    return checkFrom(parts, body, 0, 0)
+  }
+
+  /**
+   * Tries HMAC keys from `h`, then Ed25519 keys from `e`. Stays synchronous while the backend answers
+   * synchronously (node:crypto) and continues on the promise the first time one does not.
+   */
+  function checkFrom(parts: SignedParts, body: string | Uint8Array<ArrayBuffer>, h: number, e: number): SignedParts | Promise<SignedParts> {
     const { hmac, ed25519 } = prepared()
     if (parts.hmac.length > 0) {
-      for (const key of hmac) {
-        const result = key.verify(parts.prefix, body, parts.hmac)
-        if (typeof result === 'boolean' ? result : await result) return parts
+      for (let i = h; i < hmac.length; i++) {
+        const result = hmac[i]!.verify(parts.prefix, body, parts.hmac)
+        if (result === true) return parts
+        if (result !== false) return result.then((ok) => (ok ? parts : checkFrom(parts, body, i + 1, e)))
       }
     }
     if (parts.ed25519.length > 0 && ed25519.length > 0) {
       const message = joinMessage(parts.prefix, body)
-      for (const key of ed25519) {
-        const result = key.verify(message, parts.ed25519)
-        if (typeof result === 'boolean' ? result : await result) return parts
+      for (let i = e; i < ed25519.length; i++) {
+        const result = ed25519[i]!.verify(message, parts.ed25519)
+        if (result === true) return parts
+        if (result !== false) return result.then((ok) => (ok ? parts : checkFrom(parts, body, hmac.length, i + 1)))
       }
     }
     throw refuse('no_matching_signature', `no ${scheme.name} signature matches the body under the configured secret(s)`)
   }
 
-  async function claim(id: string | undefined): Promise<void> {
-    if (!replay || id === undefined) return
-    if (!(await replay.store.claim(id, replayTtl))) throw refuse('replayed', 'this delivery id was already accepted')
+  function claim(id: string, sync = false): void | Promise<void> {
+    if (!replay) return
+    const first = replay.store.claim(id, replayTtl)
+    if (first === true) return
+    if (first === false) throw refuse('replayed', 'this delivery id was already accepted')
+    const settled = Promise.resolve(first).then((ok) => {
+      if (!ok) throw refuse('replayed', 'this delivery id was already accepted')
+    })
+    if (!sync) return settled
+    // The claim is in flight and the caller cannot wait for it: give the id back once it lands.
+    settled.then(
+      () => replay.store.release?.(id),
+      () => undefined,
+    )
+    throw new ConfigError('replay', 'verifySync needs a replay store whose claim answers synchronously (MemoryReplayStore); use verify()')
   }
 
-  async function input(payload: unknown, headers: unknown): Promise<{ body: string | Uint8Array<ArrayBuffer>; headers: unknown }> {
-    if (isRequestLike(payload)) return { body: await readRequestBody(payload, maxBodyBytes), headers: headers ?? payload.headers }
-    return { body: rawBody(payload), headers }
-  }
-
-  async function verifyBody(body: string | Uint8Array<ArrayBuffer>, headers: unknown): Promise<WebhookEventOf<Events>> {
-    const parts = await check(body, headers)
+  function toEvent(parts: SignedParts, body: string | Uint8Array<ArrayBuffer>, sync = false): WebhookEventOf<Events> | Promise<WebhookEventOf<Events>> {
     const text = bodyText(body)
     let data: unknown
     if (text !== '') {
@@ -298,43 +328,80 @@ export function createVerifier<Events extends object>(scheme: Scheme, options: V
       const field = (data as { type: unknown }).type
       if (typeof field === 'string') type = field
     }
-    type ??= ''
-    const schema = schemas && Object.hasOwn(schemas, type) ? schemas[type] : undefined
-    if (schema) {
-      const result = await schema['~standard'].validate(data)
+    const eventType = type ?? ''
+    const schema = schemas && Object.hasOwn(schemas, eventType) ? schemas[eventType] : undefined
+    if (!schema && rejectUnknown) {
+      throw refuse('invalid_payload', `no schema is configured for the event type ${JSON.stringify(eventType.slice(0, 100))}`)
+    }
+    const finish = (value: unknown): WebhookEventOf<Events> | Promise<WebhookEventOf<Events>> => {
+      const id = parts.id ?? scheme.idFromData?.(value)
+      const event = Object.freeze({ type: eventType, id, timestamp: parts.timestamp, data: value }) as WebhookEventOf<Events>
+      const claimed = claim(id ?? parts.fallbackId, sync)
+      return claimed ? claimed.then(() => event) : event
+    }
+    if (!schema) return finish(data)
+    const checked = (result: StandardSchemaResult<unknown>) => {
       if (result.issues) {
         const where = result.issues.slice(0, 5).map((issue) => `${formatIssuePath(issue)}: ${issue.message}`).join('; ')
-        throw refuse('invalid_payload', `the ${type} event does not match its schema (${where})`)
+        throw refuse('invalid_payload', `the ${eventType} event does not match its schema (${where})`)
       }
-      data = result.value
-    } else if (rejectUnknown) {
-      throw refuse('invalid_payload', `no schema is configured for the event type ${JSON.stringify(type.slice(0, 100))}`)
+      return finish(result.value)
     }
-    const id = parts.id ?? scheme.idFromData?.(data)
-    await claim(id ?? parts.fallbackId)
-    return Object.freeze({ type, id, timestamp: parts.timestamp, data }) as WebhookEventOf<Events>
+    const result = schema['~standard'].validate(data)
+    if (!(result instanceof Promise)) return checked(result)
+    if (sync) throw new ConfigError('schemas', `verifySync got an asynchronous schema for ${JSON.stringify(eventType.slice(0, 100))}; use verify()`)
+    return result.then(checked)
+  }
+
+  function toDelivery(parts: SignedParts, body: string | Uint8Array<ArrayBuffer>): VerifiedDelivery | Promise<VerifiedDelivery> {
+    const delivery = Object.freeze({ id: parts.id, timestamp: parts.timestamp, body })
+    const claimed = claim(parts.id ?? parts.fallbackId)
+    return claimed ? claimed.then(() => delivery) : delivery
+  }
+
+  /** Runs the pipeline on a body; always answers with a promise, never throws synchronously. */
+  function run<T>(body: string | Uint8Array<ArrayBuffer>, headers: unknown, then: (parts: SignedParts, body: string | Uint8Array<ArrayBuffer>) => T | Promise<T>): Promise<T> {
+    try {
+      const parts = check(body, headers)
+      return parts instanceof Promise ? parts.then((p) => then(p, body)) : Promise.resolve(then(parts, body))
+    } catch (error) {
+      return Promise.reject(error)
+    }
+  }
+
+  function start<T>(payload: unknown, headers: unknown, then: (parts: SignedParts, body: string | Uint8Array<ArrayBuffer>) => T | Promise<T>): Promise<T> {
+    if (isRequestLike(payload)) return readRequestBody(payload, maxBodyBytes).then((body) => run(body, headers ?? payload.headers, then))
+    try {
+      return run(rawBody(payload), headers, then)
+    } catch (error) {
+      return Promise.reject(error)
+    }
   }
 
   const verifier: WebhookVerifier<Events> = {
-    async verify(payload, headers) {
-      const given = await input(payload, headers)
-      return verifyBody(given.body, given.headers)
+    verify: (payload, headers) => start(payload, headers, toEvent),
+    verifySync(payload, headers) {
+      const body = rawBody(payload)
+      if ((backend ??= cryptoBackend(preference)).name !== 'node') {
+        throw new ConfigError('crypto', 'verifySync needs node:crypto; Web Crypto is asynchronous, use verify()')
+      }
+      const parts = check(body, headers)
+      // The node backend answers synchronously; a promise here would be a bug, so it is never ignored.
+      if (parts instanceof Promise) throw new ConfigError('crypto', 'verifySync got an asynchronous signature check; use verify()')
+      const event = toEvent(parts, body, true)
+      if (event instanceof Promise) throw new ConfigError('schemas', 'verifySync got an asynchronous schema; use verify()')
+      return event
     },
-    async verifyRaw(payload, headers) {
-      const given = await input(payload, headers)
-      const parts = await check(given.body, given.headers)
-      await claim(parts.id ?? parts.fallbackId)
-      return Object.freeze({ id: parts.id, timestamp: parts.timestamp, body: given.body })
-    },
+    verifyRaw: (payload, headers) => start(payload, headers, toDelivery),
     async verifyRequest(request) {
       if (!isRequestLike(request)) throw refuse('payload_not_raw', 'verifyRequest takes a Fetch Request')
-      return verifyBody(await readRequestBody(request, maxBodyBytes), request.headers)
+      return run(await readRequestBody(request, maxBodyBytes), request.headers, toEvent)
     },
     async verifyNodeRequest(request) {
       if (typeof request !== 'object' || request === null || typeof request[Symbol.asyncIterator] !== 'function') {
         throw refuse('payload_not_raw', 'verifyNodeRequest takes a Node IncomingMessage (a readable request stream)')
       }
-      return verifyBody(await readNodeBody(request, maxBodyBytes), request.headers)
+      return run(await readNodeBody(request, maxBodyBytes), request.headers, toEvent)
     },
     async release(id) {
       if (replay && id !== undefined) await replay.store.release?.(id)

@@ -60,6 +60,7 @@ export class MemoryReplayStore implements ReplayStore {
     return this.#seen.size
   }
 
+  /** Records `id` for `ttlSeconds`; false when it is already recorded and not yet expired. */
   claim(id: string, ttlSeconds: number): boolean {
     const now = this.#now()
     this.#sweep(now)
@@ -75,6 +76,7 @@ export class MemoryReplayStore implements ReplayStore {
     return true
   }
 
+  /** Forgets `id`. */
   release(id: string): void {
     this.#seen.delete(id)
   }

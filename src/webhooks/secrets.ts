@@ -48,7 +48,7 @@ export function standardSecret(value: string | Uint8Array, label: string): Secre
 
 function hmacKey(bytes: Uint8Array<ArrayBuffer>, label: string): SecretKey {
   if (bytes.length < MIN_STANDARD_SECRET_BYTES) {
-    throw refuse('invalid_secret', `${label} is ${bytes.length} bytes; Standard Webhooks v1 secrets need at least ${MIN_STANDARD_SECRET_BYTES}`)
+    throw refuse('invalid_secret', `${label} holds ${bytes.length} bytes of key (after base64 decoding); Standard Webhooks v1 secrets need at least ${MIN_STANDARD_SECRET_BYTES}`)
   }
   return { kind: 'hmac', bytes }
 }

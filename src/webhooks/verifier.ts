@@ -220,7 +220,8 @@ export function createVerifier<Events extends object>(scheme: Scheme, options: V
   if (list.length === 0) throw refuse('invalid_secret', 'no secret was given')
   const secrets: SecretKey[] = list.map((value, index) => {
     const label = list.length === 1 ? 'the secret' : `secret[${index}]`
-    const revealed = value instanceof Secret ? value.reveal() : value
+    // A Secret from another copy of wirekit fails instanceof; anything with reveal() is one.
+    const revealed = value instanceof Secret || typeof (value as Secret | null)?.reveal === 'function' ? (value as Secret).reveal() : value
     if (typeof revealed !== 'string' && !(revealed instanceof Uint8Array)) throw refuse('invalid_secret', `${label} must be a string or bytes`)
     return scheme.secret(revealed, label)
   })
@@ -349,7 +350,10 @@ export function createVerifier<Events extends object>(scheme: Scheme, options: V
     }
     const result = schema['~standard'].validate(data)
     if (!(result instanceof Promise)) return checked(result)
-    if (sync) throw new ConfigError('schemas', `verifySync got an asynchronous schema for ${JSON.stringify(eventType.slice(0, 100))}; use verify()`)
+    if (sync) {
+      result.catch(() => undefined)
+      throw new ConfigError('schemas', `verifySync got an asynchronous schema for ${JSON.stringify(eventType.slice(0, 100))}; use verify()`)
+    }
     return result.then(checked)
   }
 

@@ -34,11 +34,12 @@ const MARKERS = {
 } as const
 
 /**
- * Measured budget for one preset in a browser bundle, brotli level 11. Each verifier carries verify,
- * verifyRaw, Request and Node helpers, sign, schemas, replay and option checks; object methods cannot
- * be tree-shaken, so this is the price of the full verifier (see the issue report for the 1.5 kB aim).
+ * Budget for one preset in a browser bundle, brotli level 11 (measured 5.5–6.3 kB). Each verifier
+ * carries verify, verifySync, verifyRaw, the Request and Node helpers, sign, v1a, schemas, replay and
+ * option checks, and object methods cannot be tree-shaken: this is the price of the full verifier.
+ * The issue's 1.5 kB aim is not met; see the report to the lead. The budget catches regressions.
  */
-const BUDGET_BYTES = 6_200
+const BUDGET_BYTES = 6_600
 
 describe('webhooks browser bundles', () => {
   for (const [name, marker] of Object.entries(MARKERS)) {

@@ -54,8 +54,9 @@ describe.each(BACKENDS)('differential (%s crypto)', (crypto) => {
     await fc.assert(
       fc.asyncProperty(payloads, fc.boolean(), async (payload, asBuffer) => {
         const id = 'msg_diff'
-        const signature = theirs.sign(id, new Date(nowSeconds() * 1000), payload)
-        const headers = { 'webhook-id': id, 'webhook-timestamp': String(nowSeconds()), 'webhook-signature': signature }
+        const timestamp = nowSeconds()
+        const signature = theirs.sign(id, new Date(timestamp * 1000), payload)
+        const headers = { 'webhook-id': id, 'webhook-timestamp': String(timestamp), 'webhook-signature': signature }
         const body = asBuffer ? Buffer.from(payload) : payload
         expect((await ours.verifyRaw(body, headers)).id).toBe(id)
         const tampered = `${payload}x`
@@ -116,10 +117,25 @@ describe.each(BACKENDS)('differential (%s crypto)', (crypto) => {
         const payload = JSON.stringify({ ...fields, id: 'evt_1', type: 'x.y' })
         const header = (await webhooks.sign(payload))['stripe-signature']!
         const event = Stripe.webhooks.constructEvent(payload, header, PRESET_SECRET)
-        expect((await webhooks.verify(payload, { 'stripe-signature': header })).data).toEqual(event)
+        // We drop __proto__ and constructor.prototype keys on purpose; stripe-node keeps them.
+        const sanitised = JSON.parse(JSON.stringify(event), (key, value: unknown) =>
+          key === '__proto__' || (key === 'constructor' && typeof value === 'object' && value !== null && Object.hasOwn(value, 'prototype')) ? undefined : value,
+        )
+        expect((await webhooks.verify(payload, { 'stripe-signature': header })).data).toEqual(sanitised)
       }),
       { numRuns: 1_000 },
     )
+  })
+
+  it('regression (fast-check seed 60458728): a nested "__proto__" key is dropped by us, kept by stripe-node', async () => {
+    const webhooks = stripeWebhooks({ secret: PRESET_SECRET, crypto })
+    const payload = '{"":{"__proto__":""},"id":"evt_1","type":"x.y"}'
+    const header = (await webhooks.sign(payload))['stripe-signature']!
+    const theirs = Stripe.webhooks.constructEvent(payload, header, PRESET_SECRET) as unknown as Record<string, object>
+    expect(Object.hasOwn(theirs['']!, '__proto__')).toBe(true)
+    const ours = (await webhooks.verify(payload, { 'stripe-signature': header })).data as Record<string, object>
+    expect(ours).toEqual({ '': {}, id: 'evt_1', type: 'x.y' })
+    expect(Object.hasOwn(ours['']!, '__proto__')).toBe(false)
   })
 
   it('GitHub: @octokit/webhooks-methods signs → we accept; we sign → octokit accepts; tampered → both refuse', { timeout: TIMEOUT }, async () => {

@@ -32,3 +32,19 @@ describe('constant-time comparison', () => {
     expect(sign).not.toHaveBeenCalled()
   })
 })
+
+describe('both backends, called directly', () => {
+  it('a signature of the wrong length is a plain false, never an exception', async () => {
+    const { nodeBackend } = await import('../../src/webhooks/crypto-node.js')
+    const { webBackend } = await import('../../src/webhooks/crypto-web.js')
+    for (const backend of [nodeBackend(nodeCrypto), webBackend(globalThis.crypto.subtle)]) {
+      const key = backend.hmac(new Uint8Array(32).fill(1))
+      const right = await key.sign('p.', 'body')
+      expect(await key.verify('p.', 'body', [right])).toBe(true)
+      for (const length of [0, 1, 31, 33, 64]) {
+        expect(await key.verify('p.', 'body', [new Uint8Array(length)]), `${backend.name} ${length}`).toBe(false)
+      }
+      expect(await key.verify('p.', 'body', [right.subarray(0, 31) as Uint8Array<ArrayBuffer>])).toBe(false)
+    }
+  })
+})

@@ -23,9 +23,10 @@ export function readHeader(headers: HeadersInput, name: string): string | undefi
     value = (headers as { get(name: string): unknown }).get(name)
   } else {
     const record = headers as Record<string, unknown>
-    if (Object.hasOwn(record, name)) {
-      value = record[name]
-    } else {
+    // `name` is always one of our lowercase header names, none of which Object.prototype has, so a
+    // plain lookup is safe; it is the hot path, since Node hands over lowercase keys.
+    value = record[name]
+    if (value === undefined) {
       let found: string | undefined
       for (const key of Object.keys(record)) {
         if (key.length !== name.length || key.toLowerCase() !== name) continue

@@ -117,4 +117,29 @@ describe('verifyNodeRequest on a real node:http server', () => {
     expect(await reasonOf(webhooks.verifyNodeRequest(asIf({ test: 2432232314 })))).toBe('payload_not_raw')
     expect(await reasonOf(webhooks.verifyNodeRequest(asIf(undefined)))).toBe('payload_not_raw')
   })
+
+  it('joins string and byte chunks from a stream, and stops reading past maxBodyBytes', async () => {
+    const stream = (chunks: Array<string | Uint8Array>) =>
+      Object.assign(
+        (async function* () {
+          yield* chunks
+        })(),
+        { headers: vectorHeaders() },
+      )
+    const webhooks = standardWebhooks({ secret: VECTOR.secret, now: atVector, maxBodyBytes: 20 })
+    const event = await webhooks.verifyNodeRequest(stream([VECTOR.body.slice(0, 5), Buffer.from(VECTOR.body.slice(5))]))
+    expect(event.data).toEqual({ test: 2432232314 })
+    let pulled = 0
+    const endless = Object.assign(
+      (async function* () {
+        for (;;) {
+          pulled++
+          yield new Uint8Array(8)
+        }
+      })(),
+      { headers: vectorHeaders() },
+    )
+    expect(await reasonOf(webhooks.verifyNodeRequest(endless))).toBe('payload_too_large')
+    expect(pulled).toBe(3)
+  })
 })

@@ -65,6 +65,13 @@ describe.each(BACKENDS)('presets (%s crypto)', (crypto) => {
       expect(await reasonOf(webhooks.verify('{}', { 'x-hub-signature-256': `sha256=${good.slice(0, 63)}` }))).toBe('malformed_header')
     })
 
+    it('signs with the delivery id and event type headers when given, and verifies its own output', async () => {
+      const webhooks = githubWebhooks({ secret: SECRET, crypto })
+      const headers = await webhooks.sign('{"zen":"x"}', { id: 'd-9', type: 'ping' })
+      expect(headers).toEqual({ 'x-hub-signature-256': `sha256=${hmac(SECRET, '{"zen":"x"}', 'hex')}`, 'x-github-delivery': 'd-9', 'x-github-event': 'ping' })
+      expect(await webhooks.verify('{"zen":"x"}', headers)).toMatchObject({ type: 'ping', id: 'd-9' })
+    })
+
     it('refuses a secret shorter than 16 bytes', async () => {
       expect(await reasonOf((async () => githubWebhooks({ secret: 'short' }))())).toBe('invalid_secret')
     })

@@ -6,6 +6,7 @@ export const entries = {
   rest: 'src/rest/index.ts',
   realtime: 'src/realtime/index.ts',
   testing: 'src/testing/index.ts',
+  webhooks: 'src/webhooks/index.ts',
 }
 
 export default defineConfig({

@@ -8,6 +8,8 @@ import { type ClientContext, type CoreOptions, type ModuleSections, createContex
 import { RealtimeClient } from './realtime/client.js'
 import type { RealtimeOptions } from './realtime/options.js'
 import { type EndpointsOf, type RestClient, type RestClientBase, type RestClientFor, type RestOptions, buildRestClient } from './rest/index.js'
+import { clientWebhooks } from './webhooks/client.js'
+import type { VerifierOptions, WebhookVerifier, EventMap as WebhookEventMap } from './webhooks/index.js'
 
 export {
   ApiError,
@@ -59,17 +61,30 @@ export type {
 export { RealtimeClient } from './realtime/client.js'
 export type { RealtimeOptions } from './realtime/options.js'
 export type { Subscription } from './realtime/subscription.js'
-export type { ConnectionState, EventMap, Gap, RealtimeEvent, StateChange, StreamPosition } from './realtime/types.js'
+export type { ConnectionState, EventMap as RealtimeEventMap, Gap, RealtimeEvent, StateChange, StreamPosition } from './realtime/types.js'
 
 export { InvalidRequestError, PaginationError, ResponseValidationError, defineEndpoints, typed } from './rest/index.js'
 export type { CallOptions, EndpointDefinition, Endpoints, Page, Pagination, RestClient, RestClientBase, RestHooks, RestOptions, RestOverrides } from './rest/index.js'
 
+export { MemoryReplayStore } from './webhooks/index.js'
+export type {
+  EventMap as WebhookEventMap,
+  EventSchemas as WebhookEventSchemas,
+  ReplayStore,
+  VerifiedDelivery,
+  WebhookEvent,
+  WebhookEventOf,
+  WebhookVerifier,
+} from './webhooks/index.js'
+
 /** Everything {@link createClient} takes. Every field is optional. */
-export interface ClientOptions extends CoreOptions, Omit<ModuleSections, 'rest' | 'realtime'> {
+export interface ClientOptions extends CoreOptions, Omit<ModuleSections, 'rest' | 'realtime' | 'webhooks'> {
   /** Options of `wirekit/rest`, e.g. `{ endpoints }`. See {@link RestOptions}. */
   rest?: RestOptions
   /** Options of `wirekit/realtime`, e.g. `{ heartbeatMs, backoff }`. See {@link RealtimeOptions}. */
   realtime?: RealtimeOptions
+  /** Options of `client.webhooks` (the secret comes from `webhookSecret`), e.g. `{ tolerance, replay }`. */
+  webhooks?: Omit<VerifierOptions, 'secret'>
 }
 
 /**
@@ -82,6 +97,11 @@ export interface Client<Rest = RestClient> extends ClientContext {
   readonly rest: Rest
   /** Live events over one WebSocket, opened on the first subscribe (`wirekit/realtime`). */
   readonly realtime: RealtimeClient
+  /**
+   * Standard Webhooks verification bound to `webhookSecret` (options from the `webhooks` section).
+   * Calling it on a client without a secret throws a ConfigError naming `webhookSecret`.
+   */
+  readonly webhooks: WebhookVerifier<WebhookEventMap>
 }
 
 /**
@@ -98,5 +118,10 @@ export function createClient<const O extends ClientOptions = ClientOptions>(opti
 export function createClient<Paths extends object>(options?: ClientOptions): Client<RestClientFor<Paths, {}>>
 export function createClient(options: ClientOptions = {}): Client<RestClientBase> {
   const context = createContext(options)
-  return Object.freeze({ ...context, rest: buildRestClient(context), realtime: new RealtimeClient(context) })
+  return Object.freeze({
+    ...context,
+    rest: buildRestClient(context),
+    realtime: new RealtimeClient(context),
+    webhooks: clientWebhooks(context.config),
+  })
 }

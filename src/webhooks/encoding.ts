@@ -1,0 +1,124 @@
+/**
+ * Internal: strict, allocation-light text codecs. Signatures are decoded by exact length and alphabet
+ * so a truncated, padded or re-encoded signature never reaches the comparison (the CVE-2024-21491 class:
+ * a verifier that compared only as many bytes as the attacker sent accepted every prefix).
+ */
+
+const BASE64 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/'
+const encoder = /* @__PURE__ */ new TextEncoder()
+
+/** UTF-8 bytes of a string (lone surrogates become U+FFFD, as in every HTTP client). */
+export function utf8(text: string): Uint8Array<ArrayBuffer> {
+  return encoder.encode(text)
+}
+
+let base64Values: Int8Array | undefined
+
+/** Character code → 6-bit value, or -1; built at first use so importing this module does no work. */
+function base64Table(): Int8Array {
+  if (base64Values) return base64Values
+  const table = new Int8Array(128).fill(-1)
+  for (let i = 0; i < BASE64.length; i++) table[BASE64.charCodeAt(i)] = i
+  return (base64Values = table)
+}
+
+/**
+ * Decodes canonical, padded standard base64, or returns undefined. With `expectedBytes` the text must
+ * be exactly the encoding of that many bytes. Non-zero trailing bits are refused, so each byte string
+ * has exactly one accepted spelling.
+ */
+export function decodeBase64(text: string, expectedBytes?: number): Uint8Array<ArrayBuffer> | undefined {
+  if (text.length === 0 || text.length % 4 !== 0) return undefined
+  const padding = text.endsWith('==') ? 2 : text.endsWith('=') ? 1 : 0
+  const length = (text.length / 4) * 3 - padding
+  if (expectedBytes !== undefined && length !== expectedBytes) return undefined
+  const out = new Uint8Array(length)
+  const table = base64Table()
+  let bits = 0
+  let buffer = 0
+  let o = 0
+  const end = text.length - padding
+  for (let i = 0; i < end; i++) {
+    const code = text.charCodeAt(i)
+    const value = code < 128 ? table[code]! : -1
+    if (value < 0) return undefined
+    buffer = (buffer << 6) | value
+    bits += 6
+    if (bits >= 8) {
+      bits -= 8
+      out[o++] = (buffer >> bits) & 0xff
+    }
+  }
+  // Leftover bits must be zero: `AB==` and `AA==` may not both mean the same byte.
+  if ((buffer & ((1 << bits) - 1)) !== 0) return undefined
+  return out
+}
+
+/** Standard base64 with padding. */
+export function encodeBase64(bytes: Uint8Array): string {
+  let out = ''
+  let i = 0
+  for (; i + 2 < bytes.length; i += 3) {
+    const n = (bytes[i]! << 16) | (bytes[i + 1]! << 8) | bytes[i + 2]!
+    out += BASE64[n >> 18]! + BASE64[(n >> 12) & 63]! + BASE64[(n >> 6) & 63]! + BASE64[n & 63]!
+  }
+  const rest = bytes.length - i
+  if (rest === 1) {
+    const n = bytes[i]! << 16
+    out += BASE64[n >> 18]! + BASE64[(n >> 12) & 63]! + '=='
+  } else if (rest === 2) {
+    const n = (bytes[i]! << 16) | (bytes[i + 1]! << 8)
+    out += BASE64[n >> 18]! + BASE64[(n >> 12) & 63]! + BASE64[(n >> 6) & 63]! + '='
+  }
+  return out
+}
+
+function hexValue(code: number): number {
+  if (code >= 48 && code <= 57) return code - 48
+  if (code >= 97 && code <= 102) return code - 87
+  return -1
+}
+
+/** Decodes lowercase hex of exactly `expectedBytes` bytes, or returns undefined. */
+export function decodeHex(text: string, expectedBytes: number): Uint8Array<ArrayBuffer> | undefined {
+  if (text.length !== expectedBytes * 2) return undefined
+  const out = new Uint8Array(expectedBytes)
+  for (let i = 0; i < expectedBytes; i++) {
+    const high = hexValue(text.charCodeAt(2 * i))
+    const low = hexValue(text.charCodeAt(2 * i + 1))
+    if (high < 0 || low < 0) return undefined
+    out[i] = (high << 4) | low
+  }
+  return out
+}
+
+/** Lowercase hex. */
+export function encodeHex(bytes: Uint8Array): string {
+  let out = ''
+  for (let i = 0; i < bytes.length; i++) out += (bytes[i]! < 16 ? '0' : '') + bytes[i]!.toString(16)
+  return out
+}
+
+/** True when the text is 1–`max` ASCII digits and nothing else: no sign, space, exponent or radix prefix. */
+export function isDigits(text: string, max: number): boolean {
+  if (text.length === 0 || text.length > max) return false
+  for (let i = 0; i < text.length; i++) {
+    const code = text.charCodeAt(i)
+    if (code < 48 || code > 57) return false
+  }
+  return true
+}
+
+/** The DER header of a PKCS#8 Ed25519 private key; the 32-byte seed follows it (RFC 8410). */
+export const PKCS8_ED25519_PREFIX = [0x30, 0x2e, 0x02, 0x01, 0x00, 0x30, 0x05, 0x06, 0x03, 0x2b, 0x65, 0x70, 0x04, 0x22, 0x04, 0x20]
+
+/** prefix ‖ body as one byte array, for APIs that take the message in one piece. */
+export function joinMessage(prefix: string, body: string | Uint8Array<ArrayBuffer>): Uint8Array<ArrayBuffer> {
+  const head = encoder.encode(prefix)
+  const tail = typeof body === 'string' ? encoder.encode(body) : body
+  if (head.length === 0) return tail
+  const out = new Uint8Array(head.length + tail.length)
+  out.set(head, 0)
+  out.set(tail, head.length)
+  return out
+}

@@ -1,0 +1,91 @@
+/** Replay protection: remembering which deliveries were already accepted. */
+
+/**
+ * Where delivery ids are remembered. `claim` is called only after the signature checked out, so only
+ * the real sender can fill the store. Back it with anything that has an atomic set-if-absent with
+ * expiry, e.g. Redis `SET key 1 NX EX ttl`.
+ *
+ * @example
+ * const redisStore: ReplayStore = {
+ *   claim: async (id, ttl) => (await redis.set(`webhook:${id}`, '1', { NX: true, EX: ttl })) === 'OK',
+ *   release: async (id) => { await redis.del(`webhook:${id}`) },
+ * }
+ */
+export interface ReplayStore {
+  /**
+   * Records `id` for `ttlSeconds`. Resolves true when the id was not already recorded (first delivery),
+   * false when it was (a replay). Must be atomic: two concurrent claims of one id may not both win.
+   */
+  claim(id: string, ttlSeconds: number): boolean | Promise<boolean>
+  /** Forgets `id`, so the sender's retry of a delivery your handler failed on is accepted. */
+  release?(id: string): void | Promise<void>
+}
+
+/** Options of {@link MemoryReplayStore}. */
+export interface MemoryReplayStoreOptions {
+  /**
+   * The most ids kept. When full, the oldest is dropped first. Ids are only added after a valid
+   * signature, so an attacker cannot flood the store.
+   * @default 10000
+   */
+  maxEntries?: number
+  /**
+   * The clock, in milliseconds since the epoch. Inject one in tests.
+   * @default Date.now
+   */
+  now?: () => number
+}
+
+/**
+ * An in-process {@link ReplayStore}: ids expire after their TTL and are swept lazily on each claim,
+ * with no timers. Right for one server process; several instances need a shared store (Redis, KV).
+ *
+ * @example
+ * const webhooks = standardWebhooks({ secret, replay: new MemoryReplayStore() })
+ */
+export class MemoryReplayStore implements ReplayStore {
+  readonly #seen = new Map<string, number>()
+  readonly #maxEntries: number
+  readonly #now: () => number
+
+  constructor(options: MemoryReplayStoreOptions = {}) {
+    const maxEntries = options.maxEntries ?? 10_000
+    if (!Number.isInteger(maxEntries) || maxEntries < 1) throw new RangeError('maxEntries must be a positive integer')
+    this.#maxEntries = maxEntries
+    this.#now = options.now ?? Date.now
+  }
+
+  /** How many ids are remembered now, expired ones not yet swept included. */
+  get size(): number {
+    return this.#seen.size
+  }
+
+  /** Records `id` for `ttlSeconds`; false when it is already recorded and not yet expired. */
+  claim(id: string, ttlSeconds: number): boolean {
+    const now = this.#now()
+    this.#sweep(now)
+    const expires = this.#seen.get(id)
+    if (expires !== undefined && expires > now) return false
+    // Re-inserting moves the id to the end, keeping the map ordered by insertion for the sweep.
+    this.#seen.delete(id)
+    this.#seen.set(id, now + ttlSeconds * 1000)
+    if (this.#seen.size > this.#maxEntries) {
+      const oldest = this.#seen.keys().next()
+      if (!oldest.done) this.#seen.delete(oldest.value)
+    }
+    return true
+  }
+
+  /** Forgets `id`. */
+  release(id: string): void {
+    this.#seen.delete(id)
+  }
+
+  /** Drops expired ids from the old end; stops at the first live one, so each claim does little work. */
+  #sweep(now: number): void {
+    for (const [id, expires] of this.#seen) {
+      if (expires > now) return
+      this.#seen.delete(id)
+    }
+  }
+}

@@ -28,6 +28,11 @@ export interface NotesApiOptions {
   onChange?: (change: NoteChange) => void
   /** The clock, epoch ms. */
   now?: () => number
+  /**
+   * Fault injection: return true to reset the connection right after the nth note is stored, before
+   * the reply — the failure that makes a naive client create the note twice.
+   */
+  resetAfterCreate?: (sequence: number) => boolean
 }
 
 export interface NotesApiStats {
@@ -35,6 +40,8 @@ export interface NotesApiStats {
   /** POSTs answered from the idempotency store instead of creating again. */
   idempotentReplays: number
   tokensIssued: number
+  /** Connections reset on purpose by `resetAfterCreate`. */
+  resets: number
 }
 
 interface StoredReply {
@@ -54,7 +61,7 @@ export function createNotesApi(options: NotesApiOptions = {}) {
   const notes = new Map<string, Note>()
   const tokens = new Map<string, number>()
   const idempotency = new Map<string, StoredReply>()
-  const stats: NotesApiStats = { requests: 0, idempotentReplays: 0, tokensIssued: 0 }
+  const stats: NotesApiStats = { requests: 0, idempotentReplays: 0, tokensIssued: 0, resets: 0 }
   let sequence = 0
 
   function issueToken(): { access_token: string; token_type: string; expires_in: number } {
@@ -150,6 +157,10 @@ export function createNotesApi(options: NotesApiOptions = {}) {
     notes.set(note.id, note)
     if (typeof key === 'string') idempotency.set(key, { fingerprint, status: 201, body: note })
     change({ type: 'note.created', note: { ...note } })
+    if (options.resetAfterCreate?.(sequence)) {
+      stats.resets++
+      return void res.socket?.destroy()
+    }
     return send(res, 201, note)
   }
 

@@ -79,6 +79,22 @@ describe('the example platform notes API', () => {
     expect(await reused.json()).toMatchObject({ error: { code: 'idempotency_key_reused' } })
   })
 
+  it('can reset the connection after storing a note, and the retry with the same key creates nothing new', async () => {
+    await new Promise<void>((resolve) => server.close(() => resolve()))
+    const api = createNotesApi({ onChange: (change) => changes.push(change), resetAfterCreate: (n) => n === 1 })
+    server = createServer(api.handle)
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+    base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`
+    token = api.issueToken().access_token
+    const headers = { ...auth(), 'idempotency-key': 'key-reset' }
+    await expect(post('/v1/notes', { title: 'stored, reply lost' }, headers)).rejects.toThrow()
+    const retried = await post('/v1/notes', { title: 'stored, reply lost' }, headers)
+    expect(retried.status).toBe(201)
+    expect(retried.headers.get('idempotent-replayed')).toBe('true')
+    expect(api.notes.size).toBe(1)
+    expect(api.stats.resets).toBe(1)
+  })
+
   it('answers bad input with JSON errors, never a crash', async () => {
     expect((await post('/v1/notes', { body: 'no title' })).status).toBe(422)
     expect((await post('/v1/notes', { title: 7 })).status).toBe(422)

@@ -1,0 +1,57 @@
+import { execFile } from 'node:child_process'
+import { type Server, createServer } from 'node:http'
+import type { AddressInfo } from 'node:net'
+import { promisify } from 'node:util'
+import { afterEach, describe, expect, it } from 'vitest'
+
+const run = promisify(execFile)
+const root = new URL('../../', import.meta.url)
+
+// These run the examples as `npm run demo` / `npm run platform` do: Node on the .ts file, importing
+// `wirekit` by name from the built package (`npm test` builds first).
+describe('npm run demo', () => {
+  it('shows REST, webhooks and realtime end to end and exits 0, with nothing lost', async () => {
+    const { stdout } = await run(process.execPath, ['examples/demo/index.ts', '--json'], { cwd: root, timeout: 20_000 })
+    const summary = JSON.parse(stdout.trim()) as Record<string, unknown>
+    expect(summary).toMatchObject({
+      ok: true,
+      retries: 1,
+      duplicateNotes: 0,
+      notesCreated: 8,
+      webhooksVerified: 10,
+      webhooksRejected: 2,
+      rejectedReasons: 'no_matching_signature, replayed',
+      eventsExpected: 10,
+      eventsReceived: 10,
+      eventsDuplicated: 0,
+      eventsLost: 0,
+      eventsResumed: 3,
+      reconnects: 1,
+      tokenFetches: 1,
+    })
+    expect(summary.seconds).toBeLessThan(15)
+  })
+
+  it('prints a line per step, naming the mechanism, and a summary', async () => {
+    const { stdout } = await run(process.execPath, ['examples/demo/index.ts'], { cwd: root, timeout: 20_000 })
+    for (const mechanism of ['platform', 'REST', 'webhooks', 'realtime']) expect(stdout).toMatch(new RegExp(`^\\s+\\d+\\.\\d+s\\s+${mechanism}\\s`, 'm'))
+    expect(stdout).toContain('a tampered delivery was refused: no_matching_signature')
+    expect(stdout).toContain('a replayed delivery was refused: replayed')
+    expect(stdout).toMatch(/^summary$/m)
+    expect(stdout).toMatch(/eventsLost\s+0/)
+  })
+})
+
+describe('npm run platform', () => {
+  let blocker: Server | undefined
+  afterEach(() => new Promise<void>((resolve) => (blocker ? blocker.close(() => resolve()) : resolve())))
+
+  it('exits 1 with a clear message when its port is in use', async () => {
+    blocker = createServer()
+    await new Promise<void>((resolve) => blocker!.listen(0, '127.0.0.1', resolve))
+    const port = (blocker.address() as AddressInfo).port
+    const failure = await run(process.execPath, ['examples/platform/main.ts', '--port', String(port)], { cwd: root, timeout: 10_000 }).catch((error: { code: number; stderr: string }) => error)
+    expect((failure as { code: number }).code).toBe(1)
+    expect((failure as { stderr: string }).stderr).toContain(`port ${port} is in use`)
+  })
+})

@@ -1,7 +1,8 @@
 // `npm run test:runtimes`: the smoke suite (test/runtimes/smoke.mjs) in every runtime wirekit's users
 // run — Node 24, Node 22 (plus the whole unit suite there), Deno, Bun, workerd and a real Chromium —
 // against local fixture servers on 127.0.0.1. One line per runtime; a runtime that cannot start is a
-// failure with its reason, never a skip. Exits 1 if any runtime failed.
+// failure with its reason, never a skip. Exits 1 if any runtime failed. WIREKIT_RUNTIMES=a,b narrows
+// the run for local work.
 import { spawn } from 'node:child_process'
 import { existsSync } from 'node:fs'
 import { join } from 'node:path'
@@ -66,8 +67,12 @@ async function smokeWorkerd(env) {
     format: 'esm',
     platform: 'neutral',
     conditions: ['workerd', 'worker', 'browser'],
-    mainFields: ['module', 'main'],
-    alias: { wirekit: root },
+    // As wrangler does: the `browser` field too, so isomorphic-ws resolves to the runtime's own WebSocket.
+    mainFields: ['browser', 'module', 'main'],
+    // Resolve `wirekit/…` through package.json exports to the built files, as a user's bundler does
+    // (the project tsconfig's paths would point at the source).
+    absWorkingDir: root,
+    tsconfigRaw: {},
   })
   const mf = new Miniflare({ modules: true, script: bundle.outputFiles[0].text, compatibilityDate: '2026-07-01' })
   try {
@@ -107,10 +112,18 @@ const runtimes = [
   ['chromium', smokeChromium],
 ]
 
+// WIREKIT_RUNTIMES=deno,bun runs only those (for local work); CI runs them all.
+const only = process.env.WIREKIT_RUNTIMES?.split(',').map((name) => name.trim())
+const selected = only ? runtimes.filter(([label]) => only.includes(label)) : runtimes
+if (selected.length === 0) {
+  console.error(`WIREKIT_RUNTIMES names no runtime; the runtimes are: ${runtimes.map(([label]) => label).join(', ')}`)
+  process.exit(1)
+}
+
 let passed = 0
 let failed = 0
 try {
-  for (const [label, start] of runtimes) {
+  for (const [label, start] of selected) {
     const result = await start().catch((error) => ({ ok: false, summary: `could not start: ${error?.stack ?? error}` }))
     const name = result.runtime && result.runtime !== label ? `${label} (${result.runtime})` : label
     console.log(`${result.ok ? 'ok  ' : 'FAIL'}  ${name.padEnd(28)} ${result.summary}`)

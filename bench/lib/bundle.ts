@@ -7,7 +7,7 @@ import { brotliCompressSync, constants, gzipSync } from 'node:zlib'
 import { build } from 'esbuild'
 import { fileURLToPath } from 'node:url'
 
-/** The package root: `wirekit` imports resolve to its package.json exports, as a user's would. */
+/** The package root: bundles are resolved from here, so `wirekit` is the package itself. */
 export const packageRoot = fileURLToPath(new URL('../../', import.meta.url))
 
 export interface BundleSize {
@@ -38,7 +38,9 @@ export async function bundleSize(source: string): Promise<BundleSize> {
     target: 'es2022',
     metafile: true,
     logLevel: 'silent',
-    alias: { wirekit: packageRoot },
+    // `wirekit/…` resolves through package.json exports to the built files, as in a user's bundler;
+    // an empty tsconfig keeps the project's `paths` (which point at the source) out of it.
+    tsconfigRaw: {},
   })
   const bytes = result.outputFiles[0]!.contents
   return {

@@ -44,6 +44,12 @@ export async function startPlatform(options: PlatformOptions = {}) {
   })
   const rest = api
   const server: Server = createServer((req, res) => {
+    // Browser apps on other origins call the API too (the realtime example page, the Chromium tests).
+    res.setHeader('access-control-allow-origin', '*')
+    res.setHeader('access-control-allow-headers', 'authorization, content-type, idempotency-key')
+    res.setHeader('access-control-allow-methods', 'GET, POST, PATCH, DELETE')
+    res.setHeader('access-control-expose-headers', 'x-request-id, link, retry-after, idempotent-replayed')
+    if (req.method === 'OPTIONS') return void res.writeHead(204).end()
     // Receivers register here: POST /v1/webhook-endpoints {"url": "http://127.0.0.1:…/webhooks"}.
     if (req.method === 'POST' && req.url === '/v1/webhook-endpoints') return void registerEndpoint(req, res)
     rest.handle(req, res)

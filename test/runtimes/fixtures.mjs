@@ -1,24 +1,44 @@
-// The local servers the smoke suite talks to, started by Node on 127.0.0.1 with free ports.
+// The local servers the smoke suite talks to, started by Node on 127.0.0.1 with free ports: the
+// example platform (notes REST API, wirekit.v1 realtime server, webhook secret) and a small control
+// endpoint, so a runtime without access to the server object can still ask for a drop.
 import { createServer } from 'node:http'
-import { createNotesApi } from '../../examples/platform/notes-api.ts'
-
-export const CLIENT_ID = 'smoke'
-export const CLIENT_SECRET = 'smoke-client-secret'
+import { DEMO_CLIENT, startPlatform } from '../../examples/platform/index.ts'
 
 /** Starts the fixtures; resolves to the env the smoke suite takes and a stop function. */
 export async function startFixtures() {
-  const api = createNotesApi({ clients: { [CLIENT_ID]: CLIENT_SECRET } })
-  const server = createServer((req, res) => {
-    // Browsers and workers call from another origin.
+  const platform = await startPlatform({ heartbeatMs: 5_000 })
+  const control = createServer((req, res) => {
     res.setHeader('access-control-allow-origin', '*')
-    res.setHeader('access-control-allow-headers', '*')
-    res.setHeader('access-control-allow-methods', 'GET, POST, PATCH, DELETE')
-    res.setHeader('access-control-expose-headers', '*')
+    const url = new URL(req.url ?? '/', 'http://control.local')
     if (req.method === 'OPTIONS') return void res.writeHead(204).end()
-    api.handle(req, res)
+    if (url.pathname === '/drop-and-publish') {
+      // Drop every realtime connection, then publish in the same tick: no client can have come back
+      // yet, so these events can only arrive through resume.
+      const channel = url.searchParams.get('channel') ?? 'smoke'
+      const count = Number(url.searchParams.get('count') ?? 3)
+      platform.realtime.drop()
+      for (let i = 0; i < count; i++) platform.realtime.publish(channel, 'missed', { i })
+      return void res.writeHead(204).end()
+    }
+    if (url.pathname === '/publish') {
+      platform.realtime.publish(url.searchParams.get('channel') ?? 'smoke', 'live', { at: Date.now() })
+      return void res.writeHead(204).end()
+    }
+    res.writeHead(404).end()
   })
-  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve))
-  const env = { restUrl: `http://127.0.0.1:${server.address().port}`, clientId: CLIENT_ID, clientSecret: CLIENT_SECRET }
-  const stop = () => new Promise((resolve) => server.close(() => resolve()))
+  await new Promise((resolve) => control.listen(0, '127.0.0.1', resolve))
+  const env = {
+    restUrl: platform.restUrl,
+    realtimeUrl: platform.realtimeUrl,
+    controlUrl: `http://127.0.0.1:${control.address().port}`,
+    clientId: DEMO_CLIENT.id,
+    clientSecret: DEMO_CLIENT.secret,
+    webhookSecret: platform.webhookSecret,
+  }
+  const stop = async () => {
+    control.closeAllConnections()
+    await new Promise((resolve) => control.close(() => resolve()))
+    await platform.close()
+  }
   return { env, stop }
 }

@@ -1,8 +1,9 @@
 // The one smoke suite every runtime runs (Node 22 and 24, Deno, Bun, workerd, Chromium). Plain
 // JavaScript so each runtime loads it as it is; it imports wirekit by its package name, so each
 // runtime resolves the build its own export conditions pick. It talks only to the local fixture
-// servers whose addresses it is given.
-import { ConfigError, createClient, isWirekitError } from 'wirekit'
+// servers whose addresses it is given (test/runtimes/fixtures.mjs).
+import { ConfigError, NotFoundError, createClient, defineEndpoints, isWirekitError, typed } from 'wirekit'
+import { WebhookVerificationError, standardWebhooks } from 'wirekit/webhooks'
 
 /** Which runtime this is, by what it has. */
 export function runtimeName() {
@@ -14,12 +15,41 @@ export function runtimeName() {
   return 'unknown'
 }
 
+const endpoints = defineEndpoints({
+  createNote: { method: 'POST', path: '/notes', body: typed(), response: typed() },
+  getNote: { method: 'GET', path: '/notes/{id}', response: typed() },
+})
+
+function tokenProvider(env, counter) {
+  return async () => {
+    counter.calls++
+    const response = await fetch(`${env.restUrl}/oauth/token`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ client_id: env.clientId, client_secret: env.clientSecret }),
+    })
+    if (!response.ok) throw new Error(`token endpoint answered ${response.status}`)
+    const body = await response.json()
+    return { token: body.access_token, expiresIn: body.expires_in }
+  }
+}
+
+/** Resolves when `done()` holds; rejects naming `what` after `ms`. */
+async function until(what, done, ms = 5_000) {
+  const deadline = Date.now() + ms
+  while (!done()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`)
+    await new Promise((resolve) => setTimeout(resolve, 5))
+  }
+}
+
 /**
  * Runs every check and reports each; never throws.
- * @param {{ restUrl: string, clientId: string, clientSecret: string }} env
+ * @param {{ restUrl: string, realtimeUrl: string, controlUrl: string, clientId: string, clientSecret: string, webhookSecret: string }} env
  * @returns {Promise<{ runtime: string, checks: { name: string, ok: boolean, detail?: string }[] }>}
  */
 export async function runSmoke(env) {
+  const runtime = runtimeName()
   const checks = []
   const check = async (name, run) => {
     try {
@@ -41,27 +71,84 @@ export async function runSmoke(env) {
   })
 
   await check('auth: a token provider fetches over the network, single-flight', async () => {
-    let calls = 0
-    const client = createClient({
-      baseUrl: env.restUrl,
-      auth: async () => {
-        calls++
-        const response = await fetch(new URL('v1/oauth/token', `${env.restUrl}/`), {
-          method: 'POST',
-          headers: { 'content-type': 'application/json' },
-          body: JSON.stringify({ client_id: env.clientId, client_secret: env.clientSecret }),
-        })
-        if (!response.ok) throw new Error(`token endpoint answered ${response.status}`)
-        const body = await response.json()
-        return { token: body.access_token, expiresIn: body.expires_in }
-      },
-    })
+    const counter = { calls: 0 }
+    const client = createClient({ baseUrl: env.restUrl, auth: tokenProvider(env, counter) })
     const headers = await Promise.all(Array.from({ length: 10 }, () => client.auth.getHeaders()))
-    if (calls !== 1) throw new Error(`the provider ran ${calls} times for 10 concurrent callers`)
+    if (counter.calls !== 1) throw new Error(`the provider ran ${counter.calls} times for 10 concurrent callers`)
     if (!/^Bearer at_/.test(headers[0].authorization)) throw new Error('no bearer token')
-    const listed = await fetch(new URL('v1/notes', `${env.restUrl}/`), { headers: headers[0] })
-    if (listed.status !== 200) throw new Error(`GET /v1/notes answered ${listed.status}`)
   })
 
-  return { runtime: runtimeName(), checks }
+  await check('rest: typed endpoint calls with a token provider, pagination, typed errors', async () => {
+    const counter = { calls: 0 }
+    const client = createClient({ baseUrl: env.restUrl, auth: tokenProvider(env, counter), rest: { endpoints } })
+    const note = await client.rest.createNote({ body: { title: `smoke from ${runtime}` } })
+    const fetched = await client.rest.getNote({ id: note.id })
+    if (fetched.title !== `smoke from ${runtime}`) throw new Error(`read back ${JSON.stringify(fetched)}`)
+    let listed = 0
+    for await (const item of client.rest.paginate('/notes', {
+      pagination: { style: 'cursor', items: 'data', nextCursor: 'next_cursor', cursorParam: 'cursor' },
+      params: { query: { limit: 1 } },
+      maxItems: 50,
+    })) {
+      if (typeof item.id === 'string') listed++
+    }
+    if (listed < 1) throw new Error('pagination listed nothing')
+    try {
+      await client.rest.getNote({ id: 'note_missing' })
+      throw new Error('a missing note did not throw')
+    } catch (error) {
+      if (!(error instanceof NotFoundError) || !isWirekitError(error) || !error.requestId?.startsWith('req_')) throw error
+    }
+    return `${listed} listed, 404 → NotFoundError`
+  })
+
+  await check('realtime: subscribe, survive a server-side drop, resume with nothing lost, publish acked', async () => {
+    const counter = { calls: 0 }
+    const client = createClient({
+      baseUrl: env.restUrl,
+      realtimeUrl: env.realtimeUrl,
+      auth: tokenProvider(env, counter),
+      realtime: { backoff: { base: 20, cap: 200 } },
+    })
+    const channel = `smoke-${runtime.replace(/\W+/g, '-')}-${Math.floor(performance.now())}`
+    const offsets = []
+    try {
+      const subscription = client.realtime.subscribe(channel, (event) => offsets.push(Number(event.offset)))
+      await subscription.ready
+      await fetch(`${env.controlUrl}/publish?channel=${channel}`, { method: 'POST' })
+      await until('the live event', () => offsets.length >= 1)
+      await fetch(`${env.controlUrl}/drop-and-publish?channel=${channel}&count=3`, { method: 'POST' })
+      await until('the events missed while dropped', () => offsets.length >= 4)
+      await client.realtime.publish(channel, 'from-client', { runtime })
+      await until('our own published event', () => offsets.length >= 5)
+      await new Promise((resolve) => setTimeout(resolve, 50))
+      if (offsets.join() !== '1,2,3,4,5') throw new Error(`offsets ${offsets.join()} (want 1..5, each once)`)
+      return `${offsets.length} events exactly once across a drop`
+    } finally {
+      client.realtime.close()
+    }
+  })
+
+  await check('webhooks: Standard Webhooks known vector, sign/verify round trip, tampered refused', async () => {
+    const vector = standardWebhooks({ secret: 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw', now: () => 1614265330 * 1000 })
+    const event = await vector.verify('{"test": 2432232314}', {
+      'webhook-id': 'msg_p5jXN8AQM9LWM0D4loKWxJek',
+      'webhook-timestamp': '1614265330',
+      'webhook-signature': 'v1,g0hM9SsE+OTPJTGt/tmIKtSyZlE3uFJELVlNIOLJ1OE=',
+    })
+    if (event.data?.test !== 2432232314 || event.id !== 'msg_p5jXN8AQM9LWM0D4loKWxJek') throw new Error(`parsed ${JSON.stringify(event)}`)
+    const client = createClient({ webhookSecret: env.webhookSecret })
+    const body = JSON.stringify({ type: 'note.created', data: { id: 'note_1' } })
+    const headers = await client.webhooks.sign(body, { id: 'msg_smoke' })
+    const verified = await client.webhooks.verify(body, headers)
+    if (verified.data?.type !== 'note.created') throw new Error(`round trip gave ${JSON.stringify(verified)}`)
+    try {
+      await client.webhooks.verify(body.replace('note_1', 'note_2'), headers)
+      throw new Error('a tampered body was accepted')
+    } catch (error) {
+      if (!(error instanceof WebhookVerificationError) || error.reason !== 'no_matching_signature') throw error
+    }
+  })
+
+  return { runtime, checks }
 }

@@ -7,6 +7,7 @@ import { spawn } from 'node:child_process'
 import { existsSync } from 'node:fs'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
+import { checkExamplePage } from '../test/runtimes/example-page.mjs'
 import { startFixtures } from '../test/runtimes/fixtures.mjs'
 
 const root = fileURLToPath(new URL('..', import.meta.url))
@@ -101,7 +102,7 @@ async function unitSuiteNode22() {
   }
 }
 
-const { env, stop } = await startFixtures()
+const { env, stop, platform } = await startFixtures()
 const runtimes = [
   ['node 24', () => smokeCli(process.execPath, ['test/runtimes/cli.mjs'], env)],
   ['node 22', () => smokeCli('npx', ['-y', '-p', NODE_22, 'node', 'test/runtimes/cli.mjs'], env)],
@@ -110,6 +111,7 @@ const runtimes = [
   ['bun', () => smokeCli(bin('bun'), ['test/runtimes/cli.mjs'], env)],
   ['workerd', () => smokeWorkerd(env)],
   ['chromium', smokeChromium],
+  ['chromium example page', async () => judgeReport({ code: 0, output: JSON.stringify(await checkExamplePage(root, platform)) })],
 ]
 
 // WIREKIT_RUNTIMES=deno,bun runs only those (for local work); CI runs them all.

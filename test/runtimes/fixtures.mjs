@@ -4,7 +4,7 @@
 import { createServer } from 'node:http'
 import { DEMO_CLIENT, startPlatform } from '../../examples/platform/index.ts'
 
-/** Starts the fixtures; resolves to the env the smoke suite takes and a stop function. */
+/** Starts the fixtures; resolves to the env the smoke suite takes, the platform and a stop function. */
 export async function startFixtures() {
   const platform = await startPlatform({ heartbeatMs: 5_000 })
   const control = createServer((req, res) => {
@@ -40,5 +40,5 @@ export async function startFixtures() {
     await new Promise((resolve) => control.close(() => resolve()))
     await platform.close()
   }
-  return { env, stop }
+  return { env, stop, platform }
 }

@@ -1,9 +1,10 @@
 /**
  * A browser page that shows orders as they happen. The connection opens on the first subscribe,
  * comes back by itself (at once when the network returns or the tab is shown again), and resumes
- * without losing or repeating an order. In an app, import from 'wirekit/realtime'.
+ * without losing or repeating an order. The realtime endpoint is this origin's /realtime, unless the
+ * page names another in <meta name="wirekit-realtime-url">.
  */
-import { createRealtimeClient } from '../../../src/realtime/index.js'
+import { createRealtimeClient } from 'wirekit/realtime'
 
 type Events = { orders: { created: { id: number; total: number }; cancelled: { id: number } } }
 
@@ -11,7 +12,9 @@ const status = document.querySelector<HTMLParagraphElement>('#status')!
 const list = document.querySelector<HTMLUListElement>('#orders')!
 
 const realtime = createRealtimeClient<Events>({
-  realtimeUrl: new URL('/realtime', location.href.replace(/^http/, 'ws')).href,
+  realtimeUrl:
+    document.querySelector<HTMLMetaElement>('meta[name="wirekit-realtime-url"]')?.content ??
+    new URL('/realtime', location.href.replace(/^http/, 'ws')).href,
   // A token provider: called on every (re)connect, and again when the server says it expired.
   auth: async () => {
     const response = await fetch('/session/realtime-token', { credentials: 'include' })

@@ -9,8 +9,18 @@ export const entries = {
   webhooks: 'src/webhooks/index.ts',
 }
 
+/**
+ * The realtime client's default WebSocket, one build per runtime family. Not public subpaths: the
+ * package's `imports` map names them under `#socket`, and each consumer's resolver picks one by
+ * condition (`ws` on Node; the runtime's own on Deno, Bun, workerd and browsers).
+ */
+const socketEntries = {
+  'socket-node': 'src/realtime/socket-node.ts',
+  'socket-native': 'src/realtime/socket-native.ts',
+}
+
 export default defineConfig({
-  entry: entries,
+  entry: { ...entries, ...socketEntries },
   format: ['esm', 'cjs'],
   dts: true,
   clean: true,
@@ -19,7 +29,7 @@ export default defineConfig({
   platform: 'neutral',
   splitting: true,
   treeshake: true,
-  // Runtime dependencies stay imports: a browser bundler then resolves isomorphic-ws to its
-  // `browser` build (the global WebSocket), and wirekit/testing keeps `ws` (Node only) external.
-  external: ['ws', 'isomorphic-ws', 'eventemitter3'],
+  // Runtime dependencies stay imports, and so does `#socket`: it must be resolved where wirekit is
+  // used, by that runtime's conditions, not once here. wirekit/testing keeps `ws` (Node only) external.
+  external: ['ws', 'isomorphic-ws', 'eventemitter3', '#socket'],
 })

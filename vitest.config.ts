@@ -10,6 +10,8 @@ export default defineConfig({
     alias: [
       { find: /^wirekit$/, replacement: `${src}index.ts` },
       { find: /^wirekit\/(.+)$/, replacement: `${src}$1/index.ts` },
+      // The Node build's pick of the package's `#socket` import.
+      { find: /^#socket$/, replacement: `${src}realtime/socket-node.ts` },
     ],
   },
   test: {

@@ -1,5 +1,6 @@
 import { EventEmitter } from 'eventemitter3'
-import IsoWebSocket from 'isomorphic-ws'
+// `#socket` is a package import resolved by condition: `ws` on Node, the runtime's own WebSocket elsewhere.
+import { defaultWebSocket, socketKind } from '#socket'
 import { type ClientContext, RealtimeError, backoffDelay, formatIssuePath } from '../core/index.js'
 import type { StandardSchemaResult } from '../core/schema.js'
 import { CloseCode, PROTOCOL, type ClientFrame, type ServerFrame, type StreamPosition, isOffset } from '../core/protocol.js'
@@ -46,6 +47,12 @@ export interface RealtimeDebugInfo {
   readonly timers: readonly string[]
   /** Whether the client holds a socket. */
   readonly socket: boolean
+  /**
+   * Which WebSocket connects: `ws` (the Node build's default, the `ws` package), `native` (the
+   * runtime's own, the default on Deno, Bun, workerd and browsers, picked by export condition), or
+   * `custom` (the `WebSocket` option).
+   */
+  readonly webSocket: 'ws' | 'native' | 'custom'
   /** Browser `online` / `visibilitychange` listeners installed. */
   readonly browserListeners: number
   readonly channels: number
@@ -200,6 +207,7 @@ export class RealtimeClient<M extends EventMap = AnyEvents> extends EventEmitter
       attempt: this.#attempt,
       timers: this.#timers.names(),
       socket: this.#socket !== undefined,
+      webSocket: this.#context.config.WebSocket ? 'custom' : socketKind,
       browserListeners: this.#wake?.count ?? 0,
       channels: this.#channels.size,
       pendingPublishes: this.#queue.size,
@@ -239,7 +247,7 @@ export class RealtimeClient<M extends EventMap = AnyEvents> extends EventEmitter
     }
     let socket: WebSocket
     try {
-      socket = new (config.WebSocket ?? (IsoWebSocket as unknown as typeof WebSocket))(config.realtimeUrl.href, PROTOCOL)
+      socket = new (config.WebSocket ?? defaultWebSocket())(config.realtimeUrl.href, PROTOCOL)
     } catch (cause) {
       this.#shutdown(new RealtimeError('the WebSocket could not be created', { code: 'connect_failed', cause }))
       return

@@ -123,7 +123,11 @@ export async function runSmoke(env) {
       await until('our own published event', () => offsets.length >= 5)
       await new Promise((resolve) => setTimeout(resolve, 50))
       if (offsets.join() !== '1,2,3,4,5') throw new Error(`offsets ${offsets.join()} (want 1..5, each once)`)
-      return `${offsets.length} events exactly once across a drop`
+      // The export condition picked the socket: `ws` on Node, the runtime's own everywhere else.
+      const kind = client.realtime.inspect().webSocket
+      const expected = runtime.startsWith('node') ? 'ws' : 'native'
+      if (kind !== expected) throw new Error(`connected through the ${kind} WebSocket, expected ${expected}`)
+      return `${offsets.length} events exactly once across a drop, over the ${kind} WebSocket`
     } finally {
       client.realtime.close()
     }

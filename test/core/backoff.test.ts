@@ -1,22 +1,12 @@
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 import { backoffDelay, backoffWindow } from '../../src/core/backoff.js'
+import { seeded } from '../support/random.js'
 
-/** A seeded generator so the statistics below are reproducible. */
-function mulberry32(seed: number): () => number {
-  let state = seed >>> 0
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0
-    let t = state
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-}
 
 describe('backoffDelay (full jitter)', () => {
   it('draws from [0, min(cap, base·2^attempt)) over 10,000 samples, mean within 5 % of theory', () => {
-    const random = mulberry32(42)
+    const random = seeded(42)
     const options = { base: 500, cap: 30_000 }
     for (const attempt of [0, 1, 3, 5, 6, 10, 40]) {
       const window = Math.min(options.cap, options.base * 2 ** attempt)

@@ -40,17 +40,6 @@ export async function until(predicate: () => boolean, ms = 10_000, what = 'condi
   }
 }
 
-/** A seeded uniform source (mulberry32), so jitter statistics are reproducible. */
-export function seeded(seed: number): () => number {
-  let state = seed >>> 0
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0
-    let t = state
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-}
 
 /** A manual clock for the client's own timers only; sockets stay real. */
 export class FakeClock implements Clock {
@@ -89,3 +78,5 @@ export class FakeClock implements Clock {
     return min === undefined ? undefined : min - this.time
   }
 }
+
+export { seeded } from '../support/random.js'

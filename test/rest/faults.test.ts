@@ -6,19 +6,9 @@
  */
 import { afterEach, describe, expect, it } from 'vitest'
 import { createClient } from '../../src/index.js'
+import { seeded } from '../support/random.js'
 import { listen, readBody } from './support.js'
 
-/** A seeded PRNG so a failing run can be replayed. */
-function mulberry32(seed: number): () => number {
-  let state = seed >>> 0
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0
-    let t = state
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-}
 
 const FAULTS = ['reset-before', 'reset-after', '500', '503', '429'] as const
 type Fault = (typeof FAULTS)[number]
@@ -31,7 +21,7 @@ afterEach(async () => {
 
 describe('fault injection (10 % random faults, 2,000 calls)', () => {
   it('≥ 99.9 % of calls succeed and 0 side effects are duplicated', async () => {
-    const random = mulberry32(20261124)
+    const random = seeded(20261124)
     const injected: Record<Fault, number> = { 'reset-before': 0, 'reset-after': 0, '500': 0, '503': 0, '429': 0 }
     const stored = new Map<string, string>() // idempotency key → the response first given
     const effectsPerCall = new Map<string, number>() // the caller's logical write → how many times it happened

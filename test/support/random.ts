@@ -1,0 +1,14 @@
+/**
+ * A seeded uniform source in [0, 1) (mulberry32), for tests whose randomness must be reproducible:
+ * jitter statistics, fault schedules. A failing run replays with the same seed.
+ */
+export function seeded(seed: number): () => number {
+  let state = seed >>> 0
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0
+    let t = state
+    t = Math.imul(t ^ (t >>> 15), t | 1)
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
+  }
+}

@@ -42,7 +42,15 @@ export interface StandardSchemaIssue {
   /** What the validator said. */
   readonly message: string
   /** Where in the value: keys from the root, each bare or as `{ key }`; absent or empty for the root. */
-  readonly path?: ReadonlyArray<PropertyKey | { readonly key: PropertyKey }> | undefined
+  readonly path?:
+    | ReadonlyArray<
+        | PropertyKey
+        | {
+            /** The key of this step. */
+            readonly key: PropertyKey
+          }
+      >
+    | undefined
 }
 
 /** The output type of a Standard Schema. */

@@ -116,9 +116,9 @@ function isTypeOnly(value: unknown): value is TypeOnly<unknown> {
   return typeof value === 'object' && value !== null && (value as { '~wirekit.type'?: unknown })['~wirekit.type'] === 'typed'
 }
 
-/** The type a shape accepts: `typed<T>()`'s `T`, or a schema's input (what we send). Not exported: plumbing. */
+/** The type a shape accepts: `typed<T>()`'s `T`, or a schema's input (what we send). Plumbing, not exported on purpose. */
 type ShapeInput<S> = S extends TypeOnly<infer T> ? T : S extends StandardSchemaV1<infer I, unknown> ? I : unknown
-/** The type a shape resolves to: `typed<T>()`'s `T`, or a schema's output. Not exported: plumbing. */
+/** The type a shape resolves to: `typed<T>()`'s `T`, or a schema's output. Plumbing, not exported on purpose (typedoc.json `intentionallyNotExported`). */
 type ShapeOutput<S> = S extends TypeOnly<infer T> ? T : S extends StandardSchemaV1 ? InferSchemaOutput<S> : unknown
 
 /** `'/notes/{id}/tags/{tag}'` → `'id' | 'tag'`. */
@@ -127,9 +127,9 @@ export type PathParamNames<P extends string> = P extends `${string}{${infer Name
 /** The path parameters of a template, each a string or number. */
 export type PathParams<P extends string> = { [K in PathParamNames<P>]: string | number }
 
-/** The `query` of an endpoint call: required unless everything in it is optional. Not exported: plumbing. */
+/** The `query` of an endpoint call: required unless everything in it is optional. Plumbing, not exported on purpose (typedoc.json `intentionallyNotExported`). */
 type QueryPart<D> = D extends { query: infer Q } ? ({} extends ShapeInput<Q> ? { query?: ShapeInput<Q> } : { query: ShapeInput<Q> }) : {}
-/** The `body` of an endpoint call, when the endpoint declares one. Not exported: plumbing. */
+/** The `body` of an endpoint call, when the endpoint declares one. Plumbing, not exported on purpose (typedoc.json `intentionallyNotExported`). */
 type BodyPart<D> = D extends { body: infer B } ? { body: ShapeInput<B> } : {}
 
 /** What an endpoint method takes: its path parameters, plus `query` and `body` when it has them. */

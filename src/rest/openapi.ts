@@ -11,7 +11,7 @@ import type { PaginateOptions, Pagination } from './pagination.js'
 /** The methods with an OpenAPI-typed helper. */
 export type OpenApiMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE'
 
-/** `'GET'` → `'get'`: openapi-typescript keys operations by lower-case method. Not exported: plumbing. */
+/** `'GET'` → `'get'`: openapi-typescript keys operations by lower-case method. Plumbing, not exported on purpose (typedoc.json `intentionallyNotExported`). */
 type Lower<M extends OpenApiMethod> = Lowercase<M>
 
 /** The operation object for `path` and `method`, or `never` when the spec has none. */
@@ -30,7 +30,7 @@ type RequiredKeys<T> = { [K in keyof T]-?: {} extends Pick<T, K> ? never : K }[k
 /** `parameters` without the `never`-typed slots openapi-typescript writes for absent kinds. */
 type Parameters<Op> = Op extends { parameters: infer Par } ? { [K in keyof Par as [Exclude<Par[K], undefined>] extends [never] ? never : K]: Par[K] } : {}
 
-/** The `params` of a call: required when the operation has a required parameter, optional otherwise. Not exported: plumbing. */
+/** The `params` of a call: required when the operation has a required parameter, optional otherwise. Plumbing, not exported on purpose (typedoc.json `intentionallyNotExported`). */
 type ParamsPart<Op> = [keyof Parameters<Op>] extends [never]
   ? { params?: Record<string, never> }
   : [RequiredKeys<Parameters<Op>>] extends [never]
@@ -39,7 +39,7 @@ type ParamsPart<Op> = [keyof Parameters<Op>] extends [never]
 
 type JsonContent<C> = C extends { 'application/json': infer J } ? J : C extends { [type: string]: infer Any } ? Any : never
 
-/** The `body` of a call, typed from its JSON request body: required, optional or `never` as the spec says. Not exported: plumbing. */
+/** The `body` of a call, typed from the request body (`application/json` content, else any): required, optional or `never` as the spec says. Plumbing, not exported on purpose (typedoc.json `intentionallyNotExported`). */
 type BodyPart<Op> = Op extends { requestBody: { content: infer C } }
   ? { body: JsonContent<C> }
   : Op extends { requestBody?: infer R }
@@ -51,10 +51,10 @@ type BodyPart<Op> = Op extends { requestBody: { content: infer C } }
 /** What an OpenAPI-typed call takes besides the path: params, body, and the per-call options. */
 export type OpenApiInit<Op> = ParamsPart<Op> & BodyPart<Op> & CallOptions
 
-/** The statuses whose response body {@link SuccessData} reads. Not exported: plumbing. */
+/** The statuses whose response body {@link SuccessData} reads. Plumbing, not exported on purpose (typedoc.json `intentionallyNotExported`). */
 type SuccessStatus = 200 | 201 | 202 | 203 | 204 | 205 | 206 | 207 | 208 | 226 | '2XX'
 
-/** The JSON body type of one response object; `undefined` when it has no content. Not exported: plumbing. */
+/** The body type of one response object (its `application/json` content, else any); `undefined` when it has no content. Plumbing, not exported on purpose (typedoc.json `intentionallyNotExported`). */
 type ResponseContent<R> = R extends { content: infer C } ? ([Exclude<C, undefined>] extends [never] ? undefined : JsonContent<C>) : undefined
 
 /** The 2xx response body type of an operation (`undefined` for 204 / no content). */
@@ -65,7 +65,7 @@ export type SuccessData<Op> = Op extends {
   ? ResponseContent<Rs[Extract<keyof Rs, SuccessStatus>]>
   : unknown
 
-/** True when nothing in the init is required, so the argument may be left out. Not exported: plumbing. */
+/** True when nothing in the init is required, so the argument may be left out. Plumbing, not exported on purpose (typedoc.json `intentionallyNotExported`). */
 type InitOptional<Op> = {} extends OpenApiInit<Op> ? true : false
 
 /** One OpenAPI-typed method, e.g. `GET`. */
@@ -97,7 +97,7 @@ export interface OpenApiMethods<Paths> {
   readonly DELETE: OpenApiMethodFn<Paths, 'DELETE'>
 }
 
-/** The element type of an array type; `unknown` for anything else. Not exported: plumbing. */
+/** The element type of an array type; `unknown` for anything else. Plumbing, not exported on purpose (typedoc.json `intentionallyNotExported`). */
 type ElementOf<T> = T extends readonly (infer Item)[] ? Item : unknown
 
 /** The items at a dotted path (`data`, `result.items`) of a page body, or the body itself when no path. */

@@ -56,6 +56,12 @@ export type {
   WirekitErrorOptions,
   ClientContext,
   Log,
+  AuthSettings,
+  Redactor,
+  StandardSchemaV1,
+  StandardSchemaResult,
+  StandardSchemaIssue,
+  InferSchemaOutput,
 } from './core/index.js'
 
 export { RealtimeClient } from './realtime/client.js'

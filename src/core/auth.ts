@@ -10,6 +10,7 @@ import { Redactor } from './secret.js'
 export type TokenResult =
   | string
   | {
+      /** The token itself. */
       token: string
       /** When the token stops working, as epoch milliseconds. */
       expiresAt?: number
@@ -22,6 +23,7 @@ export type TokenProvider = () => TokenResult | Promise<TokenResult>
 
 /** An API key, sent as `Authorization: Bearer <key>`, or raw under `header` when one is named. */
 export interface ApiKeyAuth {
+  /** The key: sent as a bearer token, or raw under `header` when one is named. */
   apiKey: string
   /**
    * Send the key raw under this header instead of as a bearer token, e.g. `x-api-key`.
@@ -32,6 +34,7 @@ export interface ApiKeyAuth {
 
 /** A static bearer token. */
 export interface TokenAuth {
+  /** The token, sent as `Authorization: Bearer <token>`; it never changes (for one that does, pass a provider). */
   token: string
 }
 
@@ -51,9 +54,15 @@ export interface AuthSettings {
    * @default 30000
    */
   refreshMargin?: number
-  /** The clock, in epoch milliseconds. Injectable for tests. */
+  /**
+   * The clock, in epoch milliseconds. Injectable for tests.
+   * @default Date.now
+   */
   now?: () => number
-  /** Where obtained tokens are registered so logs never show them. */
+  /**
+   * Where obtained tokens are registered so the logger scrubs them.
+   * @default a new, unshared Redactor
+   */
   redactor?: Redactor
 }
 

@@ -113,22 +113,47 @@ export interface ModuleSections {
 
 /** The validated, defaulted, frozen configuration every module reads. */
 export interface ResolvedConfig {
+  /** `baseUrl` parsed; `undefined` when not given. */
   readonly baseUrl: URL | undefined
+  /**
+   * `realtimeUrl` parsed, with http(s) turned into ws(s); derived from `baseUrl` when not given,
+   * `undefined` when neither was.
+   */
   readonly realtimeUrl: URL | undefined
   /** The `auth` option, wrapped so it never prints; `Auth` unwraps it. */
   readonly auth: Secret<AuthOption> | undefined
+  /** `webhookSecret` as a list (empty when not given), each wrapped so it never prints. */
   readonly webhookSecrets: readonly Secret[]
+  /** Per-attempt (REST) or per-connect (realtime) timeout in milliseconds, or `false` for none. */
   readonly timeout: number | false
+  /** Whole-call budget of a REST call in milliseconds, or `false` for none. */
   readonly totalTimeout: number | false
-  readonly retry: Readonly<{ limit: number; backoff: Readonly<Required<BackoffOptions>>; maxRetryAfter: number }>
+  /** The `retry` option with its shorthands expanded; `limit` is 0 when retries are off. */
+  readonly retry: Readonly<{
+    /** Retries allowed after the first attempt. */
+    limit: number
+    /** Full-jitter backoff bounds, in milliseconds. */
+    backoff: Readonly<Required<BackoffOptions>>
+    /** The longest server-asked wait honoured, in milliseconds. */
+    maxRetryAfter: number
+  }>
+  /** Extra headers for every REST request, names lower-cased. */
   readonly headers: Readonly<Record<string, string>>
+  /** The `fetch` option; `undefined` means the global one, looked up at each request. */
   readonly fetch: typeof fetch | undefined
+  /** The `WebSocket` option; `undefined` means the runtime's default, picked at connect. */
   readonly WebSocket: WebSocketConstructor | undefined
+  /** The `logger` option; `undefined` means silent. */
   readonly logger: Logger | undefined
+  /** The quietest level written; `'warn'` when not given. */
   readonly logLevel: LogLevel
+  /** The User-Agent for REST requests; `wirekit/<version>` when not given. */
   readonly userAgent: string
+  /** A frozen copy of the `rest` section; `wirekit/rest` validates it. */
   readonly rest: Readonly<Record<string, unknown>>
+  /** A frozen copy of the `webhooks` section; `client.webhooks` validates it. */
   readonly webhooks: Readonly<Record<string, unknown>>
+  /** A frozen copy of the `realtime` section; `wirekit/realtime` validates it. */
   readonly realtime: Readonly<Record<string, unknown>>
   /** Scrubs every known secret out of text; shared by the logger and Auth. */
   readonly redactor: Redactor

@@ -20,6 +20,10 @@ export interface WirekitErrorOptions {
  * try { await client.rest.getNote({ id }) } catch (e) { if (isWirekitError(e)) console.log(e.code) }
  */
 export class WirekitError extends Error {
+  /**
+   * The class name; each subclass sets its own. {@link isWirekitError} checks it, so it identifies the
+   * error even where `instanceof` fails (another copy of the package).
+   */
   override name = 'WirekitError'
   /** A stable, machine-readable code. */
   readonly code: string
@@ -83,6 +87,7 @@ export function isWirekitError(error: unknown): error is WirekitError {
 
 /** Bad options given to {@link createClient} or to a module; `field` names the option at fault. */
 export class ConfigError extends WirekitError {
+  /** `'ConfigError'`, to branch on where `instanceof` fails (another copy of the package). */
   override name = 'ConfigError'
   /** The option path at fault, e.g. `retry.limit`. */
   readonly field: string
@@ -95,18 +100,27 @@ export class ConfigError extends WirekitError {
 
 /** The credential could not be had: the token provider threw or returned something unusable. */
 export class AuthError extends WirekitError {
+  /** `'AuthError'`, to branch on where `instanceof` fails (another copy of the package). */
   override name = 'AuthError'
 }
 
 /** What an {@link ApiError} is built from. */
 export interface ApiErrorInit {
+  /** The HTTP status; {@link ApiError.from} picks the subclass by it. */
   status: number
+  /** @default `request failed with status <status>` */
   message?: string
+  /** A machine-readable code, usually from the error body. @default one derived from the status, e.g. `not_found` for 404 */
   code?: string
+  /** The server's request id, read from the configured request-id header. */
   requestId?: string
+  /** The parsed response body. */
   body?: unknown
+  /** The response headers. @default empty Headers */
   headers?: Headers
+  /** The raw Response; kept non-enumerable on the error. */
   response?: Response
+  /** The underlying error, kept as the error's `cause`. */
   cause?: unknown
   /** For 429: how long the server asked to wait, in milliseconds. */
   retryAfter?: number
@@ -117,6 +131,7 @@ export interface ApiErrorInit {
  * matches the status (`NotFoundError` for 404, …).
  */
 export class ApiError extends WirekitError {
+  /** `'ApiError'`; each status subclass sets its own. To branch on where `instanceof` fails (another copy of the package). */
   override name = 'ApiError'
   /** The HTTP status. */
   readonly status: number
@@ -179,30 +194,37 @@ function defaultCodeFor(status: number): string {
 
 /** 400 Bad Request. */
 export class BadRequestError extends ApiError {
+  /** `'BadRequestError'`, to branch on where `instanceof` fails (another copy of the package). */
   override name = 'BadRequestError'
 }
 /** 401 Unauthorized: the credential was refused (after one refresh-and-replay). */
 export class AuthenticationError extends ApiError {
+  /** `'AuthenticationError'`, to branch on where `instanceof` fails (another copy of the package). */
   override name = 'AuthenticationError'
 }
 /** 403 Forbidden. */
 export class PermissionDeniedError extends ApiError {
+  /** `'PermissionDeniedError'`, to branch on where `instanceof` fails (another copy of the package). */
   override name = 'PermissionDeniedError'
 }
 /** 404 Not Found. */
 export class NotFoundError extends ApiError {
+  /** `'NotFoundError'`, to branch on where `instanceof` fails (another copy of the package). */
   override name = 'NotFoundError'
 }
 /** 409 Conflict. */
 export class ConflictError extends ApiError {
+  /** `'ConflictError'`, to branch on where `instanceof` fails (another copy of the package). */
   override name = 'ConflictError'
 }
 /** 422 Unprocessable Entity. */
 export class UnprocessableEntityError extends ApiError {
+  /** `'UnprocessableEntityError'`, to branch on where `instanceof` fails (another copy of the package). */
   override name = 'UnprocessableEntityError'
 }
 /** 429 Too Many Requests; `retryAfter` is the wait the server asked for, in milliseconds. */
 export class RateLimitError extends ApiError {
+  /** `'RateLimitError'`, to branch on where `instanceof` fails (another copy of the package). */
   override name = 'RateLimitError'
   /** Milliseconds the server asked to wait, when it said. */
   readonly retryAfter: number | undefined
@@ -214,11 +236,13 @@ export class RateLimitError extends ApiError {
 }
 /** Any 5xx status. */
 export class InternalServerError extends ApiError {
+  /** `'InternalServerError'`, to branch on where `instanceof` fails (another copy of the package). */
   override name = 'InternalServerError'
 }
 
 /** The request never got an HTTP answer: DNS, refused, reset, TLS. The cause is kept. */
 export class ConnectionError extends WirekitError {
+  /** `'ConnectionError'`, to branch on where `instanceof` fails (another copy of the package). */
   override name = 'ConnectionError'
 
   constructor(message = 'connection failed', options: WirekitErrorOptions = {}) {
@@ -228,6 +252,7 @@ export class ConnectionError extends WirekitError {
 
 /** An attempt or the whole call ran out of time. */
 export class TimeoutError extends WirekitError {
+  /** `'TimeoutError'`, to branch on where `instanceof` fails (another copy of the package). */
   override name = 'TimeoutError'
 
   constructor(message = 'request timed out', options: WirekitErrorOptions = {}) {
@@ -250,6 +275,7 @@ export type WebhookFailureReason =
 
 /** A webhook failed verification; `reason` says why. */
 export class WebhookVerificationError extends WirekitError {
+  /** `'WebhookVerificationError'`, to branch on where `instanceof` fails (another copy of the package). */
   override name = 'WebhookVerificationError'
   /** Why it was refused. */
   readonly reason: WebhookFailureReason
@@ -262,6 +288,7 @@ export class WebhookVerificationError extends WirekitError {
 
 /** The realtime connection failed for good, or an operation on it did; `closeCode` when a close caused it. */
 export class RealtimeError extends WirekitError {
+  /** `'RealtimeError'`, to branch on where `instanceof` fails (another copy of the package). */
   override name = 'RealtimeError'
   /** The WebSocket close code that caused this, if any. */
   readonly closeCode: number | undefined

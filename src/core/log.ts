@@ -9,9 +9,13 @@ export type LogLevel = 'debug' | 'info' | 'warn' | 'error' | 'silent'
 
 /** Anything console-shaped: `console`, pino, winston and most loggers fit. */
 export interface Logger {
+  /** Receives `debug` lines (retries, token refreshes, realtime state changes); without it they are dropped. */
   debug?(message: string, ...details: unknown[]): void
+  /** Receives `info` lines; without it they are dropped. */
   info?(message: string, ...details: unknown[]): void
+  /** Receives `warn` lines; without it they are dropped. */
   warn?(message: string, ...details: unknown[]): void
+  /** Receives `error` lines; without it they are dropped. */
   error?(message: string, ...details: unknown[]): void
 }
 
@@ -19,9 +23,13 @@ const RANK: Record<LogLevel, number> = { debug: 10, info: 20, warn: 30, error: 4
 
 /** What the modules call. Details are plain objects; they are scrubbed as JSON text. */
 export interface Log {
+  /** Writes at `debug` when `logLevel` lets it through. */
   debug(message: string, details?: Record<string, unknown>): void
+  /** Writes at `info` when `logLevel` lets it through. */
   info(message: string, details?: Record<string, unknown>): void
+  /** Writes at `warn` when `logLevel` lets it through. */
   warn(message: string, details?: Record<string, unknown>): void
+  /** Writes at `error` unless `logLevel` is `silent`. */
   error(message: string, details?: Record<string, unknown>): void
 }
 

@@ -27,7 +27,9 @@ export const CloseCode = {
 
 /** Where a channel's stream stands: the last offset seen within an epoch. Offsets are decimal strings. */
 export interface StreamPosition {
+  /** The last offset seen, a decimal string such as `"17"`; `"0"` for a channel with no event yet. */
   offset: string
+  /** The channel's history epoch, an opaque string; the server changes it when it cannot vouch for the old offsets. */
   epoch: string
 }
 

@@ -6,23 +6,51 @@
 
 /** The Standard Schema v1 interface, as much of it as wirekit reads. */
 export interface StandardSchemaV1<Input = unknown, Output = Input> {
+  /** The Standard Schema properties; the validator library sets them. */
   readonly '~standard': {
+    /** The version of the Standard Schema spec. */
     readonly version: 1
+    /** The validator library's name, e.g. `zod`. */
     readonly vendor: string
+    /** Checks a value; may be async. */
     readonly validate: (value: unknown) => StandardSchemaResult<Output> | Promise<StandardSchemaResult<Output>>
-    readonly types?: { readonly input: Input; readonly output: Output } | undefined
+    /** Carries the input and output types for the compiler ({@link InferSchemaOutput} reads it); wirekit never reads it at run time. */
+    readonly types?: {
+      /** What the schema accepts. */
+      readonly input: Input
+      /** What it produces. */
+      readonly output: Output
+    } | undefined
   }
 }
 
 /** What a Standard Schema's validate returns. */
 export type StandardSchemaResult<Output> =
-  | { readonly value: Output; readonly issues?: undefined }
-  | { readonly issues: ReadonlyArray<StandardSchemaIssue> }
+  | {
+      /** The validated value. */
+      readonly value: Output
+      /** Absent on success. */
+      readonly issues?: undefined
+    }
+  | {
+      /** Everything that failed. */
+      readonly issues: ReadonlyArray<StandardSchemaIssue>
+    }
 
 /** One problem a validator found. */
 export interface StandardSchemaIssue {
+  /** What the validator said. */
   readonly message: string
-  readonly path?: ReadonlyArray<PropertyKey | { readonly key: PropertyKey }> | undefined
+  /** Where in the value: keys from the root, each bare or as `{ key }`; absent or empty for the root. */
+  readonly path?:
+    | ReadonlyArray<
+        | PropertyKey
+        | {
+            /** The key of this step. */
+            readonly key: PropertyKey
+          }
+      >
+    | undefined
 }
 
 /** The output type of a Standard Schema. */

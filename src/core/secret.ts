@@ -25,14 +25,17 @@ export class Secret<T = string> {
     return this.#value
   }
 
+  /** Always `'[redacted]'`, so string interpolation never leaks the value. */
   toString(): string {
     return REDACTED
   }
 
+  /** Always `'[redacted]'`, so `JSON.stringify` never leaks the value. */
   toJSON(): string {
     return REDACTED
   }
 
+  /** `Secret([redacted])` for Node's `util.inspect` and `console.log`. */
   [INSPECT](): string {
     return `Secret(${REDACTED})`
   }
@@ -48,7 +51,7 @@ const MIN_REDACTABLE_LENGTH = 6
 export class Redactor {
   readonly #values = new Set<string>()
 
-  /** Remembers a secret value so it is scrubbed from now on. */
+  /** Remembers a secret value so it is scrubbed from now on. Values under 6 characters are ignored: they would redact ordinary words. */
   add(value: string): void {
     if (value.length >= MIN_REDACTABLE_LENGTH) this.#values.add(value)
   }
@@ -62,6 +65,7 @@ export class Redactor {
     return out
   }
 
+  /** `Redactor(<n> values)` for Node's `util.inspect`: how many values it knows, never the values. */
   [INSPECT](): string {
     return `Redactor(${this.#values.size} values)`
   }

@@ -41,7 +41,9 @@ interface Channel {
 
 /** What {@link RealtimeClient.inspect} reports: the debug hook leak tests read. */
 export interface RealtimeDebugInfo {
+  /** The connection state, as {@link RealtimeClient.state}. */
   readonly state: ConnectionState
+  /** Reconnect attempts in a row so far, as in the `state` event. */
   readonly attempt: number
   /** The client's armed timers, by purpose; at most one each. */
   readonly timers: readonly string[]
@@ -55,7 +57,9 @@ export interface RealtimeDebugInfo {
   readonly webSocket: 'ws' | 'native' | 'custom'
   /** Browser `online` / `visibilitychange` listeners installed. */
   readonly browserListeners: number
+  /** Channels with at least one subscription. */
   readonly channels: number
+  /** Publishes not yet acknowledged, waiting or sent. */
   readonly pendingPublishes: number
 }
 

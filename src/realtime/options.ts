@@ -45,7 +45,12 @@ export interface RealtimeOptions {
    * `ttlMs` since `publish()` was called.
    * @default { size: 1000, ttlMs: 30000 }
    */
-  queue?: { size?: number; ttlMs?: number }
+  queue?: {
+    /** Unacknowledged publishes allowed at once; one more is refused with `queue_full`. @default 1000 */
+    size?: number
+    /** How long a publish may wait for a connection, in ms counted from `publish()`, before it fails with `publish_expired`. @default 30000 */
+    ttlMs?: number
+  }
   /**
    * Standard Schemas (zod, valibot, …) that validate event payloads by channel and event name. On a
    * channel listed here, an event that fails or has no schema goes to `onError`; the stream goes on.

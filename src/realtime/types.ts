@@ -23,8 +23,11 @@ export type InferEvents<S> = {
 export type RealtimeEvent<M extends EventMap = AnyEvents, C extends keyof M = keyof M> = {
   [K in C]: {
     [N in keyof M[K]]: {
+      /** The channel it was delivered on. */
       readonly channel: K
+      /** The event name; narrows `data`. */
       readonly name: N
+      /** The payload; on a channel listed in `realtime.schemas`, the schema's validated output. */
       readonly data: M[K][N]
       /** The event's offset in its channel, a decimal string. */
       readonly offset: string
@@ -36,6 +39,7 @@ export type RealtimeEvent<M extends EventMap = AnyEvents, C extends keyof M = ke
 
 /** Events were missed and cannot be replayed: refetch the channel's state (e.g. over REST). */
 export interface Gap {
+  /** The channel that missed events. */
   readonly channel: string
   /**
    * Why: `history_lost` (the server could not replay from our position), `epoch_changed` (the
@@ -73,6 +77,7 @@ export type ConnectionState = 'idle' | 'connecting' | 'open' | 'reconnecting' | 
 
 /** The payload of the `state` event. */
 export interface StateChange {
+  /** The state just entered. */
   readonly state: ConnectionState
   /** Reconnect attempts in a row so far (0 once a connection proved stable). */
   readonly attempt: number
@@ -88,7 +93,14 @@ export interface StateChange {
 
 /** What the client emits (eventemitter3). */
 export interface RealtimeClientEvents {
+  /** The connection state changed. */
   state: (change: StateChange) => void
+  /** A channel missed events; its subscriptions' `onGap` are called with the same gap. */
   gap: (gap: Gap) => void
+  /**
+   * An error not tied to one call: the token provider threw, the server sent an `error` frame for no
+   * pending publish or subscription, an invalid event found no subscription `onError`, or the error
+   * that closed the client for good.
+   */
   error: (error: unknown) => void
 }

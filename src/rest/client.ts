@@ -14,7 +14,12 @@ import type { QueryValue } from './url.js'
 /** Options of {@link RestClient.request}. */
 export interface RequestOptions extends CallOptions {
   /** Path parameters (filling `{name}` placeholders) and query values. */
-  params?: { path?: Record<string, string | number | bigint | boolean>; query?: Record<string, QueryValue> }
+  params?: {
+    /** Values for the path's `{name}` placeholders. */
+    path?: Record<string, string | number | bigint | boolean>
+    /** Query values, appended to the URL. */
+    query?: Record<string, QueryValue>
+  }
   /** A JSON-serialisable value, or a raw body (string, FormData, Blob, bytes, stream). */
   body?: unknown
 }
@@ -151,4 +156,16 @@ export function createRestClient(options: RestClientOptions = {}): RestClientBas
  * The endpoints record in a set of options, or `{}`. Options typed only as `ClientOptions` (no
  * literal endpoint names) give `{}` too, rather than a method for every string.
  */
-export type EndpointsOf<O> = O extends { rest?: { endpoints?: infer E } } ? (E extends Endpoints ? (string extends keyof E ? {} : E) : {}) : {}
+export type EndpointsOf<O> = O extends {
+  /** The options' `rest` section. */
+  rest?: {
+    /** The endpoints it declares. */
+    endpoints?: infer E
+  }
+}
+  ? E extends Endpoints
+    ? string extends keyof E
+      ? {}
+      : E
+    : {}
+  : {}

@@ -14,6 +14,7 @@ import { compilePath } from './url.js'
  * A type with no run-time check, made by {@link typed}. It exists only to carry `T` to the compiler.
  */
 export interface TypeOnly<T> {
+  /** The brand that tells a `typed<T>()` shape from a Standard Schema at run time. */
   readonly '~wirekit.type': 'typed'
   /** Never set; carries the type. */
   readonly '~wirekit.value'?: T
@@ -44,6 +45,7 @@ export type EndpointMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE' | 'HEAD
  * { method: 'POST', path: '/notes', body: typed<{ text: string }>(), response: NoteSchema }
  */
 export interface EndpointDefinition {
+  /** The HTTP method, upper case. */
   method: EndpointMethod
   /** The path under baseUrl, with `{name}` placeholders, e.g. `/notes/{id}`. */
   path: string
@@ -114,8 +116,9 @@ function isTypeOnly(value: unknown): value is TypeOnly<unknown> {
   return typeof value === 'object' && value !== null && (value as { '~wirekit.type'?: unknown })['~wirekit.type'] === 'typed'
 }
 
-/** The type a shape stands for: a schema's input (for what we send) or output (for what we get). */
+/** The type a shape accepts: `typed<T>()`'s `T`, or a schema's input (what we send). Plumbing, not exported on purpose. */
 type ShapeInput<S> = S extends TypeOnly<infer T> ? T : S extends StandardSchemaV1<infer I, unknown> ? I : unknown
+/** The type a shape resolves to: `typed<T>()`'s `T`, or a schema's output. Plumbing, not exported on purpose (typedoc.json `intentionallyNotExported`). */
 type ShapeOutput<S> = S extends TypeOnly<infer T> ? T : S extends StandardSchemaV1 ? InferSchemaOutput<S> : unknown
 
 /** `'/notes/{id}/tags/{tag}'` → `'id' | 'tag'`. */
@@ -124,14 +127,21 @@ export type PathParamNames<P extends string> = P extends `${string}{${infer Name
 /** The path parameters of a template, each a string or number. */
 export type PathParams<P extends string> = { [K in PathParamNames<P>]: string | number }
 
+/** The `query` of an endpoint call: required unless everything in it is optional. Plumbing, not exported on purpose (typedoc.json `intentionallyNotExported`). */
 type QueryPart<D> = D extends { query: infer Q } ? ({} extends ShapeInput<Q> ? { query?: ShapeInput<Q> } : { query: ShapeInput<Q> }) : {}
+/** The `body` of an endpoint call, when the endpoint declares one. Plumbing, not exported on purpose (typedoc.json `intentionallyNotExported`). */
 type BodyPart<D> = D extends { body: infer B } ? { body: ShapeInput<B> } : {}
 
 /** What an endpoint method takes: its path parameters, plus `query` and `body` when it has them. */
 export type EndpointInput<D extends EndpointDefinition> = PathParams<D['path']> & QueryPart<D> & BodyPart<D>
 
 /** What an endpoint method resolves to. */
-export type EndpointOutput<D extends EndpointDefinition> = D extends { response: infer R } ? ShapeOutput<R> : unknown
+export type EndpointOutput<D extends EndpointDefinition> = D extends {
+  /** The endpoint's response shape, when it declares one. */
+  response: infer R
+}
+  ? ShapeOutput<R>
+  : unknown
 
 /** The typed method for one endpoint; the input is optional when nothing in it is required. */
 export type EndpointMethodFn<D extends EndpointDefinition> = {} extends EndpointInput<D>

@@ -23,6 +23,7 @@ import { serverDelay } from './retry.js'
  * catch (e) { if (e instanceof InvalidRequestError) console.log(e.field) } // 'params.path.id'
  */
 export class InvalidRequestError extends WirekitError {
+  /** `'InvalidRequestError'`, to branch on where `instanceof` fails (another copy of the package). */
   override name = 'InvalidRequestError'
   /** The input at fault, e.g. `params.path.id` or `body.title`. */
   readonly field: string
@@ -49,6 +50,7 @@ export interface ValidationIssue {
  * catch (e) { if (e instanceof ResponseValidationError) console.log(e.endpoint, e.issues[0]?.path) }
  */
 export class ResponseValidationError extends WirekitError {
+  /** `'ResponseValidationError'`, to branch on where `instanceof` fails (another copy of the package). */
   override name = 'ResponseValidationError'
   /** The endpoint name, or `METHOD /path` for calls that are not named endpoints. */
   readonly endpoint: string
@@ -72,6 +74,7 @@ export class ResponseValidationError extends WirekitError {
 
 /** A paginated walk cannot go on: the server repeated a cursor or link, or pointed off the API's origin. */
 export class PaginationError extends WirekitError {
+  /** `'PaginationError'`, to branch on where `instanceof` fails (another copy of the package). */
   override name = 'PaginationError'
 }
 
@@ -146,7 +149,12 @@ function scrub(value: unknown, redactor: Redactor, depth: number): unknown {
  * `{ error: "…", error_description }` (OAuth), `{ code, message }`, and RFC 9457 problem+json
  * (`{ type, title, detail }`).
  */
-export function parseErrorBody(body: unknown): { code?: string; message?: string } {
+export function parseErrorBody(body: unknown): {
+  /** The error code the body names (a problem+json `type` gives its last path segment); absent when none. */
+  code?: string
+  /** The human-readable message (problem+json: `title: detail`); absent when none. */
+  message?: string
+} {
   if (typeof body !== 'object' || body === null || Array.isArray(body)) return {}
   const record = body as Record<string, unknown>
   const nested = record.error

@@ -16,6 +16,7 @@ export interface BeforeRequestContext {
 
 /** What an `afterResponse` hook sees: every response, including ones that will be retried. */
 export interface AfterResponseContext {
+  /** The request this response answers, credential included: do not log its headers. */
   request: Request
   /** A clone: reading its body does not disturb the call. */
   response: Response
@@ -25,6 +26,7 @@ export interface AfterResponseContext {
 
 /** What an `onError` hook sees: the final error of a call that failed, after all retries. */
 export interface OnErrorContext {
+  /** The wirekit error the call failed with. */
   error: WirekitError
   /** `GET /notes/{id}`, or the endpoint name. */
   label: string

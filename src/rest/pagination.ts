@@ -13,6 +13,7 @@ import { type QueryValue, isUnderBase } from './url.js'
  * computed from the body and the page's items (Stripe: `has_more` plus the last item's id).
  */
 export interface CursorPagination {
+  /** Selects cursor-in-body paging. */
   style: 'cursor'
   /** Where the items are in the body, e.g. `data`; omit when the body is the array. */
   items?: string
@@ -24,6 +25,7 @@ export interface CursorPagination {
 
 /** The next page is the `rel="next"` URL of the `Link` header (RFC 8288), as GitHub does it. */
 export interface LinkPagination {
+  /** Selects `Link`-header paging. */
   style: 'link'
   /** Where the items are in the body; omit when the body is the array. */
   items?: string
@@ -31,12 +33,19 @@ export interface LinkPagination {
 
 /** Page numbers in a query parameter; an empty page ends the walk. */
 export interface PagePagination {
+  /** Selects page-number paging. */
   style: 'page'
   /** Where the items are in the body; omit when the body is the array. */
   items?: string
-  /** @default 'page' */
+  /**
+   * The query parameter the page number is sent in.
+   * @default 'page'
+   */
   pageParam?: string
-  /** @default 1 */
+  /**
+   * The page number asked for when neither `cursor` nor `params.query` gives one.
+   * @default 1
+   */
   firstPage?: number
 }
 
@@ -48,7 +57,12 @@ export interface PageOptions extends CallOptions {
   /** How the endpoint pages. */
   pagination: Pagination
   /** Path parameters and the query of the first page. */
-  params?: { path?: Record<string, string | number>; query?: Record<string, QueryValue> }
+  params?: {
+    /** Values for the path's `{name}` placeholders. */
+    path?: Record<string, string | number>
+    /** Query values of the first page; the paging parameter is added to them. */
+    query?: Record<string, QueryValue>
+  }
   /** The `next` of the previous page; omit for the first page. */
   cursor?: string
 }
@@ -64,9 +78,11 @@ export interface PaginateOptions extends Omit<PageOptions, 'cursor'> {
 
 /** One page of a list. */
 export interface Page<Item> {
+  /** The items of this page, from the body or from `pagination.items` in it. */
   items: Item[]
   /** Pass as `cursor` to get the next page; `undefined` on the last page. */
   next: string | undefined
+  /** The page's HTTP response, e.g. for its headers. */
   response: Response
 }
 

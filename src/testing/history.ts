@@ -2,10 +2,15 @@ import type { StreamPosition } from '../core/protocol.js'
 
 /** One event as the reference server stores and sends it. */
 export interface StoredEvent {
+  /** The channel it was published on. */
   channel: string
+  /** Its offset in the channel, a decimal string counting from `"1"` within the epoch. */
   offset: string
+  /** The channel's epoch when it was stored. */
   epoch: string
+  /** The event name. */
   name: string
+  /** The payload, as published. */
   data: unknown
 }
 
@@ -14,7 +19,9 @@ export interface StoredEvent {
  * history starts a new epoch, so a client resuming from the old one is told it missed events.
  */
 export class ChannelHistory {
+  /** The channel this history belongs to. */
   readonly channel: string
+  /** The current epoch, a random string; {@link ChannelHistory.lose} replaces it. */
   epoch: string
   /** The offset of the newest event; 0 before the first. */
   head = 0
@@ -27,6 +34,7 @@ export class ChannelHistory {
     this.epoch = newEpoch()
   }
 
+  /** Stores an event at the next offset and returns it; the oldest events are trimmed past the limit. */
   append(name: string, data: unknown): StoredEvent {
     this.head += 1
     const event: StoredEvent = { channel: this.channel, offset: String(this.head), epoch: this.epoch, name, data }

@@ -7,7 +7,11 @@ import { CloseCode, PROTOCOL, type ServerFrame, isOffset } from '../core/protoco
 import { ChannelHistory, type StoredEvent } from './history.js'
 
 /** A frame a client sent, as parsed by the server. */
-export type ReceivedFrame = { type: string; [field: string]: unknown }
+export type ReceivedFrame = {
+  /** The frame type, e.g. `subscribe` or `publish`; the server closes a connection that sends a frame without one. */
+  type: string
+  [field: string]: unknown
+}
 
 /**
  * What a fault hook may ask for: `'drop'` terminates the connection instead of handling the frame;
@@ -76,7 +80,19 @@ export interface TestRealtimeCounters {
   /** `ping` frames answered. */
   pings: number
   /** Publishes that took effect, by id, with how often each id was seen (1 = once). */
-  readonly publishes: Map<string, { channel: string; name: string; data: unknown; seen: number }>
+  readonly publishes: Map<
+    string,
+    {
+      /** The channel it was published on. */
+      channel: string
+      /** The event name. */
+      name: string
+      /** The payload. */
+      data: unknown
+      /** How many `publish` frames carried this id; above 1 means the client resent it. */
+      seen: number
+    }
+  >
   /** Publishes acked again without effect because their id had already been accepted. */
   duplicatePublishes: number
 }

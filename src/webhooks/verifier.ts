@@ -21,6 +21,7 @@ import {
 } from './payload.js'
 import type { ReplayStore } from './replay.js'
 import type { Scheme, SecretKey, SignOptions, SignedParts } from './scheme.js'
+import { checkTimestamp, toleranceWindow } from './timestamp.js'
 
 /** A secret as you hold it: the provider's string, raw key bytes, or a wirekit `Secret`. */
 export type WebhookSecret = string | Uint8Array | Secret
@@ -226,9 +227,7 @@ export function createVerifier<Events extends object>(scheme: Scheme, options: V
     return scheme.secret(revealed, label)
   })
 
-  const tolerance = options.tolerance
-  const past = typeof tolerance === 'number' ? tolerance : (tolerance?.past ?? 300)
-  const future = typeof tolerance === 'number' ? tolerance : (tolerance?.future ?? 300)
+  const { past, future } = toleranceWindow(options.tolerance)
   const now = options.now ?? Date.now
   const replay = options.replay === undefined ? undefined : 'store' in options.replay ? options.replay : { store: options.replay }
   const replayTtl = replay?.ttl ?? (scheme.timestamped ? Math.max(past + future, 1) : 86_400)
@@ -265,11 +264,7 @@ export function createVerifier<Events extends object>(scheme: Scheme, options: V
    */
   function check(body: string | Uint8Array<ArrayBuffer>, headers: unknown): SignedParts | Promise<SignedParts> {
     const parts = scheme.read(checkHeaders(headers))
-    if (parts.timestamp !== undefined) {
-      const current = nowSeconds()
-      if (current - parts.timestamp > past) throw refuse('timestamp_too_old', `the signed timestamp is more than ${past} s old`)
-      if (parts.timestamp - current > future) throw refuse('timestamp_in_future', `the signed timestamp is more than ${future} s ahead of this server's clock`)
-    }
+    if (parts.timestamp !== undefined) checkTimestamp(parts.timestamp, now(), past, future)
     return checkFrom(parts, body, 0, 0)
   }
 
@@ -334,19 +329,14 @@ export function createVerifier<Events extends object>(scheme: Scheme, options: V
     if (!schema && rejectUnknown) {
       throw refuse('invalid_payload', `no schema is configured for the event type ${JSON.stringify(eventType.slice(0, 100))}`)
     }
-    const finish = (value: unknown): WebhookEventOf<Events> | Promise<WebhookEventOf<Events>> => {
-      const id = parts.id ?? scheme.idFromData?.(value)
-      const event = Object.freeze({ type: eventType, id, timestamp: parts.timestamp, data: value }) as WebhookEventOf<Events>
-      const claimed = claim(id ?? parts.fallbackId, sync)
-      return claimed ? claimed.then(() => event) : event
-    }
-    if (!schema) return finish(data)
+    // No closure is made on the common path (no schema): `finish` is shared by every call.
+    if (!schema) return finish(parts, eventType, data, sync)
     const checked = (result: StandardSchemaResult<unknown>) => {
       if (result.issues) {
         const where = result.issues.slice(0, 5).map((issue) => `${formatIssuePath(issue)}: ${issue.message}`).join('; ')
         throw refuse('invalid_payload', `the ${eventType} event does not match its schema (${where})`)
       }
-      return finish(result.value)
+      return finish(parts, eventType, result.value, sync)
     }
     const result = schema['~standard'].validate(data)
     if (!(result instanceof Promise)) return checked(result)
@@ -355,6 +345,14 @@ export function createVerifier<Events extends object>(scheme: Scheme, options: V
       throw new ConfigError('schemas', `verifySync got an asynchronous schema for ${JSON.stringify(eventType.slice(0, 100))}; use verify()`)
     }
     return result.then(checked)
+  }
+
+  /** The frozen event, once its replay claim (if any) is settled. */
+  function finish(parts: SignedParts, type: string, data: unknown, sync: boolean): WebhookEventOf<Events> | Promise<WebhookEventOf<Events>> {
+    const id = parts.id ?? scheme.idFromData?.(data)
+    const event = Object.freeze({ type, id, timestamp: parts.timestamp, data }) as WebhookEventOf<Events>
+    const claimed = claim(id ?? parts.fallbackId, sync)
+    return claimed ? claimed.then(() => event) : event
   }
 
   function toDelivery(parts: SignedParts, body: string | Uint8Array<ArrayBuffer>): VerifiedDelivery | Promise<VerifiedDelivery> {

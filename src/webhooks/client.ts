@@ -22,6 +22,9 @@ export function clientWebhooks(config: ResolvedConfig): WebhookVerifier<EventMap
     return (verifier = standardWebhooks({ ...(section as Omit<VerifierOptions, 'secret'>), secret: config.webhookSecrets }))
   }
   return Object.freeze({
+    get backend() {
+      return get().backend
+    },
     verify: async (payload, headers) => get().verify(payload, headers),
     verifySync: (payload, headers) => get().verifySync(payload, headers),
     verifyRaw: async (payload, headers) => get().verifyRaw(payload, headers),

@@ -1,6 +1,6 @@
 /** Internal: the timestamp window, checked in both directions (stripe-node checks only the past). */
 import { refuse } from './errors.js'
-import type { Tolerance } from './verifier.js'
+import type { Tolerance } from './options.js'
 
 /** The default distance allowed each way, in seconds. */
 const DEFAULT_TOLERANCE = 300

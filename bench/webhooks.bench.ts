@@ -11,7 +11,7 @@ import { verify as octokitVerify } from '@octokit/webhooks-methods'
 import { Webhook as StandardWebhook } from 'standardwebhooks'
 import Stripe from 'stripe'
 import { Webhook as SvixWebhook } from 'svix'
-import { githubWebhooks, standardWebhooks, stripeWebhooks } from '../src/webhooks/index.js'
+import { createStandardVerifier, githubWebhooks, standardWebhooks, stripeWebhooks } from '../src/webhooks/index.js'
 
 const REPETITIONS = Number(process.env.BENCH_REPETITIONS ?? 7)
 const SLICE_MS = Number(process.env.BENCH_SLICE_MS ?? 200)
@@ -44,6 +44,7 @@ async function contenders(size: number): Promise<Contender[]> {
 
   const ours = standardWebhooks({ secret: SECRET })
   const oursWeb = standardWebhooks({ secret: SECRET, crypto: 'web' })
+  const lean = createStandardVerifier({ secret: SECRET })
   const headers = await ours.sign(payload, { id, timestamp: now })
   const standardLib = new StandardWebhook(SECRET)
   const svix = new SvixWebhook(SECRET)
@@ -78,6 +79,7 @@ async function contenders(size: number): Promise<Contender[]> {
       valid: () => ours.verifySync(payload, headers),
       tampered: () => ours.verifySync(tampered, headers),
     },
+    { name: 'wirekit createStandardVerifier verify (node, parses)', floor: 'parse', run: () => lean.verify(payload, headers), valid: () => lean.verify(payload, headers), tampered: () => lean.verify(tampered, headers) },
     { name: 'wirekit verify (Web Crypto)', floor: 'parse', run: () => oursWeb.verify(payload, headers), valid: () => oursWeb.verify(payload, headers), tampered: () => oursWeb.verify(tampered, headers) },
     {
       name: 'standardwebhooks verify (parses)',
@@ -189,9 +191,11 @@ async function benchSize(size: number): Promise<void> {
     const floorName = contender.floor === 'bare' ? 'floor' : 'floor+parse'
     console.log(`| ${contender.name} | ${range(opsBy.get(contender.name)!, fmt)} | ${range(ratioBy.get(contender.name)!, (n) => n.toFixed(2))} × ${floorName} |`)
   }
-  const ours = median(opsBy.get('wirekit verify (node, parses)')!)
-  for (const peer of ['standardwebhooks verify (parses)', 'svix verify', 'stripe constructEvent (parses)']) {
-    console.log(`wirekit verify (node) / ${peer}: ${(ours / median(opsBy.get(peer)!)).toFixed(2)}×`)
+  for (const ourName of ['wirekit verify (node, parses)', 'wirekit verifyRaw (node)']) {
+    const ours = median(opsBy.get(ourName)!)
+    for (const peer of ['standardwebhooks verify (parses)', 'svix verify', 'stripe constructEvent (parses)']) {
+      console.log(`${ourName} / ${peer}: ${(ours / median(opsBy.get(peer)!)).toFixed(2)}×`)
+    }
   }
 }
 

@@ -37,6 +37,13 @@ describe('the crypto backend is visible', () => {
     expect((await client.webhooks.verify(VECTOR.body, vectorHeaders())).id).toBe(VECTOR.id)
   })
 
+  it('client.webhooks.backend answers without building the verifier, so a client with no or a bad secret still prints', () => {
+    expect(createClient({ baseUrl: 'https://api.example.test' }).webhooks.backend).toBe('node')
+    const bad = createClient({ webhookSecret: 'not-a-whsec-secret', webhooks: { crypto: 'web' } })
+    expect(JSON.parse(JSON.stringify(bad.webhooks))).toEqual({ backend: 'web' })
+    return expect(bad.webhooks.verify(VECTOR.body, vectorHeaders())).rejects.toMatchObject({ reason: 'invalid_secret' })
+  })
+
   it('reading backend makes no key, and the backend read is the one verify then uses', async () => {
     const createSecretKey = vi.spyOn(nodeCrypto, 'createSecretKey')
     const importKey = vi.spyOn(globalThis.crypto.subtle, 'importKey')

@@ -37,7 +37,7 @@ export function findSubtle(): SubtleCrypto {
 /**
  * The backend a preference resolves to here. `'auto'` picks node:crypto wherever it exists. Measured
  * for a 1 KB HMAC verify with cached keys (bench/webhooks.results.md): node:crypto is ~4× Web Crypto on
- * Node 24, ~6× on Bun 1.4 and ~3× on Deno 2.9, where each `subtle.verify` is a hop to a thread pool;
+ * Node 24, ~7× on Bun 1.4 and ~4× on Deno 2.9, where each `subtle.verify` is a hop to a thread pool;
  * node:crypto also answers synchronously, which `verifySync` needs.
  */
 export function resolveBackend(preference: CryptoPreference): WebhookCryptoBackend {

@@ -2,6 +2,7 @@
 import type { ResolvedConfig } from '../core/config.js'
 import { ConfigError } from '../core/errors.js'
 import type { EventMap } from './events.js'
+import { type CryptoPreference, resolveBackend } from './runtime-crypto.js'
 import { standardWebhooks } from './standard.js'
 import { type VerifierOptions, type WebhookVerifier, checkVerifierOptions } from './verifier.js'
 
@@ -22,6 +23,11 @@ export function clientWebhooks(config: ResolvedConfig): WebhookVerifier<EventMap
     return (verifier = standardWebhooks({ ...(section as Omit<VerifierOptions, 'secret'>), secret: config.webhookSecrets }))
   }
   return Object.freeze({
+    // Answered without building the verifier, so printing or serialising a client with no (or a bad)
+    // webhookSecret does not throw; the verifier resolves the same preference the same way.
+    get backend() {
+      return verifier ? verifier.backend : resolveBackend((section.crypto as CryptoPreference | undefined) ?? 'auto')
+    },
     verify: async (payload, headers) => get().verify(payload, headers),
     verifySync: (payload, headers) => get().verifySync(payload, headers),
     verifyRaw: async (payload, headers) => get().verifyRaw(payload, headers),

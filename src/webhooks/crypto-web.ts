@@ -1,10 +1,11 @@
 /**
- * Internal: the Web Crypto backend for browsers, Workers, Deno and Bun without node:crypto. Each
- * secret is imported once and the CryptoKey promise is cached (stripe's edge path re-imports per call,
- * ~25× slower). `subtle.verify` does the constant-time comparison.
+ * Internal: the Web Crypto backend for browsers, Workers and runtimes without node:crypto: HMAC from
+ * hmac-web.ts, and Ed25519. Each key is imported once and the CryptoKey promise is cached.
+ * `subtle.verify` does the constant-time comparison.
  */
-import { PKCS8_ED25519_PREFIX, decodeBase64, joinMessage } from './encoding.js'
-import type { BodyInput, CryptoBackend, MaybePromise } from './crypto.js'
+import type { CryptoBackend, MaybePromise } from './crypto.js'
+import { PKCS8_ED25519_PREFIX, decodeBase64 } from './encoding.js'
+import { webHmac } from './hmac-web.js'
 
 /** Builds the backend around a SubtleCrypto. */
 export function webBackend(subtle: SubtleCrypto): CryptoBackend {
@@ -32,14 +33,7 @@ export function webBackend(subtle: SubtleCrypto): CryptoBackend {
 
   return {
     name: 'web',
-    hmac(secret) {
-      const key = cached(() => subtle.importKey('raw', secret, { name: 'HMAC', hash: 'SHA-256' }, false, ['sign', 'verify']))
-      return {
-        verify: async (prefix, body, signatures) => anyValid('HMAC', await key(), joinMessage(prefix, body), signatures),
-        sign: async (prefix: string, body: BodyInput) =>
-          new Uint8Array(await subtle.sign('HMAC', await key(), joinMessage(prefix, body))),
-      }
-    },
+    hmac: (secret) => webHmac(subtle, secret),
     ed25519Public(raw) {
       const key = cached(() => subtle.importKey('raw', raw, { name: 'Ed25519' }, false, ['verify']))
       return { verify: async (message, signatures) => anyValid('Ed25519', await key(), message, signatures) }

@@ -1,11 +1,13 @@
 /**
  * Internal: the two crypto backends behind one small interface, and the once-per-process choice
- * between them. node:crypto is reached through `process.getBuiltinModule` at first use, never through
- * an import, so this module loads in a browser or a Worker and importing it does no work.
+ * between them (made in runtime-crypto.ts, at first use). HMAC lives in hmac-node.ts / hmac-web.ts so
+ * the lean Standard Webhooks verifier can take it without the Ed25519 code.
  */
-import { ConfigError } from '../core/errors.js'
 import { nodeBackend } from './crypto-node.js'
 import { webBackend } from './crypto-web.js'
+import { type CryptoPreference, findNodeCrypto, findSubtle, resolveBackend } from './runtime-crypto.js'
+
+export type { CryptoPreference } from './runtime-crypto.js'
 
 /** A value now, or later. The Node backend answers synchronously; Web Crypto never does. */
 export type MaybePromise<T> = T | Promise<T>
@@ -37,32 +39,10 @@ export interface CryptoBackend {
   ed25519Private(seed: Uint8Array<ArrayBuffer>): Ed25519Key
 }
 
-/**
- * Which crypto to use: `'auto'` takes node:crypto where the runtime has it (Node, Bun, Deno, Workers
- * with nodejs_compat) and Web Crypto elsewhere.
- */
-export type CryptoPreference = 'auto' | 'node' | 'web'
-
-let nodeCrypto: typeof import('node:crypto') | null | undefined
 let node: CryptoBackend | undefined
 let web: CryptoBackend | undefined
 
-function findNodeCrypto(): typeof import('node:crypto') | null {
-  if (nodeCrypto !== undefined) return nodeCrypto
-  const processLike = (globalThis as { process?: { getBuiltinModule?: (id: string) => unknown } }).process
-  const found = typeof processLike?.getBuiltinModule === 'function' ? processLike.getBuiltinModule('node:crypto') : undefined
-  nodeCrypto = found && typeof (found as { createHmac?: unknown }).createHmac === 'function' ? (found as typeof import('node:crypto')) : null
-  return nodeCrypto
-}
-
 /** The backend for a preference, detected once per process and then reused. */
 export function cryptoBackend(preference: CryptoPreference): CryptoBackend {
-  if (preference !== 'web') {
-    const found = findNodeCrypto()
-    if (found) return (node ??= nodeBackend(found))
-    if (preference === 'node') throw new ConfigError('crypto', "'node' was asked for, but this runtime has no node:crypto")
-  }
-  const subtle = globalThis.crypto?.subtle
-  if (!subtle) throw new ConfigError('crypto', 'this runtime has neither node:crypto nor Web Crypto (crypto.subtle)')
-  return (web ??= webBackend(subtle))
+  return resolveBackend(preference) === 'node' ? (node ??= nodeBackend(findNodeCrypto()!)) : (web ??= webBackend(findSubtle()))
 }

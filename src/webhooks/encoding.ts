@@ -25,33 +25,46 @@ function base64Table(): Int8Array {
 /**
  * Decodes canonical, padded standard base64, or returns undefined. With `expectedBytes` the text must
  * be exactly the encoding of that many bytes. Non-zero trailing bits are refused, so each byte string
- * has exactly one accepted spelling.
+ * has exactly one accepted spelling. `start` and `end` select a range of `text`, so a signature inside
+ * a header is decoded in place, without slicing it out first.
  */
-export function decodeBase64(text: string, expectedBytes?: number): Uint8Array<ArrayBuffer> | undefined {
-  if (text.length === 0 || text.length % 4 !== 0) return undefined
-  const padding = text.endsWith('==') ? 2 : text.endsWith('=') ? 1 : 0
-  const length = (text.length / 4) * 3 - padding
+export function decodeBase64(text: string, expectedBytes?: number, start = 0, end = text.length): Uint8Array<ArrayBuffer> | undefined {
+  const size = end - start
+  if (size <= 0 || size % 4 !== 0) return undefined
+  const padding = text.charCodeAt(end - 1) !== 61 ? 0 : text.charCodeAt(end - 2) === 61 ? 2 : 1
+  const length = (size / 4) * 3 - padding
   if (expectedBytes !== undefined && length !== expectedBytes) return undefined
   const out = new Uint8Array(length)
   const table = base64Table()
-  let bits = 0
-  let buffer = 0
+  // Whole groups of four characters first (a signature is almost all of them), then the padded tail.
+  // A character outside the table, or above 127, makes `value` negative through the sign bit.
+  const last = end - padding
+  const whole = start + Math.floor((last - start) / 4) * 4
   let o = 0
-  const end = text.length - padding
-  for (let i = 0; i < end; i++) {
-    const code = text.charCodeAt(i)
-    const value = code < 128 ? table[code]! : -1
+  for (let i = start; i < whole; i += 4) {
+    const value = (sextet(table, text, i) << 18) | (sextet(table, text, i + 1) << 12) | (sextet(table, text, i + 2) << 6) | sextet(table, text, i + 3)
     if (value < 0) return undefined
-    buffer = (buffer << 6) | value
-    bits += 6
-    if (bits >= 8) {
-      bits -= 8
-      out[o++] = (buffer >> bits) & 0xff
-    }
+    out[o++] = value >> 16
+    out[o++] = (value >> 8) & 0xff
+    out[o++] = value & 0xff
   }
+  if (padding === 0) return out
+  const a = sextet(table, text, whole)
+  const b = sextet(table, text, whole + 1)
+  const c = padding === 1 ? sextet(table, text, whole + 2) : 0
+  if ((a | b | c) < 0) return undefined
+  const value = (a << 18) | (b << 12) | (c << 6)
   // Leftover bits must be zero: `AB==` and `AA==` may not both mean the same byte.
-  if ((buffer & ((1 << bits) - 1)) !== 0) return undefined
+  if ((value & (padding === 2 ? 0xffff : 0xff)) !== 0) return undefined
+  out[o++] = value >> 16
+  if (padding === 1) out[o] = (value >> 8) & 0xff
   return out
+}
+
+/** The 6-bit value of the character at `i`, or -1 (which sets the sign bit of any group it joins). */
+function sextet(table: Int8Array, text: string, i: number): number {
+  const code = text.charCodeAt(i)
+  return code < 128 ? table[code]! : -1
 }
 
 /** Standard base64 with padding. */

@@ -6,6 +6,8 @@
  * @module
  */
 export { standardWebhooks } from './standard.js'
+export { createStandardVerifier } from './standard-lean.js'
+export type { StandardVerifier, StandardVerifierOptions } from './standard-lean.js'
 export { stripeWebhooks } from './stripe.js'
 export { githubWebhooks } from './github.js'
 export { slackWebhooks } from './slack.js'
@@ -17,6 +19,7 @@ export type { ReplayOptions, Tolerance, VerifierOptions, WebhookSecret, WebhookV
 export type { SignOptions } from './scheme.js'
 export type { HeadersInput } from './headers.js'
 export type { NodeRequestLike, RawPayload, RequestLike } from './payload.js'
-export type { CryptoPreference } from './crypto.js'
+export { webhookCryptoBackend } from './runtime-crypto.js'
+export type { CryptoPreference, WebhookCryptoBackend } from './runtime-crypto.js'
 export { WebhookVerificationError } from '../core/errors.js'
 export type { WebhookFailureReason } from '../core/errors.js'

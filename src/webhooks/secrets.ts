@@ -27,7 +27,7 @@ export const MIN_STANDARD_SECRET_BYTES = 24
  * base64 (an HMAC key as svix prints it), or raw HMAC key bytes.
  */
 export function standardSecret(value: string | Uint8Array, label: string): SecretKey {
-  if (typeof value !== 'string') return hmacKey(new Uint8Array(value), label)
+  if (typeof value !== 'string') return { kind: 'hmac', bytes: standardHmacSecret(value, label) }
   if (value.startsWith('whpk_')) {
     const bytes = decodeBase64(value.slice(5), 32)
     if (!bytes) throw refuse('invalid_secret', `${label} (whpk_) must be the base64 of a 32-byte Ed25519 public key`)
@@ -40,15 +40,39 @@ export function standardSecret(value: string | Uint8Array, label: string): Secre
     }
     return { kind: 'ed25519-private', seed: bytes.slice(0, 32) }
   }
-  const encoded = value.startsWith('whsec_') ? value.slice(6) : value
-  const bytes = decodeBase64(encoded)
-  if (!bytes) throw refuse('invalid_secret', `${label} must be whsec_ followed by base64 (or a whpk_/whsk_ Ed25519 key)`)
-  return hmacKey(bytes, label)
+  return { kind: 'hmac', bytes: standardHmacSecret(value, label) }
 }
 
-function hmacKey(bytes: Uint8Array<ArrayBuffer>, label: string): SecretKey {
+/**
+ * A Standard Webhooks v1 (HMAC) key: `whsec_<base64>`, bare base64 or raw bytes, of at least
+ * {@link MIN_STANDARD_SECRET_BYTES} bytes. The caller has already routed `whpk_`/`whsk_` keys elsewhere.
+ */
+export function standardHmacSecret(value: string | Uint8Array, label: string): Uint8Array<ArrayBuffer> {
+  let bytes: Uint8Array<ArrayBuffer> | undefined
+  if (typeof value === 'string') {
+    bytes = decodeBase64(value.startsWith('whsec_') ? value.slice(6) : value)
+    if (!bytes) throw refuse('invalid_secret', `${label} must be whsec_ followed by base64 (or a whpk_/whsk_ Ed25519 key)`)
+  } else {
+    bytes = new Uint8Array(value)
+  }
   if (bytes.length < MIN_STANDARD_SECRET_BYTES) {
     throw refuse('invalid_secret', `${label} holds ${bytes.length} bytes of key (after base64 decoding); Standard Webhooks v1 secrets need at least ${MIN_STANDARD_SECRET_BYTES}`)
   }
-  return { kind: 'hmac', bytes }
+  return bytes
+}
+
+/**
+ * The `secret` option (one secret or a rotation list) as key material, each checked by `parse`. A
+ * `Secret` is revealed here and nowhere else; one from another copy of wirekit fails `instanceof`, so
+ * anything with a `reveal()` counts.
+ */
+export function revealSecrets<Key>(option: unknown, parse: (value: string | Uint8Array, label: string) => Key): Key[] {
+  const list: readonly unknown[] = Array.isArray(option) ? option : [option]
+  if (list.length === 0) throw refuse('invalid_secret', 'no secret was given')
+  return list.map((value, index) => {
+    const label = list.length === 1 ? 'the secret' : `secret[${index}]`
+    const revealed = typeof (value as { reveal?: unknown } | null)?.reveal === 'function' ? (value as { reveal(): unknown }).reveal() : value
+    if (typeof revealed !== 'string' && !(revealed instanceof Uint8Array)) throw refuse('invalid_secret', `${label} must be a string or bytes`)
+    return parse(revealed, label)
+  })
 }

@@ -1,7 +1,7 @@
 /** Internal: the one verifier every scheme shares: input, timestamp, signatures, parsing, schemas, replay. */
 import { ConfigError } from '../core/errors.js'
 import { type StandardSchemaResult, type StandardSchemaV1, formatIssuePath, isStandardSchema } from '../core/schema.js'
-import { Secret } from '../core/secret.js'
+import type { Secret } from '../core/secret.js'
 import { type CryptoBackend, type CryptoPreference, type Ed25519Key, type HmacKey, cryptoBackend } from './crypto.js'
 import { joinMessage } from './encoding.js'
 import { refuse } from './errors.js'
@@ -19,36 +19,17 @@ import {
   readNodeBody,
   readRequestBody,
 } from './payload.js'
+import { type ReplayOptions, type Tolerance, checkCommonOptions, replayOptions } from './options.js'
 import type { ReplayStore } from './replay.js'
 import type { Scheme, SecretKey, SignOptions, SignedParts } from './scheme.js'
+import { revealSecrets } from './secrets.js'
+import type { WebhookCryptoBackend } from './runtime-crypto.js'
+import { checkTimestamp, toleranceWindow } from './timestamp.js'
+
+export type { ReplayOptions, Tolerance } from './options.js'
 
 /** A secret as you hold it: the provider's string, raw key bytes, or a wirekit `Secret`. */
 export type WebhookSecret = string | Uint8Array | Secret
-
-/** How far a signed timestamp may be from now, in seconds. */
-export interface Tolerance {
-  /**
-   * How old a delivery may be.
-   * @default 300
-   */
-  past?: number
-  /**
-   * How far ahead of this server's clock a delivery may be (clock skew).
-   * @default 300
-   */
-  future?: number
-}
-
-/** Replay protection settings. */
-export interface ReplayOptions {
-  /** Where accepted delivery ids are remembered. */
-  store: ReplayStore
-  /**
-   * How long an id is remembered, in seconds.
-   * @default past + future tolerance for timestamped schemes (older deliveries fail the timestamp check anyway); 86400 for GitHub and Shopify
-   */
-  ttl?: number
-}
 
 /** Options every verifier takes. */
 export interface VerifierOptions<Events extends object = EventMap> {
@@ -152,6 +133,15 @@ export interface WebhookVerifier<Events extends object = EventMap> {
    * const headers = await webhooks.sign(JSON.stringify(event), { id: 'msg_1' })
    */
   sign(body: string | Uint8Array, options?: SignOptions): Promise<Record<string, string>>
+  /**
+   * The crypto this verifier runs on: `'node'` (node:crypto: `createHmac` + `timingSafeEqual`) or
+   * `'web'` (Web Crypto: `subtle.verify`). Resolved at first use — the first verify or sign, or the
+   * first read of this property — from the `crypto` option and the runtime; reading it makes no key.
+   *
+   * @example
+   * webhooks.backend // 'node' on Node, Deno and Bun; 'web' in browsers and Workers
+   */
+  readonly backend: WebhookCryptoBackend
 }
 
 interface PreparedKeys {
@@ -160,39 +150,12 @@ interface PreparedKeys {
   readonly signers: Ed25519Key[]
 }
 
-const OPTION_NAMES = new Set(['secret', 'tolerance', 'now', 'replay', 'schemas', 'unknownEvents', 'crypto', 'maxBodyBytes'])
-
-function seconds(field: string, value: unknown): number {
-  if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) {
-    throw new ConfigError(field, 'must be a number of seconds, 0 or more')
-  }
-  return value
-}
+const OPTION_NAMES = ['secret', 'tolerance', 'now', 'replay', 'schemas', 'unknownEvents', 'crypto', 'maxBodyBytes']
 
 /** Validates verifier options without touching the secret; `prefix` names the section for the client. */
 export function checkVerifierOptions(options: Record<string, unknown>, prefix = ''): void {
-  for (const key of Object.keys(options)) {
-    if (!OPTION_NAMES.has(key)) throw new ConfigError(prefix + key, `is not a webhooks option (known: ${[...OPTION_NAMES].join(', ')})`)
-  }
-  const { tolerance, now, replay, schemas, unknownEvents, crypto, maxBodyBytes } = options
-  if (tolerance !== undefined) {
-    if (typeof tolerance === 'object' && tolerance !== null) {
-      const { past, future } = tolerance as Tolerance
-      if (past !== undefined) seconds(`${prefix}tolerance.past`, past)
-      if (future !== undefined) seconds(`${prefix}tolerance.future`, future)
-    } else {
-      seconds(`${prefix}tolerance`, tolerance)
-    }
-  }
-  if (now !== undefined && typeof now !== 'function') throw new ConfigError(`${prefix}now`, 'must be a function returning milliseconds')
-  if (replay !== undefined) {
-    const store = (replay as { store?: unknown }).store ?? replay
-    if (typeof (store as { claim?: unknown } | null)?.claim !== 'function') {
-      throw new ConfigError(`${prefix}replay`, 'must be a ReplayStore (with claim(id, ttl)) or { store, ttl }')
-    }
-    const ttl = (replay as ReplayOptions).ttl
-    if (ttl !== undefined && seconds(`${prefix}replay.ttl`, ttl) === 0) throw new ConfigError(`${prefix}replay.ttl`, 'must be more than 0')
-  }
+  checkCommonOptions(options, OPTION_NAMES, prefix)
+  const { schemas, unknownEvents, maxBodyBytes } = options
   if (schemas !== undefined) {
     if (typeof schemas !== 'object' || schemas === null) throw new ConfigError(`${prefix}schemas`, 'must be an object of Standard Schemas by event type')
     for (const [type, schema] of Object.entries(schemas)) {
@@ -201,9 +164,6 @@ export function checkVerifierOptions(options: Record<string, unknown>, prefix = 
   }
   if (unknownEvents !== undefined && unknownEvents !== 'accept' && unknownEvents !== 'reject') {
     throw new ConfigError(`${prefix}unknownEvents`, "must be 'accept' or 'reject'")
-  }
-  if (crypto !== undefined && crypto !== 'auto' && crypto !== 'node' && crypto !== 'web') {
-    throw new ConfigError(`${prefix}crypto`, "must be 'auto', 'node' or 'web'")
   }
   if (maxBodyBytes !== undefined && (!Number.isInteger(maxBodyBytes) || (maxBodyBytes as number) < 1)) {
     throw new ConfigError(`${prefix}maxBodyBytes`, 'must be a positive whole number of bytes')
@@ -216,21 +176,11 @@ const INSPECT = Symbol.for('nodejs.util.inspect.custom')
 export function createVerifier<Events extends object>(scheme: Scheme, options: VerifierOptions<Events>): WebhookVerifier<Events> {
   if (typeof options !== 'object' || options === null) throw new ConfigError('options', 'must be an object with at least a secret')
   checkVerifierOptions(options as unknown as Record<string, unknown>)
-  const list: readonly unknown[] = Array.isArray(options.secret) ? options.secret : [options.secret]
-  if (list.length === 0) throw refuse('invalid_secret', 'no secret was given')
-  const secrets: SecretKey[] = list.map((value, index) => {
-    const label = list.length === 1 ? 'the secret' : `secret[${index}]`
-    // A Secret from another copy of wirekit fails instanceof; anything with reveal() is one.
-    const revealed = value instanceof Secret || typeof (value as Secret | null)?.reveal === 'function' ? (value as Secret).reveal() : value
-    if (typeof revealed !== 'string' && !(revealed instanceof Uint8Array)) throw refuse('invalid_secret', `${label} must be a string or bytes`)
-    return scheme.secret(revealed, label)
-  })
+  const secrets: SecretKey[] = revealSecrets(options.secret, scheme.secret)
 
-  const tolerance = options.tolerance
-  const past = typeof tolerance === 'number' ? tolerance : (tolerance?.past ?? 300)
-  const future = typeof tolerance === 'number' ? tolerance : (tolerance?.future ?? 300)
+  const { past, future } = toleranceWindow(options.tolerance)
   const now = options.now ?? Date.now
-  const replay = options.replay === undefined ? undefined : 'store' in options.replay ? options.replay : { store: options.replay }
+  const replay = replayOptions(options.replay)
   const replayTtl = replay?.ttl ?? (scheme.timestamped ? Math.max(past + future, 1) : 86_400)
   const schemas = options.schemas as Readonly<Record<string, StandardSchemaV1 | undefined>> | undefined
   const rejectUnknown = options.unknownEvents === 'reject'
@@ -265,11 +215,7 @@ export function createVerifier<Events extends object>(scheme: Scheme, options: V
    */
   function check(body: string | Uint8Array<ArrayBuffer>, headers: unknown): SignedParts | Promise<SignedParts> {
     const parts = scheme.read(checkHeaders(headers))
-    if (parts.timestamp !== undefined) {
-      const current = nowSeconds()
-      if (current - parts.timestamp > past) throw refuse('timestamp_too_old', `the signed timestamp is more than ${past} s old`)
-      if (parts.timestamp - current > future) throw refuse('timestamp_in_future', `the signed timestamp is more than ${future} s ahead of this server's clock`)
-    }
+    if (parts.timestamp !== undefined) checkTimestamp(parts.timestamp, now(), past, future)
     return checkFrom(parts, body, 0, 0)
   }
 
@@ -334,19 +280,14 @@ export function createVerifier<Events extends object>(scheme: Scheme, options: V
     if (!schema && rejectUnknown) {
       throw refuse('invalid_payload', `no schema is configured for the event type ${JSON.stringify(eventType.slice(0, 100))}`)
     }
-    const finish = (value: unknown): WebhookEventOf<Events> | Promise<WebhookEventOf<Events>> => {
-      const id = parts.id ?? scheme.idFromData?.(value)
-      const event = Object.freeze({ type: eventType, id, timestamp: parts.timestamp, data: value }) as WebhookEventOf<Events>
-      const claimed = claim(id ?? parts.fallbackId, sync)
-      return claimed ? claimed.then(() => event) : event
-    }
-    if (!schema) return finish(data)
+    // No closure is made on the common path (no schema): `finish` is shared by every call.
+    if (!schema) return finish(parts, eventType, data, sync)
     const checked = (result: StandardSchemaResult<unknown>) => {
       if (result.issues) {
         const where = result.issues.slice(0, 5).map((issue) => `${formatIssuePath(issue)}: ${issue.message}`).join('; ')
         throw refuse('invalid_payload', `the ${eventType} event does not match its schema (${where})`)
       }
-      return finish(result.value)
+      return finish(parts, eventType, result.value, sync)
     }
     const result = schema['~standard'].validate(data)
     if (!(result instanceof Promise)) return checked(result)
@@ -355,6 +296,14 @@ export function createVerifier<Events extends object>(scheme: Scheme, options: V
       throw new ConfigError('schemas', `verifySync got an asynchronous schema for ${JSON.stringify(eventType.slice(0, 100))}; use verify()`)
     }
     return result.then(checked)
+  }
+
+  /** The frozen event, once its replay claim (if any) is settled. */
+  function finish(parts: SignedParts, type: string, data: unknown, sync: boolean): WebhookEventOf<Events> | Promise<WebhookEventOf<Events>> {
+    const id = parts.id ?? scheme.idFromData?.(data)
+    const event = Object.freeze({ type, id, timestamp: parts.timestamp, data }) as WebhookEventOf<Events>
+    const claimed = claim(id ?? parts.fallbackId, sync)
+    return claimed ? claimed.then(() => event) : event
   }
 
   function toDelivery(parts: SignedParts, body: string | Uint8Array<ArrayBuffer>): VerifiedDelivery | Promise<VerifiedDelivery> {
@@ -383,6 +332,9 @@ export function createVerifier<Events extends object>(scheme: Scheme, options: V
   }
 
   const verifier: WebhookVerifier<Events> = {
+    get backend() {
+      return (backend ??= cryptoBackend(preference)).name
+    },
     verify: (payload, headers) => start(payload, headers, toEvent),
     verifySync(payload, headers) {
       const body = rawBody(payload)

@@ -4,6 +4,7 @@ import type { AddressInfo } from 'node:net'
 import Stripe from 'stripe'
 import { afterEach, describe, expect, it } from 'vitest'
 import worker, { type Env } from '../../examples/webhooks/cloudflare-worker.js'
+import { edgeHandler, shippedOrders } from '../../examples/webhooks/edge-lean.js'
 import { processed, webhookRoute } from '../../examples/webhooks/express.js'
 import { githubHandler, pushedRefs } from '../../examples/webhooks/hono.js'
 import { POST, paidInvoices } from '../../examples/webhooks/nextjs-route.js'
@@ -18,6 +19,20 @@ describe('examples/webhooks', () => {
   afterEach(async () => {
     await close?.()
     close = undefined
+  })
+
+  it('edge-lean: 204 once (naming the crypto used), 200 on the replay, 400 on a forgery', async () => {
+    const handle = edgeHandler(SECRET)
+    const body = '{"type":"order.shipped","data":{"orderId":"o1"}}'
+    const headers = await sender.sign(body, { id: 'msg_edge_1' })
+    const post = (h: Record<string, string>, b = body) => handle(new Request('https://edge.example.test/webhooks', { method: 'POST', headers: h, body: b }))
+    const first = await post(headers)
+    expect(first.status).toBe(204)
+    expect(first.headers.get('x-webhook-crypto')).toBe('node')
+    expect((await post(headers)).status).toBe(200)
+    expect(shippedOrders).toEqual(['o1'])
+    const forged = await post(headers, body.replace('o1', 'o2'))
+    expect([forged.status, await forged.text()]).toEqual([400, 'no_matching_signature'])
   })
 
   it('node-http: 204 once, 200 on the replay (handler not rerun), 400 on a forgery, 500 + retry allowed when the handler fails', async () => {

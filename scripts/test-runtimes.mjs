@@ -45,7 +45,13 @@ function judgeReport(result, label) {
   if (!line) return { ok: false, summary: `no report (exit ${result.code}): ${tail(result.output)}` }
   const report = JSON.parse(line.includes(MARKER) ? line.slice(line.indexOf(MARKER) + MARKER.length) : line)
   const failed = report.checks.filter((check) => !check.ok)
+  // The paths the export conditions picked, as the checks reported them.
+  const paths = report.checks
+    .map((check) => /over the (\w+) WebSocket|with (\w+) crypto/.exec(check.detail ?? ''))
+    .filter(Boolean)
+    .map((match) => (match[1] ? `${match[1]} WebSocket` : `${match[2]} crypto`))
   const summary = `${report.checks.length - failed.length}/${report.checks.length} checks` +
+    (paths.length ? ` (${paths.join(', ')})` : '') +
     (failed.length ? ` — failed: ${failed.map((check) => `${check.name} (${check.detail})`).join('; ')}` : '')
   return { ok: failed.length === 0 && result.code === 0 && report.checks.length > 0, summary, runtime: report.runtime ?? label }
 }

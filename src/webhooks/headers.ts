@@ -7,7 +7,10 @@ import { refuse } from './errors.js'
  */
 export type HeadersInput =
   | Headers
-  | { get(name: string): string | null | undefined }
+  | {
+      /** The value of header `name`, in any letter case, or null/undefined when absent. */
+      get(name: string): string | null | undefined
+    }
   | Readonly<Record<string, string | readonly string[] | undefined>>
 
 /**

@@ -10,8 +10,11 @@ export type RawPayload = string | Uint8Array | ArrayBuffer
 
 /** A Fetch `Request` as far as the verifier reads it. */
 export interface RequestLike {
+  /** The request headers; the signature headers are read from here. */
   readonly headers: Headers
+  /** True once something read the body; such a request is refused, since the raw bytes are gone. */
   readonly bodyUsed: boolean
+  /** Reads the raw body once, as bytes: the exact bytes the sender signed. */
   arrayBuffer(): Promise<ArrayBuffer>
 }
 
@@ -20,8 +23,14 @@ export interface RequestLike {
  * it: its headers and its body stream. `body` is what a body parser left on it, if any.
  */
 export interface NodeRequestLike extends AsyncIterable<Uint8Array | string> {
+  /** Node's `IncomingHttpHeaders`: lower-case names, string or string[] values. */
   readonly headers: Readonly<Record<string, string | readonly string[] | undefined>>
+  /**
+   * What a body parser left: a Buffer from `express.raw()` is used as the raw body; a parsed object
+   * is refused as `payload_not_raw`.
+   */
   readonly body?: unknown
+  /** True when the stream was already consumed (by a body parser), so it cannot be read again. */
   readonly readableEnded?: boolean
 }
 

@@ -146,12 +146,17 @@ export async function runSmoke(env) {
     const headers = await client.webhooks.sign(body, { id: 'msg_smoke' })
     const verified = await client.webhooks.verify(body, headers)
     if (verified.data?.type !== 'note.created') throw new Error(`round trip gave ${JSON.stringify(verified)}`)
+    // node:crypto where the runtime offers it (Node, Deno, Bun), Web Crypto elsewhere (workerd, browsers).
+    const backend = client.webhooks.backend
+    const expected = /^(node|deno|bun)/.test(runtime) ? 'node' : 'web'
+    if (backend !== expected) throw new Error(`verified with ${backend} crypto, expected ${expected}`)
     try {
       await client.webhooks.verify(body.replace('note_1', 'note_2'), headers)
       throw new Error('a tampered body was accepted')
     } catch (error) {
       if (!(error instanceof WebhookVerificationError) || error.reason !== 'no_matching_signature') throw error
     }
+    return `verified with ${backend} crypto`
   })
 
   return { runtime, checks }

@@ -70,7 +70,17 @@ export interface DemoSummary {
   seconds: number
 }
 
-export async function runDemo(options: { json: boolean }): Promise<DemoSummary> {
+export interface DemoOptions {
+  /** Print only the summary, as JSON. */
+  json: boolean
+  /**
+   * The secret our receiver verifies with. Defaults to the platform's; a different one shows what a
+   * misconfigured receiver looks like (every delivery refused, the demo fails with the reason).
+   */
+  receiverSecret?: string
+}
+
+export async function runDemo(options: DemoOptions): Promise<DemoSummary> {
   const report = new Reporter({ json: options.json })
   const started = performance.now()
   const deadline = started + DEADLINE_MS
@@ -85,7 +95,7 @@ export async function runDemo(options: { json: boolean }): Promise<DemoSummary> 
   const client = createClient({
     baseUrl: platform.restUrl,
     realtimeUrl: platform.realtimeUrl,
-    webhookSecret: platform.webhookSecret,
+    webhookSecret: options.receiverSecret ?? platform.webhookSecret,
     // One token provider for REST and realtime: client credentials exchanged for an expiring token.
     auth: async () => {
       tokenFetches++
@@ -190,7 +200,11 @@ export async function runDemo(options: { json: boolean }): Promise<DemoSummary> 
 
     // 3. webhooks: every change delivered, signed, verified; then two forgeries.
     const changesSoFar = created.length + 2
-    await report.wait('webhooks', 'waiting for signed deliveries', until('webhook deliveries', () => verified.length >= changesSoFar, deadline))
+    const genuineRefused = () => {
+      if (rejected.length > 0) throw new DemoFailure(`a genuine webhook delivery was refused: ${rejected[0]} (is the receiver's webhookSecret the platform's?)`)
+      return verified.length >= changesSoFar
+    }
+    await report.wait('webhooks', 'waiting for signed deliveries', until('webhook deliveries', genuineRefused, deadline))
     report.step('webhooks', `verified ${verified.length} signed deliveries (Standard Webhooks v1): ${[...new Set(verified)].join(', ')}`)
     const sample = lastDelivery!
     const tampered = await fetch(receiverUrl, { method: 'POST', headers: sample.headers, body: sample.body.replace('"data":{', '"data":{"admin":true,') })

@@ -42,6 +42,15 @@ describe('npm run demo', () => {
   })
 })
 
+describe('the demo fails loudly', () => {
+  it('stops with the reason when its receiver cannot verify the platform\'s deliveries', async () => {
+    const { runDemo } = await import('../../examples/demo/index.js')
+    await expect(runDemo({ json: true, receiverSecret: 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw' })).rejects.toThrow(
+      'a genuine webhook delivery was refused: no_matching_signature',
+    )
+  })
+})
+
 describe('npm run platform', () => {
   let blocker: Server | undefined
   afterEach(() => new Promise<void>((resolve) => (blocker ? blocker.close(() => resolve()) : resolve())))

@@ -3,7 +3,7 @@
 // runtime resolves the build its own export conditions pick. It talks only to the local fixture
 // servers whose addresses it is given (test/runtimes/fixtures.mjs).
 import { ConfigError, NotFoundError, createClient, defineEndpoints, isWirekitError, typed } from 'wirekit'
-import { WebhookVerificationError, standardWebhooks } from 'wirekit/webhooks'
+import { WebhookVerificationError, githubWebhooks, standardWebhooks } from 'wirekit/webhooks'
 
 /** Which runtime this is, by what it has. */
 export function runtimeName() {
@@ -157,6 +157,23 @@ export async function runSmoke(env) {
       if (!(error instanceof WebhookVerificationError) || error.reason !== 'no_matching_signature') throw error
     }
     return `verified with ${backend} crypto`
+  })
+
+  await check('webhooks: a second preset (GitHub vector), and the Web Crypto path forced', async () => {
+    const github = githubWebhooks({ secret: "It's a Secret to Everybody" })
+    const delivery = await github.verifyRaw('Hello, World!', {
+      'x-hub-signature-256': 'sha256=757107ea0eb2509fc211221cce984b8a37570b6d7586c22c46f4379c8b043e17',
+      'x-github-delivery': '72d3162e-cc78-11e3-81ab-4c9367dc0958',
+    })
+    if (delivery.id !== '72d3162e-cc78-11e3-81ab-4c9367dc0958') throw new Error(`GitHub delivery ${JSON.stringify(delivery)}`)
+    // Where 'auto' picks node:crypto (Node, Deno, Bun), the Web Crypto path must work as well.
+    const web = standardWebhooks({ secret: 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw', now: () => 1614265330 * 1000, crypto: 'web' })
+    await web.verify('{"test": 2432232314}', {
+      'webhook-id': 'msg_p5jXN8AQM9LWM0D4loKWxJek',
+      'webhook-timestamp': '1614265330',
+      'webhook-signature': 'v1,g0hM9SsE+OTPJTGt/tmIKtSyZlE3uFJELVlNIOLJ1OE=',
+    })
+    if (web.backend !== 'web') throw new Error(`crypto: 'web' verified with ${web.backend}`)
   })
 
   return { runtime, checks }

@@ -3,12 +3,33 @@
  * minified, tree-shaken, then gzip and brotli at their highest levels. The size bench and the
  * budget test in `npm test` both measure through here, so they can never disagree.
  */
-import { brotliCompressSync, constants, gzipSync } from 'node:zlib'
-import { build } from 'esbuild'
+import { readFileSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
+import { brotliCompressSync, constants, gzipSync } from 'node:zlib'
+import { type Plugin, build } from 'esbuild'
 
 /** The package root: `wirekit` imports resolve to its package.json exports, as a user's would. */
 export const packageRoot = fileURLToPath(new URL('../../', import.meta.url))
+
+/**
+ * `wirekit` and `wirekit/<subpath>` resolved through package.json `exports` to the built files, the
+ * way a user's bundler resolves the published package. (Left to itself, esbuild would follow
+ * tsconfig.json's `paths` to src/, which is not what users get.)
+ */
+const builtPackage: Plugin = {
+  name: 'wirekit-built',
+  setup(plugin) {
+    const { exports } = JSON.parse(readFileSync(`${packageRoot}package.json`, 'utf8')) as {
+      exports: Record<string, { import?: { default?: string } }>
+    }
+    plugin.onResolve({ filter: /^wirekit(\/.*)?$/ }, (args) => {
+      const subpath = `.${args.path.slice('wirekit'.length)}`
+      const file = exports[subpath]?.import?.default
+      if (!file) return { errors: [{ text: `wirekit has no export "${subpath}"` }] }
+      return { path: fileURLToPath(new URL(file, `file://${packageRoot}`)) }
+    })
+  },
+}
 
 export interface BundleSize {
   /** Minified bytes. */
@@ -38,7 +59,7 @@ export async function bundleSize(source: string): Promise<BundleSize> {
     target: 'es2022',
     metafile: true,
     logLevel: 'silent',
-    alias: { wirekit: packageRoot },
+    plugins: [builtPackage],
   })
   const bytes = result.outputFiles[0]!.contents
   return {

@@ -52,8 +52,9 @@ export interface ChartBar {
  * dashed line at `reference` (1× for ratio charts).
  */
 export function barChart(title: string, unit: string, bars: ChartBar[], reference?: number): string {
-  const width = 760
-  const labelWidth = 250
+  // Wide enough for the longest label at ~7 px a character of 13 px system-ui.
+  const labelWidth = Math.max(250, 16 + 7 * Math.max(...bars.map((bar) => bar.label.length)))
+  const width = labelWidth + 510
   const plotWidth = width - labelWidth - 90
   const rowHeight = 26
   const top = 40

@@ -14,7 +14,7 @@ import { Webhook as StandardWebhook } from 'standardwebhooks'
 import Stripe from 'stripe'
 import { Webhook as SvixWebhook } from 'svix'
 import { githubWebhooks, standardWebhooks, stripeWebhooks } from 'wirekit/webhooks'
-import { type ContenderResult, type Contender as MeasuredContender, compare, formatSpread, pairedRatio, resultOf, resultsTable } from './lib/compare.ts'
+import { type ContenderResult, type Contender as MeasuredContender, compare, formatSpread, pairedRatio, resultsTable } from './lib/compare.ts'
 import { barChart, machineLine, versionOf, writeChart, writeResultsSection } from './lib/report.ts'
 
 const REPETITIONS = Number(process.env.BENCH_REPETITIONS ?? 7)
@@ -203,19 +203,25 @@ function ratioBars(results: ContenderResult[]) {
   return results.filter((result) => !result.name.startsWith('floor')).map((result) => ({ label: result.name, value: result.speedRatio }))
 }
 
-/** The issue's targets: ≥ 0.8× the floor at 1 KB and ≥ 0.9× at 64 KB, and ≥ 3× standardwebhooks and svix. */
+/**
+ * The issue's targets: ≥ 0.8× the floor at 1 KB and ≥ 0.9× at 64 KB, and ≥ 3× standardwebhooks and
+ * svix. Each is given twice: by wall-clock rate, and by CPU time per verify (the other's CPU ÷ ours,
+ * per repetition). Verifying is CPU-bound on one thread, so the two agree on a quiet machine; on a
+ * shared one the CPU figure does not count the time another job took the core.
+ */
 function targets(results: ContenderResult[], label: string): string[] {
   const floorTarget = label === '1 KB' ? 0.8 : 0.9
-  const verdict = (value: number, target: number) => (value >= target ? `meets ≥ ${target}×` : `misses ≥ ${target}×`)
-  const parse = resultOf(results, OURS).speedRatio
-  const raw = resultOf(results, OURS_RAW).speedRatio
-  const standard = pairedRatio(results, OURS, 'standardwebhooks verify (parses)', 'opsPerSecond')
-  const svix = pairedRatio(results, OURS_RAW, 'svix verify', 'opsPerSecond')
+  const line = (ours: string, other: string, otherLabel: string, target: number, note = '') => {
+    const rate = pairedRatio(results, ours, other, 'opsPerSecond')
+    const cpu = pairedRatio(results, other, ours, 'cpuMicrosPerOp')
+    const verdict = (value: number) => (value >= target ? 'meets' : 'misses')
+    return `${label}: ${ours} = ${formatSpread(rate)}× ${otherLabel} by rate (${verdict(rate.median)} ≥ ${target}×), ${formatSpread(cpu)}× by CPU per verify (${verdict(cpu.median)})${note}`
+  }
   return [
-    `${label}: ${OURS} = ${formatSpread(parse)}× floor + JSON.parse (${verdict(parse.median, floorTarget)})`,
-    `${label}: ${OURS_RAW} = ${formatSpread(raw)}× floor (${verdict(raw.median, floorTarget)})`,
-    `${label}: ${OURS} ÷ standardwebhooks verify = ${formatSpread(standard)}× (${verdict(standard.median, 3)})`,
-    `${label}: ${OURS_RAW} ÷ svix verify = ${formatSpread(svix)}× (${verdict(svix.median, 3)}; svix does not parse)`,
+    line(OURS, FLOOR_PARSE, 'the floor + JSON.parse', floorTarget),
+    line(OURS_RAW, FLOOR, 'the floor', floorTarget),
+    line(OURS, 'standardwebhooks verify (parses)', 'standardwebhooks', 3),
+    line(OURS_RAW, 'svix verify', 'svix', 3, '; svix does not parse, so ours is verifyRaw'),
   ]
 }
 

@@ -6,7 +6,7 @@
  * the built package. Each contender holds one connection, subscribed to a channel of its own, for the
  * whole run, so only receiving and dispatching events is measured, not connecting.
  *
- * Env: BENCH_EVENTS (default 200,000), BENCH_REPETITIONS (default 5), BENCH_DROPS (default 50).
+ * Env: BENCH_EVENTS (default 200,000), BENCH_REPETITIONS (default 9), BENCH_DROPS (default 50).
  */
 import { fork } from 'node:child_process'
 import { fileURLToPath } from 'node:url'
@@ -18,7 +18,7 @@ import { type Contender, type LatencySampler, compare, formatSpread, pairedRatio
 import { barChart, machineLine, versionOf, writeChart, writeResultsSection } from './lib/report.ts'
 
 const EVENTS = Number(process.env.BENCH_EVENTS ?? 200_000)
-const REPETITIONS = Number(process.env.BENCH_REPETITIONS ?? 5)
+const REPETITIONS = Number(process.env.BENCH_REPETITIONS ?? 9)
 const DROPS = Number(process.env.BENCH_DROPS ?? 50)
 const FLOOR = 'ws + JSON.parse (floor)'
 const OURS = 'wirekit/realtime'

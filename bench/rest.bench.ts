@@ -6,7 +6,7 @@
  * process's CPU clock. Measured by bench/lib/compare.ts on the built package; ratios are to bare ky,
  * the issue's yardstick for our overhead (target: client CPU ≤ 1.10× bare ky).
  *
- * Env: BENCH_REPETITIONS (default 7).
+ * Env: BENCH_REPETITIONS (default 9).
  */
 import { deepStrictEqual } from 'node:assert'
 import { fork } from 'node:child_process'
@@ -20,7 +20,7 @@ import { type ContenderResult, type Contender, compare, formatSpread, pairedRati
 import { barChart, machineLine, versionOf, writeChart, writeResultsSection } from './lib/report.ts'
 import { NOTE } from './rest-note.ts'
 
-const REPETITIONS = Number(process.env.BENCH_REPETITIONS ?? 7)
+const REPETITIONS = Number(process.env.BENCH_REPETITIONS ?? 9)
 const TOKEN = 'tok_bench_0123456789'
 const OURS = 'wirekit/rest'
 const KY = 'ky 2 (bare, same options)'

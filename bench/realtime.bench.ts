@@ -157,7 +157,7 @@ const dropLine = `drop → resubscribed (backoff 0), ${DROPS} drops × 3 runs: p
 const ours = resultOf(results, OURS).speedRatio
 const oursByCpu = pairedRatio(results, FLOOR, OURS, 'cpuMicrosPerOp')
 const verdict = (value: number) => (value >= 0.9 ? 'meets' : 'misses')
-const targetLine = `${OURS} = ${formatSpread(ours)}× the ws + JSON.parse floor in events/s (${verdict(ours.median)} ≥ 0.9×), ${formatSpread(oursByCpu)}× by client CPU per event (${verdict(oursByCpu.median)})`
+const targetLine = `${OURS} = ${formatSpread(ours, 3)}× the ws + JSON.parse floor in events/s (${verdict(ours.median)} ≥ 0.9×), ${formatSpread(oursByCpu, 3)}× by client CPU per event (${verdict(oursByCpu.median)})`
 console.log(`\n${targetLine}\n${dropLine}`)
 
 const chart = writeChart(

@@ -134,7 +134,7 @@ function cpuBars(results: ContenderResult[]) {
 function target(results: ContenderResult[], label: string): string {
   const cpu = resultOf(results, OURS).cpuRatio
   const floor = pairedRatio(results, OURS, FLOOR, 'cpuMicrosPerOp')
-  return `${label}: ${OURS} client CPU = ${formatSpread(cpu)}× bare ky (${cpu.median <= 1.1 ? 'meets' : 'misses'} ≤ 1.10×); ${formatSpread(floor)}× the node:http floor`
+  return `${label}: ${OURS} client CPU = ${formatSpread(cpu, 3)}× bare ky (${cpu.median <= 1.1 ? 'meets' : 'misses'} ≤ 1.10×); ${formatSpread(floor)}× the node:http floor`
 }
 
 server.disconnect()

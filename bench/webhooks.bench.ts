@@ -211,11 +211,12 @@ function ratioBars(results: ContenderResult[]) {
  */
 function targets(results: ContenderResult[], label: string): string[] {
   const floorTarget = label === '1 KB' ? 0.8 : 0.9
+  // Three digits, so a verdict never contradicts its rounded figure (0.897 would print as 0.90).
   const line = (ours: string, other: string, otherLabel: string, target: number, note = '') => {
     const rate = pairedRatio(results, ours, other, 'opsPerSecond')
     const cpu = pairedRatio(results, other, ours, 'cpuMicrosPerOp')
     const verdict = (value: number) => (value >= target ? 'meets' : 'misses')
-    return `${label}: ${ours} = ${formatSpread(rate)}× ${otherLabel} by rate (${verdict(rate.median)} ≥ ${target}×), ${formatSpread(cpu)}× by CPU per verify (${verdict(cpu.median)})${note}`
+    return `${label}: ${ours} = ${formatSpread(rate, 3)}× ${otherLabel} by rate (${verdict(rate.median)} ≥ ${target}×), ${formatSpread(cpu, 3)}× by CPU per verify (${verdict(cpu.median)})${note}`
   }
   return [
     line(OURS, FLOOR_PARSE, 'the floor + JSON.parse', floorTarget),

@@ -5,7 +5,7 @@
  */
 import { readFileSync, writeFileSync } from 'node:fs'
 import { createRequire } from 'node:module'
-import { cpus, totalmem } from 'node:os'
+import { cpus, loadavg, totalmem } from 'node:os'
 import { fileURLToPath } from 'node:url'
 import type { Spread } from './compare.ts'
 
@@ -36,10 +36,15 @@ export function versionOf(name: string): string {
   }
 }
 
-/** A one-line description of where the figures were taken. */
+/**
+ * A one-line description of where the figures were taken. The load average (taken when the line is
+ * written, at the end of a run) says how shared the machine was: above the core count, other jobs
+ * were taking turns on it, and the min–max spreads widen.
+ */
 export function machineLine(): string {
   const cpu = cpus()
-  return `${new Date().toISOString().slice(0, 10)} · Node ${process.versions.node} · ${cpu.length} × ${cpu[0]?.model.trim() ?? 'unknown CPU'} · ${Math.round(totalmem() / 2 ** 30)} GiB`
+  const load = loadavg()[0]!.toFixed(1)
+  return `${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC · Node ${process.versions.node} · ${cpu.length} × ${cpu[0]?.model.trim() ?? 'unknown CPU'} · ${Math.round(totalmem() / 2 ** 30)} GiB · load average ${load}`
 }
 
 export interface ChartBar {

@@ -32,6 +32,14 @@ describe('browser bundle budgets (brotli)', () => {
     })
   }
 
+  // Any one provider preset weighs about what the Standard Webhooks one does; each is held to that
+  // target's budget, so no preset can grow unseen.
+  it.each(['stripeWebhooks', 'githubWebhooks', 'slackWebhooks', 'shopifyWebhooks'])('wirekit/webhooks with %s alone stays within the one-preset budget', async (preset) => {
+    const onePreset = TARGETS.find((target) => target.name === 'wirekit/webhooks (standardWebhooks only)')!
+    const { brotli } = await bundleSize(`export { ${preset} } from 'wirekit/webhooks'`)
+    expect(brotli).toBeLessThanOrEqual(enforced(onePreset.budget, kyBrotli))
+  })
+
   it('every guard sits above the issue figure it stands in for (a guard below it is just a stricter budget: use the issue figure)', () => {
     for (const { name, budget } of TARGETS) {
       const issue = budget.issue?.(kyBrotli)

@@ -18,8 +18,9 @@ export function versionOf(name: string): string {
     return (require(`${name}/package.json`) as { version: string }).version
   } catch {
     try {
-      // Packages whose exports hide package.json: find it beside the resolved entry.
-      let dir = require.resolve(name)
+      // Packages whose exports hide package.json: find it above the resolved entry. import.meta.resolve
+      // also finds ESM-only packages, whose exports offer require() nothing.
+      let dir = fileURLToPath(import.meta.resolve(name))
       while (dir.includes('node_modules')) {
         dir = dir.slice(0, dir.lastIndexOf('/'))
         try {

@@ -1,13 +1,73 @@
 /**
- * What the size bench and the budget test measure: each a module source a user might write, by name.
- * Budgets are brotli bytes; the REST budget is relative to ky's own size, so it is computed.
+ * What the size bench and the budget test measure: each a module a browser user might write, by name,
+ * with its brotli budget. Both go through bench/lib/bundle.ts on the built package, so they agree.
+ *
+ * A budget has two figures. `issue` is the one issue 7 sets. `guard`, where present, is what
+ * `npm test` enforces instead because today's size misses the issue's figure: a regression guard just
+ * above the size measured when it was set, so growth fails the test while the gap stays visible in
+ * every run's `measured / issue budget / enforced` line. Lower a guard when a size drops; delete it
+ * once the issue's figure is met, and the issue's figure is enforced.
  */
 export interface SizeTarget {
   name: string
   source: string
+  budget: Budget
 }
 
-export const TARGETS: SizeTarget[] = [{ name: 'wirekit (createClient)', source: `export { createClient } from 'wirekit'` }]
+export interface Budget {
+  /** Issue 7's figure in brotli bytes, given ky's own brotli size (the REST budget is relative to it); undefined where the issue sets none. */
+  issue?: (kyBrotli: number) => number
+  /** How the issue states it, for the printed table. */
+  issueText?: string
+  /** Brotli bytes enforced while the issue's figure is missed (measured on 2026-11-24, in brackets). */
+  guard?: number
+}
 
-/** Brotli budgets in bytes, by target name. */
-export const BUDGETS: Record<string, number> = {}
+/** The yardstick for the REST budget, measured in the same run. */
+export const KY_SOURCE = `export { default } from 'ky'`
+
+// 1 kB = 1000 bytes, as the size table prints them.
+export const TARGETS: SizeTarget[] = [
+  {
+    name: 'wirekit/webhooks (standardWebhooks only)',
+    source: `export { standardWebhooks } from 'wirekit/webhooks'`,
+    budget: { issue: () => 1_500, issueText: '1.5 kB', guard: 6_800 /* 6,570 after the perf/webhooks merge (was 6,369) */ },
+  },
+  {
+    name: 'wirekit/webhooks (createStandardVerifier, lean v1)',
+    source: `export { createStandardVerifier } from 'wirekit/webhooks'`,
+    budget: { issue: () => 1_500, issueText: '1.5 kB', guard: 4_000 /* 3,919 */ },
+  },
+  {
+    name: 'wirekit/webhooks (every preset)',
+    source: `export * from 'wirekit/webhooks'`,
+    budget: { guard: 8_400 /* 8,120 after the perf/webhooks merge added createStandardVerifier and the backend API (was 7,494) */ },
+  },
+  {
+    name: 'wirekit/realtime (createRealtimeClient)',
+    source: `export { createRealtimeClient } from 'wirekit/realtime'`,
+    budget: { issue: () => 3_500, issueText: '3.5 kB', guard: 9_700 /* 9,429 */ },
+  },
+  {
+    name: 'wirekit/rest (createRestClient)',
+    source: `export { createRestClient } from 'wirekit/rest'`,
+    budget: { issue: (ky) => ky + 1_500, issueText: 'ky + 1.5 kB', guard: 18_650 /* 18,088 */ },
+  },
+  {
+    name: 'wirekit browser client (createRestClient + createRealtimeClient)',
+    source: `export { createRestClient } from 'wirekit/rest'\nexport { createRealtimeClient } from 'wirekit/realtime'`,
+    budget: { issue: () => 12_000, issueText: '12 kB', guard: 24_250 /* 23,550 */ },
+  },
+  {
+    name: 'wirekit (createClient)',
+    source: `export { createClient } from 'wirekit'`,
+    budget: { guard: 29_900 /* 29,018 */ },
+  },
+]
+
+/** The brotli size `npm test` enforces for a target: its guard while one is set, else the issue's figure. */
+export function enforced(budget: Budget, kyBrotli: number): number {
+  const limit = budget.guard ?? budget.issue?.(kyBrotli)
+  if (limit === undefined) throw new Error('a size target needs an issue budget or a guard')
+  return limit
+}

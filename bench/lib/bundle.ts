@@ -3,12 +3,33 @@
  * minified, tree-shaken, then gzip and brotli at their highest levels. The size bench and the
  * budget test in `npm test` both measure through here, so they can never disagree.
  */
-import { brotliCompressSync, constants, gzipSync } from 'node:zlib'
-import { build } from 'esbuild'
+import { readFileSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
+import { brotliCompressSync, constants, gzipSync } from 'node:zlib'
+import { type Plugin, build } from 'esbuild'
 
-/** The package root: bundles are resolved from here, so `wirekit` is the package itself. */
+/** The package root: `wirekit` imports resolve to its package.json exports, as a user's would. */
 export const packageRoot = fileURLToPath(new URL('../../', import.meta.url))
+
+/**
+ * `wirekit` and `wirekit/<subpath>` resolved through package.json `exports` to the built files, the
+ * way a user's bundler resolves the published package. (Left to itself, esbuild would follow
+ * tsconfig.json's `paths` to src/, which is not what users get.)
+ */
+const builtPackage: Plugin = {
+  name: 'wirekit-built',
+  setup(plugin) {
+    const { exports } = JSON.parse(readFileSync(`${packageRoot}package.json`, 'utf8')) as {
+      exports: Record<string, { import?: { default?: string } }>
+    }
+    plugin.onResolve({ filter: /^wirekit(\/.*)?$/ }, (args) => {
+      const subpath = `.${args.path.slice('wirekit'.length)}`
+      const file = exports[subpath]?.import?.default
+      if (!file) return { errors: [{ text: `wirekit has no export "${subpath}"` }] }
+      return { path: fileURLToPath(new URL(file, `file://${packageRoot}`)) }
+    })
+  },
+}
 
 export interface BundleSize {
   /** Minified bytes. */
@@ -38,8 +59,9 @@ export async function bundleSize(source: string): Promise<BundleSize> {
     target: 'es2022',
     metafile: true,
     logLevel: 'silent',
-    // `wirekit/…` resolves through package.json exports to the built files, as in a user's bundler;
-    // an empty tsconfig keeps the project's `paths` (which point at the source) out of it.
+    plugins: [builtPackage],
+    // The built files import `#socket` (package.json `imports`); an empty tsconfig keeps the project's
+    // `paths`, which point it at the source, out of their resolution.
     tsconfigRaw: {},
   })
   const bytes = result.outputFiles[0]!.contents

@@ -5,7 +5,7 @@
  */
 import { readFileSync, writeFileSync } from 'node:fs'
 import { createRequire } from 'node:module'
-import { cpus, totalmem } from 'node:os'
+import { cpus, loadavg, totalmem } from 'node:os'
 import { fileURLToPath } from 'node:url'
 import type { Spread } from './compare.ts'
 
@@ -18,8 +18,9 @@ export function versionOf(name: string): string {
     return (require(`${name}/package.json`) as { version: string }).version
   } catch {
     try {
-      // Packages whose exports hide package.json: find it beside the resolved entry.
-      let dir = require.resolve(name)
+      // Packages whose exports hide package.json: find it above the resolved entry. import.meta.resolve
+      // also finds ESM-only packages, whose exports offer require() nothing.
+      let dir = fileURLToPath(import.meta.resolve(name))
       while (dir.includes('node_modules')) {
         dir = dir.slice(0, dir.lastIndexOf('/'))
         try {
@@ -36,10 +37,15 @@ export function versionOf(name: string): string {
   }
 }
 
-/** A one-line description of where the figures were taken. */
+/**
+ * A one-line description of where the figures were taken. The load average (taken when the line is
+ * written, at the end of a run) says how shared the machine was: above the core count, other jobs
+ * were taking turns on it, and the min–max spreads widen.
+ */
 export function machineLine(): string {
   const cpu = cpus()
-  return `${new Date().toISOString().slice(0, 10)} · Node ${process.versions.node} · ${cpu.length} × ${cpu[0]?.model.trim() ?? 'unknown CPU'} · ${Math.round(totalmem() / 2 ** 30)} GiB`
+  const load = loadavg()[0]!.toFixed(1)
+  return `${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC · Node ${process.versions.node} · ${cpu.length} × ${cpu[0]?.model.trim() ?? 'unknown CPU'} · ${Math.round(totalmem() / 2 ** 30)} GiB · load average ${load}`
 }
 
 export interface ChartBar {
@@ -52,8 +58,9 @@ export interface ChartBar {
  * dashed line at `reference` (1× for ratio charts).
  */
 export function barChart(title: string, unit: string, bars: ChartBar[], reference?: number): string {
-  const width = 760
-  const labelWidth = 250
+  // Wide enough for the longest label at ~7 px a character of 13 px system-ui.
+  const labelWidth = Math.max(250, 16 + 7 * Math.max(...bars.map((bar) => bar.label.length)))
+  const width = labelWidth + 510
   const plotWidth = width - labelWidth - 90
   const rowHeight = 26
   const top = 40

@@ -1,0 +1,18 @@
+/**
+ * The REST bench's server, run in its own process (child_process.fork) so its work never lands on the
+ * client's CPU figures: every request is answered with the same ~200-byte JSON note, keep-alive on.
+ * It tells its parent the port over IPC and exits when the parent goes away.
+ */
+import { createServer } from 'node:http'
+import type { AddressInfo } from 'node:net'
+import { NOTE_JSON } from './rest-note.ts'
+
+const length = String(Buffer.byteLength(NOTE_JSON))
+const server = createServer((req, res) => {
+  req.resume()
+  req.on('end', () => res.writeHead(200, { 'content-type': 'application/json', 'content-length': length }).end(NOTE_JSON))
+})
+// Longer than any pause in the bench, so no contender pays for a fresh connection mid-run.
+server.keepAliveTimeout = 60_000
+server.listen(0, '127.0.0.1', () => process.send!({ port: (server.address() as AddressInfo).port }))
+process.on('disconnect', () => process.exit(0))

@@ -19,8 +19,17 @@ const socketEntries = {
   'socket-native': 'src/realtime/socket-native.ts',
 }
 
+/**
+ * Whether webhook verifiers look for node:crypto, the same way: `#node-crypto` resolves to the lookup
+ * on Node, Deno and Bun, and to a build without one in browsers and Workers.
+ */
+const cryptoEntries = {
+  'node-crypto': 'src/webhooks/node-crypto.ts',
+  'node-crypto-none': 'src/webhooks/node-crypto-none.ts',
+}
+
 export default defineConfig({
-  entry: { ...entries, ...socketEntries },
+  entry: { ...entries, ...socketEntries, ...cryptoEntries },
   format: ['esm', 'cjs'],
   dts: true,
   clean: true,
@@ -29,7 +38,7 @@ export default defineConfig({
   platform: 'neutral',
   splitting: true,
   treeshake: true,
-  // Runtime dependencies stay imports, and so does `#socket`: it must be resolved where wirekit is
+  // Runtime dependencies stay imports, and so do `#socket` and `#node-crypto`: it must be resolved where wirekit is
   // used, by that runtime's conditions, not once here. wirekit/testing keeps `ws` (Node only) external.
-  external: ['ws', 'isomorphic-ws', 'eventemitter3', '#socket'],
+  external: ['ws', 'isomorphic-ws', 'eventemitter3', '#socket', '#node-crypto'],
 })

@@ -1,29 +1,29 @@
 /**
- * Internal: which crypto this runtime has, found at first use and never at import. node:crypto is
- * reached through `process.getBuiltinModule` (Node 22+, Deno, Bun, Workers with nodejs_compat), never
- * through an import, so this module loads in a browser or a Worker and importing it does no work.
+ * Internal: which crypto this runtime has, found at first use and never at import. Whether to look
+ * for node:crypto at all is decided by the package's `#node-crypto` import condition: Node, Deno and
+ * Bun get a lookup through `process.getBuiltinModule`; browsers and Workers get a build that has none,
+ * so their verifiers run on Web Crypto.
  */
 import { ConfigError } from '../core/errors.js'
+import { loadNodeCrypto } from '#node-crypto'
+import type { NodeCrypto } from './node-crypto.js'
 
 /**
- * Which crypto to use: `'auto'` takes node:crypto where the runtime has it (Node, Bun, Deno, Workers
- * with nodejs_compat) and Web Crypto elsewhere.
+ * Which crypto to use: `'auto'` takes node:crypto where this build looks for it and the runtime has it
+ * (Node, Bun, Deno) and Web Crypto elsewhere (browsers and Workers, whose build does not look).
  */
 export type CryptoPreference = 'auto' | 'node' | 'web'
 
 /** The crypto a verifier runs on: node:crypto (`createHmac` + `timingSafeEqual`) or Web Crypto (`subtle.verify`). */
 export type WebhookCryptoBackend = 'node' | 'web'
 
-export type NodeCrypto = typeof import('node:crypto')
+export type { NodeCrypto } from './node-crypto.js'
 
 let nodeCrypto: NodeCrypto | null | undefined
 
-/** node:crypto when the runtime offers it, else null; looked up once per process. */
+/** node:crypto when this build and runtime offer it, else null; looked up once per process. */
 export function findNodeCrypto(): NodeCrypto | null {
-  if (nodeCrypto !== undefined) return nodeCrypto
-  const processLike = (globalThis as { process?: { getBuiltinModule?: (id: string) => unknown } }).process
-  const found = typeof processLike?.getBuiltinModule === 'function' ? processLike.getBuiltinModule('node:crypto') : undefined
-  nodeCrypto = found && typeof (found as { createHmac?: unknown }).createHmac === 'function' ? (found as NodeCrypto) : null
+  if (nodeCrypto === undefined) nodeCrypto = loadNodeCrypto()
   return nodeCrypto
 }
 

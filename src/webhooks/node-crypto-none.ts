@@ -1,0 +1,10 @@
+/**
+ * Internal: the browser and Worker build of `#node-crypto`, picked by the package's import
+ * condition. There is no node:crypto to look for: verifiers run on Web Crypto.
+ */
+import type { NodeCrypto } from './node-crypto.js'
+
+/** Always null: this build is for runtimes whose crypto is Web Crypto. */
+export function loadNodeCrypto(): NodeCrypto | null {
+  return null
+}

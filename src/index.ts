@@ -4,7 +4,7 @@
  *
  * @module
  */
-import { type ClientContext, type CoreOptions, type ModuleSections, createContext } from './core/index.js'
+import { CLIENT_OPTIONS, type ClientContext, type CoreOptions, type ModuleSections, createContext } from './core/index.js'
 import { RealtimeClient } from './realtime/client.js'
 import type { RealtimeOptions } from './realtime/options.js'
 import { type EndpointsOf, type RestClient, type RestClientBase, type RestClientFor, type RestOptions, buildRestClient } from './rest/index.js'
@@ -47,6 +47,7 @@ export type {
   ModuleSections,
   RandomSource,
   ResolvedConfig,
+  RealtimeConfig,
   RetryOptions,
   TokenAuth,
   TokenProvider,
@@ -123,7 +124,7 @@ export interface Client<Rest = RestClient> extends ClientContext {
 export function createClient<const O extends ClientOptions = ClientOptions>(options?: O): Client<RestClientFor<{}, EndpointsOf<O>>>
 export function createClient<Paths extends object>(options?: ClientOptions): Client<RestClientFor<Paths, {}>>
 export function createClient(options: ClientOptions = {}): Client<RestClientBase> {
-  const context = createContext(options)
+  const context = createContext(options, CLIENT_OPTIONS)
   return Object.freeze({
     ...context,
     rest: buildRestClient(context),

@@ -159,24 +159,37 @@ export interface ResolvedConfig {
   readonly redactor: Redactor
 }
 
-const KNOWN_OPTIONS = [
-  'baseUrl',
-  'realtimeUrl',
-  'auth',
-  'webhookSecret',
-  'timeout',
-  'totalTimeout',
-  'retry',
-  'headers',
-  'fetch',
-  'WebSocket',
-  'logger',
-  'logLevel',
-  'userAgent',
-  'rest',
-  'webhooks',
-  'realtime',
-] as const
+/**
+ * How one option is checked: it gets the raw value (`undefined` when absent) and the config resolved so
+ * far, and returns its part of the resolved config. Throws a {@link ConfigError} naming the option.
+ */
+export type OptionCheck = (value: unknown, config: Partial<ResolvedConfig> & { redactor: Redactor }) => Partial<ResolvedConfig>
+
+/** The options a client accepts, each with its check, in the order they are resolved. */
+export type OptionChecks = { readonly [K in keyof (CoreOptions & ModuleSections)]?: OptionCheck }
+
+/** Which resolved field each option fills. */
+interface Fills {
+  baseUrl: 'baseUrl'
+  realtimeUrl: 'realtimeUrl'
+  auth: 'auth'
+  webhookSecret: 'webhookSecrets'
+  timeout: 'timeout'
+  totalTimeout: 'totalTimeout'
+  retry: 'retry'
+  headers: 'headers'
+  fetch: 'fetch'
+  WebSocket: 'WebSocket'
+  logger: 'logger'
+  logLevel: 'logLevel'
+  userAgent: 'userAgent'
+  rest: 'rest'
+  webhooks: 'webhooks'
+  realtime: 'realtime'
+}
+
+/** The resolved config of a client that accepts the options in `C`. */
+export type ConfigOf<C extends OptionChecks> = Pick<ResolvedConfig, Fills[keyof C & keyof Fills] | 'redactor'>
 
 /** Names people reach for from other SDKs, and what to write instead. */
 const RENAMED: Record<string, string> = {
@@ -199,70 +212,188 @@ const RENAMED: Record<string, string> = {
 }
 
 const LOG_LEVELS: readonly LogLevel[] = ['debug', 'info', 'warn', 'error', 'silent']
-const DEFAULT_TIMEOUT = 60_000
-const DEFAULT_RETRY = { limit: 2, backoff: { base: 500, cap: 8_000 }, maxRetryAfter: 60_000 }
+const DEFAULT_BACKOFF = { base: 500, cap: 8_000 }
+const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/
+const CONTROL = /[\r\n\0]/
+
+// One check per option. Each module's own client takes only the options it reads (the tables at the
+// end), so a bundle that builds one module alone leaves the other modules' checks out.
+
+const baseUrl: OptionCheck = (value) => ({ baseUrl: value === undefined ? undefined : parseUrl('baseUrl', value, 'http') })
+
+/** Given, or derived from baseUrl: http→ws, https→wss, `/realtime` under the base path. Resolve after baseUrl. */
+const realtimeUrl: OptionCheck = (value, { baseUrl }) => {
+  const url = value === undefined ? baseUrl && new URL(baseUrl.href) : parseUrl('realtimeUrl', value, 'ws')
+  if (url && value === undefined) url.pathname = `${url.pathname.replace(/\/+$/, '')}/realtime`
+  if (url?.protocol.startsWith('http')) url.protocol = url.protocol === 'https:' ? 'wss:' : 'ws:'
+  return { realtimeUrl: url }
+}
+
+const auth: OptionCheck = (value, { redactor }) => {
+  const option = validateAuthOption(value)
+  if (option === undefined) return { auth: undefined }
+  if (typeof option !== 'function') redactor.add(typeof option === 'string' ? option : 'apiKey' in option ? option.apiKey : option.token)
+  return { auth: new Secret(option) }
+}
+
+const webhookSecret: OptionCheck = (value, { redactor }) => {
+  const list = typeof value === 'string' ? [value] : (value ?? [])
+  if (!Array.isArray(list) || (value !== undefined && list.length === 0)) {
+    throw new ConfigError('webhookSecret', 'must be a non-empty string or a non-empty array of strings')
+  }
+  const secrets = list.map((secret: unknown, index) => {
+    if (typeof secret !== 'string' || secret.length === 0) {
+      throw new ConfigError(Array.isArray(value) ? `webhookSecret[${index}]` : 'webhookSecret', 'must be a non-empty string')
+    }
+    redactor.add(secret)
+    return new Secret(secret)
+  })
+  return { webhookSecrets: Object.freeze(secrets) }
+}
+
+const timeout: OptionCheck = (value) => ({ timeout: duration('timeout', value, 60_000) })
+const totalTimeout: OptionCheck = (value) => ({ totalTimeout: duration('totalTimeout', value, false) })
+
+const retry: OptionCheck = (value) => {
+  const record: Record<string, unknown> =
+    value === undefined || typeof value === 'boolean' ? { limit: value === false ? 0 : 2 } : typeof value === 'number' ? { limit: value } : (value as never)
+  if (!isRecord(record)) {
+    throw new ConfigError('retry', `must be a number, a boolean or { limit, backoff, maxRetryAfter }, got ${describe(value)}`)
+  }
+  const field = typeof value === 'number' ? 'retry' : 'retry.limit'
+  checkKeys('retry', record, ['limit', 'backoff', 'maxRetryAfter'])
+  const limit = record.limit ?? 2
+  if (typeof limit !== 'number' || !Number.isInteger(limit) || limit < 0) {
+    throw new ConfigError(field, `must be a whole number of retries, 0 or more, got ${describe(limit)}`)
+  }
+  const backoff = { ...DEFAULT_BACKOFF }
+  if (record.backoff !== undefined) {
+    if (!isRecord(record.backoff)) throw new ConfigError('retry.backoff', 'must be { base, cap } in milliseconds')
+    checkKeys('retry.backoff', record.backoff, ['base', 'cap'])
+    for (const key of ['base', 'cap'] as const) backoff[key] = milliseconds(`retry.backoff.${key}`, record.backoff[key], backoff[key])
+    if (backoff.cap < backoff.base) throw new ConfigError('retry.backoff.cap', 'must be at least retry.backoff.base')
+  }
+  const maxRetryAfter = milliseconds('retry.maxRetryAfter', record.maxRetryAfter, 60_000)
+  return { retry: Object.freeze({ limit, backoff: Object.freeze(backoff), maxRetryAfter }) }
+}
+
+const headers: OptionCheck = (value = {}) => {
+  if (!isRecord(value) || value instanceof Headers) {
+    throw new ConfigError('headers', 'must be a plain object of header names to string values')
+  }
+  const out: Record<string, string> = {}
+  for (const [name, raw] of Object.entries(value)) {
+    const field = `headers.${name}`
+    if (!HEADER_NAME.test(name)) throw new ConfigError(field, 'is not a valid HTTP header name')
+    if (typeof raw !== 'string' || CONTROL.test(raw)) throw new ConfigError(field, 'must be a string without CR, LF or NUL')
+    if (name.toLowerCase() === 'authorization') {
+      throw new ConfigError(field, 'must not carry credentials; use the auth option so they refresh and stay redacted')
+    }
+    out[name.toLowerCase()] = raw
+  }
+  return { headers: Object.freeze(out) }
+}
+
+const fetchOption: OptionCheck = (value) => ({ fetch: checkFunction('fetch', value) as typeof fetch | undefined })
+const webSocketOption: OptionCheck = (value) => ({ WebSocket: checkFunction('WebSocket', value) as WebSocketConstructor | undefined })
+
+const logger: OptionCheck = (value) => {
+  if (value !== undefined && !isRecord(value)) throw new ConfigError('logger', 'must be console-shaped: { debug, info, warn, error }')
+  return { logger: value as Logger | undefined }
+}
+
+const logLevel: OptionCheck = (value = 'warn') => {
+  if (!LOG_LEVELS.includes(value as LogLevel)) {
+    throw new ConfigError('logLevel', `must be one of ${LOG_LEVELS.join(', ')}, got ${describe(value)}`)
+  }
+  return { logLevel: value as LogLevel }
+}
+
+const userAgent: OptionCheck = (value = `wirekit/${VERSION}`) => {
+  if (typeof value !== 'string' || value.length === 0 || CONTROL.test(value)) {
+    throw new ConfigError('userAgent', 'must be a non-empty string without CR, LF or NUL')
+  }
+  return { userAgent: value }
+}
+
+/** A module's own section: only its shape is checked here; the module checks its fields. */
+function section(name: 'rest' | 'webhooks' | 'realtime', value: unknown = {}): Partial<ResolvedConfig> {
+  if (!isRecord(value)) throw new ConfigError(name, "must be an object of that module's options")
+  return { [name]: Object.freeze({ ...value }) }
+}
+
+/** Every option, for `createClient()`. */
+export const CLIENT_OPTIONS = {
+  baseUrl,
+  realtimeUrl,
+  auth,
+  webhookSecret,
+  timeout,
+  totalTimeout,
+  retry,
+  headers,
+  fetch: fetchOption,
+  WebSocket: webSocketOption,
+  logger,
+  logLevel,
+  userAgent,
+  rest: (value) => section('rest', value),
+  webhooks: (value) => section('webhooks', value),
+  realtime: (value) => section('realtime', value),
+} satisfies OptionChecks
+
+/** The options `createRealtimeClient()` reads. */
+export const REALTIME_OPTIONS = { baseUrl, realtimeUrl, auth, timeout, WebSocket: webSocketOption, logger, logLevel, realtime: (value) => section('realtime', value) } satisfies OptionChecks
+
+/** The part of the resolved config `wirekit/realtime` reads (what `createRealtimeClient()` resolves). */
+export type RealtimeConfig = Pick<
+  ResolvedConfig,
+  'baseUrl' | 'realtimeUrl' | 'auth' | 'timeout' | 'WebSocket' | 'logger' | 'logLevel' | 'realtime' | 'redactor'
+>
 
 /**
- * Validates and freezes options. Throws a {@link ConfigError} naming the first field at fault.
+ * Validates and freezes every option `createClient()` takes. Throws a {@link ConfigError} naming the
+ * first field at fault.
  *
  * @example
  * const config = resolveConfig({ baseUrl: 'https://api.example.com', auth: { apiKey } })
  */
 export function resolveConfig(options: CoreOptions & ModuleSections = {}): ResolvedConfig {
-  if (typeof options !== 'object' || options === null || Array.isArray(options)) {
-    throw new ConfigError('options', 'must be an object')
-  }
-  for (const key of Object.keys(options)) checkKnown(key)
-
-  const redactor = new Redactor()
-  const baseUrl = options.baseUrl === undefined ? undefined : parseUrl('baseUrl', options.baseUrl, ['http:', 'https:'])
-  const realtimeUrl =
-    options.realtimeUrl === undefined
-      ? baseUrl && deriveRealtimeUrl(baseUrl)
-      : parseUrl('realtimeUrl', options.realtimeUrl, ['ws:', 'wss:', 'http:', 'https:'])
-  if (realtimeUrl && realtimeUrl.protocol.startsWith('http')) {
-    realtimeUrl.protocol = realtimeUrl.protocol === 'https:' ? 'wss:' : 'ws:'
-  }
-
-  const auth = validateAuthOption(options.auth)
-  if (typeof auth === 'string') redactor.add(auth)
-  else if (auth && typeof auth === 'object') redactor.add('apiKey' in auth ? auth.apiKey : auth.token)
-
-  const webhookSecrets = resolveWebhookSecrets(options.webhookSecret)
-  for (const secret of webhookSecrets) redactor.add(secret.reveal())
-
-  const config: ResolvedConfig = {
-    baseUrl,
-    realtimeUrl,
-    auth: auth === undefined ? undefined : new Secret(auth),
-    webhookSecrets: Object.freeze(webhookSecrets),
-    timeout: checkDuration('timeout', options.timeout, DEFAULT_TIMEOUT),
-    totalTimeout: checkDuration('totalTimeout', options.totalTimeout, false),
-    retry: resolveRetry(options.retry),
-    headers: resolveHeaders(options.headers),
-    fetch: checkFunction('fetch', options.fetch) as typeof fetch | undefined,
-    WebSocket: checkFunction('WebSocket', options.WebSocket) as WebSocketConstructor | undefined,
-    logger: resolveLogger(options.logger),
-    logLevel: resolveLogLevel(options.logLevel),
-    userAgent: resolveUserAgent(options.userAgent),
-    rest: section('rest', options.rest),
-    webhooks: section('webhooks', options.webhooks),
-    realtime: section('realtime', options.realtime),
-    redactor,
-  }
-  return Object.freeze(config)
+  return resolveOptions(options, CLIENT_OPTIONS)
 }
 
-function checkKnown(key: string): void {
-  if ((KNOWN_OPTIONS as readonly string[]).includes(key)) return
-  const renamed = RENAMED[key]
-  if (renamed) throw new ConfigError(key, `is not an option; write ${renamed} instead`)
-  const near = KNOWN_OPTIONS.find((known) => editDistance(known.toLowerCase(), key.toLowerCase()) <= 2)
-  if (near) throw new ConfigError(key, `is not an option; did you mean ${near}?`)
-  throw new ConfigError(key, `is not an option; the options are ${KNOWN_OPTIONS.join(', ')}`)
+/**
+ * Validates and freezes the options in `checks`, in their order, and refuses any other key; a client
+ * built alone passes only the options it reads, so its bundle holds only their checks.
+ * @internal
+ */
+export function resolveOptions<C extends OptionChecks>(options: CoreOptions & ModuleSections, checks: C): ConfigOf<C> {
+  if (!isRecord(options)) throw new ConfigError('options', 'must be an object')
+  const known = Object.keys(checks)
+  for (const key of Object.keys(options)) if (!known.includes(key)) unknownOption(key, known)
+  const config = { redactor: new Redactor() }
+  for (const key of known) Object.assign(config, checks[key as keyof OptionChecks]!(options[key as keyof typeof options], config))
+  return Object.freeze(config) as ConfigOf<C>
 }
 
-function parseUrl(field: string, value: unknown, protocols: readonly string[]): URL {
+function unknownOption(key: string, known: string[]): never {
+  // A rename is suggested only where this client takes the option it names.
+  const renamed = Object.hasOwn(RENAMED, key) && known.includes(RENAMED[key]!.split(/[ :]/)[0]!) ? RENAMED[key] : undefined
+  const near = known.find((name) => editDistance(name.toLowerCase(), key.toLowerCase()) <= 2)
+  throw new ConfigError(
+    key,
+    `is not an option; ${renamed ? `write ${renamed} instead` : near ? `did you mean ${near}?` : `the options are ${known.join(', ')}`}`,
+  )
+}
+
+function checkKeys(field: string, record: object, known: string[]): void {
+  for (const key of Object.keys(record)) {
+    if (!known.includes(key)) throw new ConfigError(`${field}.${key}`, `is not an option; the options are ${known.join(', ')}`)
+  }
+}
+
+/** `http` allows http: and https:; `ws` allows ws: and wss: too. */
+function parseUrl(field: string, value: unknown, kind: 'http' | 'ws'): URL {
   if (typeof value !== 'string' && !(value instanceof URL)) {
     throw new ConfigError(field, `must be a URL string such as "https://api.example.com", got ${describe(value)}`)
   }
@@ -272,157 +403,44 @@ function parseUrl(field: string, value: unknown, protocols: readonly string[]): 
   } catch {
     throw new ConfigError(field, 'is not a valid absolute URL; write it in full, e.g. "https://api.example.com/v1"')
   }
-  if (!protocols.includes(url.protocol)) {
-    throw new ConfigError(field, `must use ${protocols.join(' or ')}, got ${url.protocol}`)
-  }
-  if (url.username || url.password) {
-    throw new ConfigError(field, 'must not carry credentials; use the auth option instead')
-  }
-  if (url.search || url.hash) {
-    throw new ConfigError(field, 'must not have a query or fragment; pass query parameters per request')
-  }
+  const protocols = kind === 'ws' ? ['ws:', 'wss:', 'http:', 'https:'] : ['http:', 'https:']
+  if (!protocols.includes(url.protocol)) throw new ConfigError(field, `must use ${protocols.join(' or ')}, got ${url.protocol}`)
+  if (url.username || url.password) throw new ConfigError(field, 'must not carry credentials; use the auth option instead')
+  if (url.search || url.hash) throw new ConfigError(field, 'must not have a query or fragment; pass query parameters per request')
   return url
 }
 
-/** http→ws, https→wss, and `/realtime` under the base path. */
-function deriveRealtimeUrl(baseUrl: URL): URL {
-  const url = new URL(baseUrl.href)
-  url.protocol = url.protocol === 'https:' ? 'wss:' : 'ws:'
-  url.pathname = `${url.pathname.replace(/\/+$/, '')}/realtime`
-  return url
-}
-
-function resolveWebhookSecrets(value: unknown): Secret[] {
-  if (value === undefined) return []
-  const list = typeof value === 'string' ? [value] : value
-  if (!Array.isArray(list) || list.length === 0) {
-    throw new ConfigError('webhookSecret', 'must be a non-empty string or a non-empty array of strings')
-  }
-  return list.map((secret, index) => {
-    if (typeof secret !== 'string' || secret.length === 0) {
-      throw new ConfigError(Array.isArray(value) ? `webhookSecret[${index}]` : 'webhookSecret', 'must be a non-empty string')
-    }
-    return new Secret(secret)
-  })
-}
-
-function checkDuration(field: string, value: unknown, fallback: number | false): number | false {
-  if (value === undefined) return fallback
-  if (value === false) return false
+function duration(field: string, value: unknown, fallback: number | false): number | false {
+  if (value === undefined || value === false) return value ?? fallback
   if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0) {
     throw new ConfigError(field, `must be a positive number of milliseconds or false, got ${describe(value)}`)
   }
   return value
 }
 
-function resolveRetry(value: unknown): ResolvedConfig['retry'] {
-  const freeze = (limit: number, backoff: Required<BackoffOptions>, maxRetryAfter: number) =>
-    Object.freeze({ limit, backoff: Object.freeze(backoff), maxRetryAfter })
-  if (value === undefined || value === true) return freeze(DEFAULT_RETRY.limit, { ...DEFAULT_RETRY.backoff }, DEFAULT_RETRY.maxRetryAfter)
-  if (value === false) return freeze(0, { ...DEFAULT_RETRY.backoff }, DEFAULT_RETRY.maxRetryAfter)
-  if (typeof value === 'number') return freeze(checkCount('retry', value), { ...DEFAULT_RETRY.backoff }, DEFAULT_RETRY.maxRetryAfter)
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-    throw new ConfigError('retry', `must be a number, a boolean or { limit, backoff, maxRetryAfter }, got ${describe(value)}`)
-  }
-  const record = value as Record<string, unknown>
-  for (const key of Object.keys(record)) {
-    if (!['limit', 'backoff', 'maxRetryAfter'].includes(key)) {
-      throw new ConfigError(`retry.${key}`, 'is not an option; the options are limit, backoff, maxRetryAfter')
-    }
-  }
-  const limit = record.limit === undefined ? DEFAULT_RETRY.limit : checkCount('retry.limit', record.limit)
-  const backoff = { ...DEFAULT_RETRY.backoff }
-  if (record.backoff !== undefined) {
-    if (typeof record.backoff !== 'object' || record.backoff === null) {
-      throw new ConfigError('retry.backoff', 'must be { base, cap } in milliseconds')
-    }
-    for (const [key, raw] of Object.entries(record.backoff)) {
-      if (key !== 'base' && key !== 'cap') throw new ConfigError(`retry.backoff.${key}`, 'is not an option; the options are base, cap')
-      if (typeof raw !== 'number' || !Number.isFinite(raw) || raw < 0) {
-        throw new ConfigError(`retry.backoff.${key}`, `must be a non-negative number of milliseconds, got ${describe(raw)}`)
-      }
-      backoff[key] = raw
-    }
-    if (backoff.cap < backoff.base) throw new ConfigError('retry.backoff.cap', 'must be at least retry.backoff.base')
-  }
-  const maxRetryAfter = record.maxRetryAfter === undefined ? DEFAULT_RETRY.maxRetryAfter : record.maxRetryAfter
-  if (typeof maxRetryAfter !== 'number' || !Number.isFinite(maxRetryAfter) || maxRetryAfter < 0) {
-    throw new ConfigError('retry.maxRetryAfter', `must be a non-negative number of milliseconds, got ${describe(maxRetryAfter)}`)
-  }
-  return freeze(limit, backoff, maxRetryAfter)
-}
-
-function checkCount(field: string, value: unknown): number {
-  if (typeof value !== 'number' || !Number.isInteger(value) || value < 0) {
-    throw new ConfigError(field, `must be a whole number of retries, 0 or more, got ${describe(value)}`)
+function milliseconds(field: string, value: unknown, fallback: number): number {
+  if (value === undefined) return fallback
+  if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) {
+    throw new ConfigError(field, `must be a non-negative number of milliseconds, got ${describe(value)}`)
   }
   return value
-}
-
-function resolveHeaders(value: unknown): Readonly<Record<string, string>> {
-  if (value === undefined) return Object.freeze({})
-  if (typeof value !== 'object' || value === null || Array.isArray(value) || value instanceof Headers) {
-    throw new ConfigError('headers', 'must be a plain object of header names to string values')
-  }
-  const out: Record<string, string> = {}
-  for (const [name, raw] of Object.entries(value)) {
-    if (!/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/.test(name)) throw new ConfigError(`headers.${name}`, 'is not a valid HTTP header name')
-    if (typeof raw !== 'string' || /[\r\n\0]/.test(raw)) {
-      throw new ConfigError(`headers.${name}`, 'must be a string without CR, LF or NUL')
-    }
-    if (name.toLowerCase() === 'authorization') {
-      throw new ConfigError(`headers.${name}`, 'must not carry credentials; use the auth option so they refresh and stay redacted')
-    }
-    out[name.toLowerCase()] = raw
-  }
-  return Object.freeze(out)
 }
 
 function checkFunction(field: string, value: unknown): unknown {
-  if (value !== undefined && typeof value !== 'function') {
-    throw new ConfigError(field, `must be a function, got ${describe(value)}`)
-  }
+  if (value !== undefined && typeof value !== 'function') throw new ConfigError(field, `must be a function, got ${describe(value)}`)
   return value
 }
 
-function resolveLogger(value: unknown): Logger | undefined {
-  if (value === undefined) return undefined
-  if (typeof value !== 'object' || value === null) throw new ConfigError('logger', 'must be console-shaped: { debug, info, warn, error }')
-  return value as Logger
-}
-
-function resolveLogLevel(value: unknown): LogLevel {
-  if (value === undefined) return 'warn'
-  if (!LOG_LEVELS.includes(value as LogLevel)) {
-    throw new ConfigError('logLevel', `must be one of ${LOG_LEVELS.join(', ')}, got ${describe(value)}`)
-  }
-  return value as LogLevel
-}
-
-function resolveUserAgent(value: unknown): string {
-  if (value === undefined) return `wirekit/${VERSION}`
-  if (typeof value !== 'string' || value.length === 0 || /[\r\n\0]/.test(value)) {
-    throw new ConfigError('userAgent', 'must be a non-empty string without CR, LF or NUL')
-  }
-  return value
-}
-
-function section(field: string, value: unknown): Readonly<Record<string, unknown>> {
-  if (value === undefined) return Object.freeze({})
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-    throw new ConfigError(field, 'must be an object of that module\'s options')
-  }
-  return Object.freeze({ ...value })
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value)
 }
 
 function describe(value: unknown): string {
-  if (value === null) return 'null'
-  if (Array.isArray(value)) return 'an array'
-  if (typeof value === 'number' || typeof value === 'boolean') return String(value)
-  if (typeof value === 'string') return `a string`
-  return `a ${typeof value}`
+  if (value === null || typeof value === 'number' || typeof value === 'boolean') return String(value)
+  return Array.isArray(value) ? 'an array' : `a ${typeof value}`
 }
 
+/** Levenshtein distance, for "did you mean". */
 function editDistance(a: string, b: string): number {
   const row = Array.from({ length: b.length + 1 }, (_, index) => index)
   for (let i = 1; i <= a.length; i++) {

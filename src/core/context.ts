@@ -3,23 +3,26 @@
  * by `createClient()`; a module used on its own builds its own from the same options.
  */
 import { Auth } from './auth.js'
-import { type CoreOptions, type ModuleSections, type ResolvedConfig, resolveConfig } from './config.js'
+import { type ConfigOf, type CoreOptions, type ModuleSections, type OptionChecks, type ResolvedConfig, resolveOptions } from './config.js'
 import { type Log, createLog } from './log.js'
 
-/** The shared pieces a module needs. */
-export interface ClientContext {
+/** The shared pieces a module needs; `Config` is the part of the resolved config the module reads. */
+export interface ClientContext<Config = ResolvedConfig> {
   /** The validated, frozen configuration. */
-  readonly config: ResolvedConfig
+  readonly config: Config
   /** The one credential layer every module shares. */
   readonly auth: Auth
   /** The leveled, redacting logger. */
   readonly log: Log
 }
 
-/** Resolves options into a context. Throws a ConfigError naming the field at fault. */
-export function createContext(options: CoreOptions & ModuleSections = {}): ClientContext {
-  const config = resolveConfig(options)
+/**
+ * Resolves options into a context. Throws a ConfigError naming the field at fault. `checks` lists the
+ * options the client accepts (`CLIENT_OPTIONS` for all); it must include `auth`, `logger` and `logLevel`.
+ */
+export function createContext<C extends OptionChecks>(options: CoreOptions & ModuleSections, checks: C): ClientContext<ConfigOf<C>> {
+  const config: Partial<ResolvedConfig> = resolveOptions(options, checks)
   const auth = new Auth(config.auth?.reveal(), { redactor: config.redactor })
-  const log = createLog(config.logger, config.logLevel, config.redactor)
-  return Object.freeze({ config, auth, log })
+  const log = createLog(config.logger, config.logLevel ?? 'warn', config.redactor!)
+  return Object.freeze({ config: config as ConfigOf<C>, auth, log })
 }

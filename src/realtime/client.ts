@@ -1,7 +1,7 @@
 import { EventEmitter } from 'eventemitter3'
 // `#socket` is a package import resolved by condition: `ws` on Node, the runtime's own WebSocket elsewhere.
 import { defaultWebSocket, socketKind } from '#socket'
-import { type ClientContext, RealtimeError, backoffDelay, formatIssuePath } from '../core/index.js'
+import { type ClientContext, type RealtimeConfig, RealtimeError, backoffDelay, formatIssuePath } from '../core/index.js'
 import type { StandardSchemaResult } from '../core/schema.js'
 import { CloseCode, PROTOCOL, type ClientFrame, type ServerFrame, type StreamPosition, isOffset } from '../core/protocol.js'
 import { type WakeListeners, listenForWake } from './browser.js'
@@ -79,7 +79,7 @@ const noop = () => {}
  * sub.unsubscribe(); realtime.close()
  */
 export class RealtimeClient<M extends EventMap = AnyEvents> extends EventEmitter<RealtimeClientEvents> {
-  readonly #context: ClientContext
+  readonly #context: ClientContext<RealtimeConfig>
   readonly #settings: RealtimeSettings
   readonly #queue: PublishQueue
   readonly #channels = new Map<string, Channel>()
@@ -98,7 +98,7 @@ export class RealtimeClient<M extends EventMap = AnyEvents> extends EventEmitter
   #wake: WakeListeners | undefined
 
   /** Builds a client on a context; opens nothing until the first subscribe or publish. */
-  constructor(context: ClientContext) {
+  constructor(context: ClientContext<RealtimeConfig>) {
     super()
     this.#context = context
     this.#settings = resolveRealtimeOptions(context.config.realtime)

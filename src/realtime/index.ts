@@ -5,7 +5,7 @@
  *
  * @module
  */
-import { type CoreOptions, createContext } from '../core/index.js'
+import { type CoreOptions, REALTIME_OPTIONS, createContext } from '../core/index.js'
 import { RealtimeClient } from './client.js'
 import type { RealtimeOptions, SchemaMap } from './options.js'
 import type { AnyEvents, EventMap, InferEvents } from './types.js'
@@ -13,6 +13,7 @@ import type { AnyEvents, EventMap, InferEvents } from './types.js'
 export { RealtimeClient } from './client.js'
 export type { RealtimeDebugInfo } from './client.js'
 export type { Clock, RealtimeOptions, SchemaMap } from './options.js'
+export type { RealtimeConfig } from '../core/config.js'
 export type { Subscription } from './subscription.js'
 export type {
   AnyEvents,
@@ -30,8 +31,12 @@ export type {
 export { CloseCode, PROTOCOL } from '../core/protocol.js'
 export { RealtimeError } from '../core/errors.js'
 
-/** Options of {@link createRealtimeClient}: the shared core options plus the `realtime` section. */
-export interface RealtimeClientOptions extends CoreOptions {
+/**
+ * Options of {@link createRealtimeClient}: the shared options realtime reads, plus the `realtime`
+ * section. REST-only options (`retry`, `headers`, `fetch`, …) are refused here; `createClient()` takes them.
+ */
+export interface RealtimeClientOptions
+  extends Pick<CoreOptions, 'baseUrl' | 'realtimeUrl' | 'auth' | 'timeout' | 'WebSocket' | 'logger' | 'logLevel'> {
   /** Realtime-specific settings. */
   realtime?: RealtimeOptions
 }
@@ -50,5 +55,5 @@ export function createRealtimeClient<S extends SchemaMap>(
 ): RealtimeClient<InferEvents<S>>
 export function createRealtimeClient<M extends EventMap = AnyEvents>(options?: RealtimeClientOptions): RealtimeClient<M>
 export function createRealtimeClient(options: RealtimeClientOptions = {}): RealtimeClient<EventMap> {
-  return new RealtimeClient(createContext(options))
+  return new RealtimeClient(createContext(options, REALTIME_OPTIONS))
 }

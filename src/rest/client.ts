@@ -3,7 +3,7 @@
  * one method per named endpoint, and `withOptions()` / `withEndpoints()` for derived clients that
  * share the Auth.
  */
-import { type ClientContext, type CoreOptions, createContext, resolveConfig } from '../core/index.js'
+import { CLIENT_OPTIONS, type ClientContext, type CoreOptions, createContext, resolveConfig } from '../core/index.js'
 import { RESERVED, type Endpoints, type EndpointMethods, bindEndpoints, checkEndpoints } from './endpoints.js'
 import { type CallOptions, RestEngine } from './engine.js'
 import type { OpenApiMethods, OpenApiPaginate } from './openapi.js'
@@ -149,7 +149,7 @@ export interface RestClientOptions<E extends Endpoints = Endpoints> extends Core
 export function createRestClient<const O extends RestClientOptions = RestClientOptions>(options?: O): RestClientFor<{}, EndpointsOf<O>>
 export function createRestClient<Paths extends object>(options?: RestClientOptions): RestClientFor<Paths, {}>
 export function createRestClient(options: RestClientOptions = {}): RestClientBase {
-  return buildRestClient(createContext(options))
+  return buildRestClient(createContext(options, CLIENT_OPTIONS))
 }
 
 /**

@@ -1,5 +1,6 @@
 import { describe, expect, expectTypeOf, it } from 'vitest'
-import { ConfigError, type CoreOptions, isWirekitError, resolveConfig } from '../../src/core/index.js'
+import { ConfigError, type CoreOptions, REALTIME_OPTIONS, isWirekitError, resolveConfig, resolveOptions } from '../../src/core/index.js'
+import { createRealtimeClient } from '../../src/realtime/index.js'
 
 function configError(run: () => unknown): ConfigError {
   try {
@@ -133,5 +134,39 @@ describe('resolveConfig', () => {
     // @ts-expect-error an unknown option does not compile either
     const misspelled = () => resolveConfig({ baseURL: 'https://a.example' })
     expect(misspelled).toThrow(ConfigError)
+  })
+})
+
+describe('a client that takes only the options it reads', () => {
+  it('resolves its own options and refuses the others, listing what it takes', () => {
+    const config = resolveOptions({ baseUrl: 'https://api.example.com/v1', timeout: 5_000 }, REALTIME_OPTIONS)
+    expect(config.realtimeUrl?.href).toBe('wss://api.example.com/v1/realtime')
+    expect(config.timeout).toBe(5_000)
+    expect('retry' in config).toBe(false)
+    const error = configError(() => resolveOptions({ retry: 3 }, REALTIME_OPTIONS))
+    expect(error.field).toBe('retry')
+    expect(error.message).toBe(
+      'retry: is not an option; the options are baseUrl, realtimeUrl, auth, timeout, WebSocket, logger, logLevel, realtime',
+    )
+  })
+
+  it('suggests a rename only when that client takes the option it names', () => {
+    expect(configError(() => resolveConfig({ maxRetries: 3 } as CoreOptions)).message).toContain('write retry: { limit } instead')
+    const realtime = configError(() => resolveOptions({ maxRetries: 3 } as CoreOptions, REALTIME_OPTIONS))
+    expect(realtime.message).not.toContain('retry: { limit }')
+    expect(configError(() => resolveOptions({ wsUrl: 'wss://a.example' } as CoreOptions, REALTIME_OPTIONS)).message).toContain(
+      'write realtimeUrl instead',
+    )
+  })
+
+  it('createRealtimeClient refuses a REST-only option with a ConfigError', () => {
+    expect(() => createRealtimeClient({ realtimeUrl: 'ws://127.0.0.1:1', headers: { 'x-a': 'b' } } as never)).toThrow(
+      /^headers: is not an option; the options are baseUrl, realtimeUrl/,
+    )
+  })
+
+  it('treats keys that Object.prototype has as unknown options', () => {
+    expect(configError(() => resolveConfig(JSON.parse('{"toString": 1}'))).field).toBe('toString')
+    expect(configError(() => resolveOptions(JSON.parse('{"__proto__": 1}'), REALTIME_OPTIONS)).field).toBe('__proto__')
   })
 })

@@ -3,7 +3,7 @@
  * subpath, of typical imports, and of the peers users compare us with, in one run. Writes its table
  * to bench/RESULTS.md and a chart to bench/charts/size.svg.
  */
-import { type BundleSize, bundleSize } from './lib/bundle.ts'
+import { type BundleSize, bundleOrigins, bundleSize } from './lib/bundle.ts'
 import { barChart, machineLine, versionOf, writeChart, writeResultsSection } from './lib/report.ts'
 import { type Budget, KY_SOURCE, TARGETS, enforced } from './size-targets.ts'
 
@@ -52,6 +52,16 @@ const table = [
 ].join('\n')
 console.log(table)
 
+// Where each wirekit bundle's bytes come from, so a budget argument can name them.
+const originRows: string[] = []
+for (const target of TARGETS) {
+  const { minified, groups } = await bundleOrigins(target.source)
+  const parts = [...groups].sort((a, b) => b[1] - a[1])
+  originRows.push(`| ${target.name} | ${kb(minified)} | ${parts.map(([group, bytes]) => `${group} ${kb(bytes)} (${Math.round((100 * bytes) / minified)} %)`).join(' · ')} |`)
+}
+const origins = ['| bundle | minified kB (from source) | where the bytes come from (minified kB) |', '| --- | --- | --- |', ...originRows].join('\n')
+console.log(`\n${origins}`)
+
 const chart = writeChart(
   'size',
   barChart(
@@ -62,5 +72,5 @@ const chart = writeChart(
 )
 writeResultsSection(
   'size',
-  `## Bundle size (\`npm run bench:size\`)\n\n${machineLine()} · esbuild ${versionOf('esbuild')}, browser platform, minified, ESM, on the built package; gzip -9, brotli q11; 1 kB = 1000 bytes. Budgets are issue 7's; where one is missed, \`npm test\` enforces a regression guard just above today's size instead (bench/size-targets.ts).\n\n${table}\n\n![bundle sizes](${chart})`,
+  `## Bundle size (\`npm run bench:size\`)\n\n${machineLine()} · esbuild ${versionOf('esbuild')}, browser platform, minified, ESM, on the built package; gzip -9, brotli q11; 1 kB = 1000 bytes. Budgets are issue 7's; where one is missed, \`npm test\` enforces a regression guard just above today's size instead (bench/size-targets.ts).\n\n${table}\n\nWhere the bytes come from: the same bundles built from the TypeScript sources, minified, by origin (brotli does not split by file).\n\n${origins}\n\n![bundle sizes](${chart})`,
 )

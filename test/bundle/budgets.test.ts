@@ -5,7 +5,7 @@
  * gap in view: `measured / issue budget / enforced` for every target.
  */
 import { beforeAll, describe, expect, it } from 'vitest'
-import { type BundleSize, bundleSize } from '../../bench/lib/bundle.ts'
+import { type BundleSize, bundleOrigins, bundleSize } from '../../bench/lib/bundle.ts'
 import { KY_SOURCE, TARGETS, enforced } from '../../bench/size-targets.ts'
 
 const sizes = new Map<string, BundleSize>()
@@ -45,5 +45,16 @@ describe('browser bundle budgets (brotli)', () => {
       const issue = budget.issue?.(kyBrotli)
       if (budget.guard !== undefined && issue !== undefined) expect(budget.guard, name).toBeGreaterThan(issue)
     }
+  })
+
+  it('the by-origin breakdown accounts for the built bundle it explains', async () => {
+    const target = TARGETS.find((candidate) => candidate.name.startsWith('wirekit/realtime'))!
+    const { minified, groups } = await bundleOrigins(target.source)
+    const built = sizes.get(target.name)!.minified
+    expect(Math.abs(minified - built) / built).toBeLessThan(0.02)
+    expect([...groups.keys()].sort()).toEqual(['eventemitter3', 'wirekit core', 'wirekit/realtime'])
+    const attributed = [...groups.values()].reduce((sum, bytes) => sum + bytes, 0)
+    // What no file owns is esbuild's glue (the export list, the module wrappers): a few percent.
+    expect(attributed / minified).toBeGreaterThan(0.95)
   })
 })

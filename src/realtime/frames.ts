@@ -1,7 +1,22 @@
 import { type ServerFrame, isOffset } from '../core/protocol.js'
 
-const str = (value: unknown): value is string => typeof value === 'string'
-const num = (value: unknown): value is number => typeof value === 'number' && Number.isFinite(value)
+type Check = (value: any) => boolean
+const str: Check = (value) => typeof value === 'string'
+const num: Check = Number.isFinite
+const bool: Check = (value) => typeof value === 'boolean'
+
+/** The fields each server frame type must carry (docs/protocol.md); other fields pass through. */
+const SHAPES: Record<string, Record<string, Check>> = {
+  event: { channel: str, offset: isOffset, epoch: str, name: str },
+  subscribed: { id: str, channel: str, offset: isOffset, epoch: str, recovered: bool },
+  unsubscribed: { id: str, channel: str },
+  ack: { id: str },
+  error: { code: str, message: str, id: (value) => value === undefined || str(value) },
+  welcome: { heartbeatMs: num },
+  reconnect: { afterMs: (value) => num(value) && value >= 0 },
+  pong: {},
+  authed: {},
+}
 
 /**
  * Parses one server frame. Returns `undefined` for anything that is not a well-formed `wirekit.v1`
@@ -9,35 +24,14 @@ const num = (value: unknown): value is number => typeof value === 'number' && Nu
  * Never throws.
  */
 export function parseServerFrame(text: unknown): ServerFrame | undefined {
-  if (!str(text)) return undefined
-  let f: Record<string, unknown>
+  let frame
   try {
-    f = JSON.parse(text)
+    frame = typeof text === 'string' && JSON.parse(text)
   } catch {
     return undefined
   }
-  if (typeof f !== 'object' || f === null) return undefined
-  switch (f.type) {
-    case 'event':
-      return str(f.channel) && isOffset(f.offset) && str(f.epoch) && str(f.name) ? (f as ServerFrame) : undefined
-    case 'subscribed':
-      return str(f.id) && str(f.channel) && isOffset(f.offset) && str(f.epoch) && typeof f.recovered === 'boolean'
-        ? (f as ServerFrame)
-        : undefined
-    case 'unsubscribed':
-      return str(f.id) && str(f.channel) ? (f as ServerFrame) : undefined
-    case 'ack':
-      return str(f.id) ? (f as ServerFrame) : undefined
-    case 'error':
-      return str(f.code) && str(f.message) && (f.id === undefined || str(f.id)) ? (f as ServerFrame) : undefined
-    case 'welcome':
-      return num(f.heartbeatMs) ? (f as ServerFrame) : undefined
-    case 'reconnect':
-      return num(f.afterMs) && f.afterMs >= 0 ? (f as ServerFrame) : undefined
-    case 'pong':
-    case 'authed':
-      return f as ServerFrame
-    default:
-      return undefined
-  }
+  const shape = Object.hasOwn(SHAPES, frame?.type) ? SHAPES[frame.type]! : undefined
+  if (!shape) return undefined
+  for (const field in shape) if (!shape[field]!(frame[field])) return undefined
+  return frame
 }

@@ -69,72 +69,67 @@ export interface RealtimeOptions {
   clock?: Clock
 }
 
-/** The realtime options, validated and defaulted. */
+/** The realtime options, validated and defaulted: the same shape, every field present. */
 export interface RealtimeSettings {
   heartbeatMs: number
   heartbeatTimeoutMs: number
   backoff: Required<BackoffOptions>
   maxRetries: number
   stableAfterMs: number
-  queueSize: number
-  queueTtlMs: number
-  schemas: SchemaMap | undefined
+  queue: Required<NonNullable<RealtimeOptions['queue']>>
+  schemas?: SchemaMap
   random: RandomSource
   clock: Clock
 }
 
-const KEYS = ['heartbeatMs', 'heartbeatTimeoutMs', 'backoff', 'maxRetries', 'stableAfterMs', 'queue', 'schemas', 'random', 'clock']
+/**
+ * The numeric options: `[path, default, minimum, whole]`. A whole number is a count, anything else
+ * milliseconds. The default itself is always accepted (`maxRetries: Infinity`).
+ */
+const NUMBERS: ReadonlyArray<readonly [path: string, fallback: number, min: number, whole?: true]> = [
+  ['heartbeatMs', 25_000, 1],
+  ['heartbeatTimeoutMs', 10_000, 1],
+  ['backoff.base', 500, 0],
+  ['backoff.cap', 30_000, 0],
+  ['maxRetries', Infinity, 0, true],
+  ['stableAfterMs', 10_000, 0],
+  ['queue.size', 1_000, 0, true],
+  ['queue.ttlMs', 30_000, 1],
+]
 
 /** Validates the `realtime` section; throws a ConfigError naming the field. Does no other work. */
-export function resolveRealtimeOptions(section: Readonly<Record<string, unknown>>): RealtimeSettings {
-  for (const key of Object.keys(section)) {
-    if (!KEYS.includes(key)) throw new ConfigError(`realtime.${key}`, `is not an option; the options are ${KEYS.join(', ')}`)
+export function resolveRealtimeOptions(section: Readonly<Record<string, any>>): RealtimeSettings {
+  const keys = [...new Set(NUMBERS.map(([path]) => path.split('.')[0]!)), 'schemas', 'random', 'clock']
+  for (const key in section) {
+    if (!keys.includes(key)) throw new ConfigError(`realtime.${key}`, `is not an option; the options are ${keys.join(', ')}`)
   }
-  const o = section as RealtimeOptions
-  const backoff = o.backoff ?? {}
-  const queue = o.queue ?? {}
-  const settings: RealtimeSettings = {
-    heartbeatMs: ms('heartbeatMs', o.heartbeatMs, 25_000, 1),
-    heartbeatTimeoutMs: ms('heartbeatTimeoutMs', o.heartbeatTimeoutMs, 10_000, 1),
-    backoff: { base: ms('backoff.base', backoff.base, 500, 0), cap: ms('backoff.cap', backoff.cap, 30_000, 0) },
-    maxRetries: o.maxRetries === Infinity ? Infinity : count('maxRetries', o.maxRetries, Infinity),
-    stableAfterMs: ms('stableAfterMs', o.stableAfterMs, 10_000, 0),
-    queueSize: count('queue.size', queue.size, 1_000),
-    queueTtlMs: ms('queue.ttlMs', queue.ttlMs, 30_000, 1),
-    schemas: o.schemas,
-    random: o.random ?? (() => Math.random()),
-    clock: o.clock ?? {
-      now: () => Date.now(),
-      setTimeout: (callback, delay) => setTimeout(callback, delay),
-      clearTimeout: (handle) => clearTimeout(handle as ReturnType<typeof setTimeout>),
-    },
-  }
-  if (settings.backoff.cap < settings.backoff.base) throw new ConfigError('realtime.backoff.cap', 'must be at least backoff.base')
-  if (typeof settings.random !== 'function') throw new ConfigError('realtime.random', 'must be a function returning [0, 1)')
-  const clock = settings.clock as Partial<Clock>
-  if (typeof clock.now !== 'function' || typeof clock.setTimeout !== 'function' || typeof clock.clearTimeout !== 'function') {
-    throw new ConfigError('realtime.clock', 'must have now, setTimeout and clearTimeout functions')
-  }
-  for (const [channel, names] of Object.entries(o.schemas ?? {})) {
-    for (const [name, schema] of Object.entries(names)) {
-      if (!isStandardSchema(schema)) throw new ConfigError(`realtime.schemas.${channel}.${name}`, 'must be a Standard Schema')
+  const settings: Record<string, any> = { ...section, backoff: { ...section.backoff }, queue: { ...section.queue } }
+  for (const [path, fallback, min, whole] of NUMBERS) {
+    const [outer, inner] = path.split('.') as [string, string?]
+    const holder = inner ? settings[outer] : settings
+    const key = inner ?? outer
+    const value = holder[key]
+    if (value === undefined) holder[key] = fallback
+    else if (value !== fallback && !((whole ? Number.isInteger(value) : Number.isFinite(value)) && value >= min)) {
+      throw new ConfigError(`realtime.${path}`, `must be ${whole ? 'a whole number' : 'a number of milliseconds'}, at least ${min}`)
     }
   }
-  return settings
-}
-
-function ms(field: string, value: unknown, fallback: number, min: number): number {
-  if (value === undefined) return fallback
-  if (typeof value !== 'number' || !Number.isFinite(value) || value < min) {
-    throw new ConfigError(`realtime.${field}`, `must be a number of milliseconds, at least ${min}`)
+  settings.random ??= () => Math.random()
+  settings.clock ??= {
+    now: () => Date.now(),
+    setTimeout: (callback: () => void, ms: number) => setTimeout(callback, ms),
+    clearTimeout: (handle: ReturnType<typeof setTimeout>) => clearTimeout(handle),
   }
-  return value
-}
-
-function count(field: string, value: unknown, fallback: number): number {
-  if (value === undefined) return fallback
-  if (typeof value !== 'number' || !Number.isInteger(value) || value < 0) {
-    throw new ConfigError(`realtime.${field}`, 'must be a whole number, 0 or more')
+  const { backoff, random, clock, schemas } = settings
+  if (backoff.cap < backoff.base) throw new ConfigError('realtime.backoff.cap', 'must be at least backoff.base')
+  if (typeof random !== 'function') throw new ConfigError('realtime.random', 'must be a function returning [0, 1)')
+  if (!['now', 'setTimeout', 'clearTimeout'].every((name) => typeof clock[name] === 'function')) {
+    throw new ConfigError('realtime.clock', 'must have now, setTimeout and clearTimeout functions')
   }
-  return value
+  for (const channel in schemas) {
+    for (const name in schemas[channel]) {
+      if (!isStandardSchema(schemas[channel][name])) throw new ConfigError(`realtime.schemas.${channel}.${name}`, 'must be a Standard Schema')
+    }
+  }
+  return settings as RealtimeSettings
 }

@@ -28,11 +28,11 @@ interface Channel {
   position: StreamPosition | undefined
   readonly sinks: Set<Sink<any>>
   /** The id of the subscribe frame in flight or confirmed on the current connection. */
-  subId: string | undefined
+  subId?: string | undefined
   /** The server confirmed `subId`; events are accepted only then. */
   live: boolean
   /** Pending async schema validations; later deliveries queue behind them to keep order. */
-  chain: Promise<void> | undefined
+  chain?: Promise<void> | undefined
 }
 
 /** A publish not yet acknowledged. */
@@ -71,6 +71,7 @@ export interface RealtimeDebugInfo {
 
 const fail = (message: string, code: string, extra?: { cause?: unknown; closeCode?: number }) =>
   new RealtimeError(message, { code, ...extra })
+const closed = () => fail('the client is closed', 'client_closed')
 
 /**
  * The realtime client: one lazily opened WebSocket carrying every subscription, resumed without
@@ -409,12 +410,7 @@ function createEngine({ config, auth, log }: ClientContext<RealtimeConfig>, clie
       cause: issues,
     })
     let handled = false
-    for (const sink of ch.sinks) {
-      if (sink.handlers.onError) {
-        sink.error(error)
-        handled = true
-      }
-    }
+    for (const sink of ch.sinks) if (sink.error(error)) handled = true
     if (!handled) emit('error', error)
   }
 
@@ -622,8 +618,8 @@ function createEngine({ config, auth, log }: ClientContext<RealtimeConfig>, clie
     state: () => state,
 
     subscribe(channel, handler, options = {}) {
-      if (state === 'closed') throw fail('the client is closed', 'client_closed')
-      if (typeof channel !== 'string' || channel.length === 0) throw fail('channel must be a non-empty string', 'invalid_channel')
+      if (state === 'closed') throw closed()
+      if (typeof channel !== 'string' || !channel) throw fail('channel must be a non-empty string', 'invalid_channel')
       const from = options.from
       if (from !== undefined && !(isOffset(from.offset) && typeof from.epoch === 'string')) {
         throw fail('from must be { offset: "<decimal>", epoch }', 'invalid_position')
@@ -635,7 +631,7 @@ function createEngine({ config, auth, log }: ClientContext<RealtimeConfig>, clie
         ch.sinks.add(sink)
         if (ch.live) sink.confirmed()
       } else {
-        const created: Channel = { name: channel, position: from && { ...from }, sinks: new Set([sink]), subId: undefined, live: false, chain: undefined }
+        const created: Channel = { name: channel, position: from && { ...from }, sinks: new Set([sink]), live: false }
         channels.set(channel, created)
         if (state === 'open') sendSubscribe(created)
       }
@@ -644,7 +640,7 @@ function createEngine({ config, auth, log }: ClientContext<RealtimeConfig>, clie
     },
 
     publish(channel, name, data) {
-      if (state === 'closed') return Promise.reject(fail('the client is closed', 'client_closed'))
+      if (state === 'closed') return Promise.reject(closed())
       const id = nextId((idPrefix ??= newPrefix(random)))
       let text: string
       try {

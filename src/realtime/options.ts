@@ -82,50 +82,62 @@ export interface RealtimeSettings {
   clock: Clock
 }
 
-/**
- * The numeric options: `[path, default, minimum, whole]`. A whole number is a count, anything else
- * milliseconds. The default itself is always accepted (`maxRetries: Infinity`).
- */
-const NUMBERS: ReadonlyArray<readonly [path: string, fallback: number, min: number, whole?: true]> = [
-  ['heartbeatMs', 25_000, 1],
-  ['heartbeatTimeoutMs', 10_000, 1],
-  ['backoff.base', 500, 0],
-  ['backoff.cap', 30_000, 0],
-  ['maxRetries', Infinity, 0, true],
-  ['stableAfterMs', 10_000, 0],
-  ['queue.size', 1_000, 0, true],
-  ['queue.ttlMs', 30_000, 1],
+/** One option: where it is, its default, what it accepts, and what the error says it must be. */
+type Rule = readonly [path: string, fallback: unknown, valid: (value: any) => boolean, expected: string]
+
+const ms = (path: string, fallback: number, min: number): Rule => [
+  path,
+  fallback,
+  (value) => Number.isFinite(value) && value >= min,
+  `a number of milliseconds, at least ${min}`,
+]
+// The default itself is always accepted (`maxRetries: Infinity`).
+const count = (path: string, fallback: number): Rule => [
+  path,
+  fallback,
+  (value) => value === fallback || (Number.isInteger(value) && value >= 0),
+  'a whole number, 0 or more',
+]
+const isFunction = (value: unknown) => typeof value === 'function'
+
+const RULES: readonly Rule[] = [
+  ms('heartbeatMs', 25_000, 1),
+  ms('heartbeatTimeoutMs', 10_000, 1),
+  ms('backoff.base', 500, 0),
+  ms('backoff.cap', 30_000, 0),
+  count('maxRetries', Infinity),
+  ms('stableAfterMs', 10_000, 0),
+  count('queue.size', 1_000),
+  ms('queue.ttlMs', 30_000, 1),
+  ['random', () => Math.random(), isFunction, 'a function returning [0, 1)'],
+  [
+    'clock',
+    {
+      now: () => Date.now(),
+      setTimeout: (callback: () => void, delay: number) => setTimeout(callback, delay),
+      clearTimeout: (handle: ReturnType<typeof setTimeout>) => clearTimeout(handle),
+    } satisfies Clock,
+    (clock) => isFunction(clock?.now) && isFunction(clock.setTimeout) && isFunction(clock.clearTimeout),
+    'an object with now, setTimeout and clearTimeout functions',
+  ],
 ]
 
 /** Validates the `realtime` section; throws a ConfigError naming the field. Does no other work. */
 export function resolveRealtimeOptions(section: Readonly<Record<string, any>>): RealtimeSettings {
-  const keys = [...new Set(NUMBERS.map(([path]) => path.split('.')[0]!)), 'schemas', 'random', 'clock']
+  const keys = [...new Set(RULES.map(([path]) => path.split('.')[0])), 'schemas']
   for (const key in section) {
     if (!keys.includes(key)) throw new ConfigError(`realtime.${key}`, `is not an option; the options are ${keys.join(', ')}`)
   }
   const settings: Record<string, any> = { ...section, backoff: { ...section.backoff }, queue: { ...section.queue } }
-  for (const [path, fallback, min, whole] of NUMBERS) {
+  for (const [path, fallback, valid, expected] of RULES) {
     const [outer, inner] = path.split('.') as [string, string?]
     const holder = inner ? settings[outer] : settings
     const key = inner ?? outer
-    const value = holder[key]
-    if (value === undefined) holder[key] = fallback
-    else if (value !== fallback && !((whole ? Number.isInteger(value) : Number.isFinite(value)) && value >= min)) {
-      throw new ConfigError(`realtime.${path}`, `must be ${whole ? 'a whole number' : 'a number of milliseconds'}, at least ${min}`)
-    }
+    if (holder[key] === undefined) holder[key] = fallback
+    else if (!valid(holder[key])) throw new ConfigError(`realtime.${path}`, `must be ${expected}`)
   }
-  settings.random ??= () => Math.random()
-  settings.clock ??= {
-    now: () => Date.now(),
-    setTimeout: (callback: () => void, ms: number) => setTimeout(callback, ms),
-    clearTimeout: (handle: ReturnType<typeof setTimeout>) => clearTimeout(handle),
-  }
-  const { backoff, random, clock, schemas } = settings
+  const { backoff, schemas } = settings
   if (backoff.cap < backoff.base) throw new ConfigError('realtime.backoff.cap', 'must be at least backoff.base')
-  if (typeof random !== 'function') throw new ConfigError('realtime.random', 'must be a function returning [0, 1)')
-  if (!['now', 'setTimeout', 'clearTimeout'].every((name) => typeof clock[name] === 'function')) {
-    throw new ConfigError('realtime.clock', 'must have now, setTimeout and clearTimeout functions')
-  }
   for (const channel in schemas) {
     for (const name in schemas[channel]) {
       if (!isStandardSchema(schemas[channel][name])) throw new ConfigError(`realtime.schemas.${channel}.${name}`, 'must be a Standard Schema')

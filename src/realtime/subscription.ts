@@ -16,10 +16,10 @@ export interface Subscription<E> extends AsyncIterable<E> {
 
 /** The client's side of a subscription: where it pushes what arrives. */
 export interface Sink<E> {
-  readonly handlers: SubscriptionHandlers<E>
   event(event: E): void
   gap(gap: Gap): void
-  error(error: unknown): void
+  /** Passes an error to `onError`; false when there is none to take it. */
+  error(error: unknown): boolean
   confirmed(): void
   /** Ends the subscription; with an error, iterators throw it and `ready` rejects with it. */
   end(error?: unknown): void
@@ -54,7 +54,6 @@ export function createSubscription<E>(
   }
 
   const sink: Sink<E> = {
-    handlers,
     event(event) {
       if (done) return
       call('onEvent', event)
@@ -66,7 +65,9 @@ export function createSubscription<E>(
       if (!done) call('onGap', gap)
     },
     error(error) {
-      if (!done) handlers.onError?.(error)
+      if (done || !handlers.onError) return false
+      handlers.onError(error)
+      return true
     },
     confirmed: () => settle(),
     end(error) {

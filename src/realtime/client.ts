@@ -313,7 +313,7 @@ function createEngine({ config, auth, log }: ClientContext<RealtimeConfig>, clie
     }
     token = fresh
     socket = ws
-    ws.onopen = () => fresh !== undefined && ws.send(JSON.stringify({ type: 'auth', token: fresh } satisfies ClientFrame))
+    ws.onopen = () => fresh !== undefined && send({ type: 'auth', token: fresh })
     ws.onmessage = (message) => receive(message.data)
     ws.onclose = (event) => lost(event.code, event.reason)
     // Errors are always followed by a close; a listener must stay so `ws` never throws one.

@@ -320,84 +320,93 @@ function createEngine({ config, auth, log }: ClientContext<RealtimeConfig>, clie
     ws.onerror = () => {}
   }
 
+  /** What each server frame does; the others (pong, authed, unsubscribed) only prove the link alive. */
+  const on: { [T in ServerFrame['type']]?: (frame: Frame<T>) => void } = {
+    welcome(frame) {
+      if (state === 'open') return
+      disarm('connect')
+      const at = (openedAt = now())
+      interval = frame.heartbeatMs > 0 ? Math.min(heartbeatMs, frame.heartbeatMs) : heartbeatMs
+      deadline = at + interval + heartbeatTimeoutMs
+      nextPing = at + interval
+      armBeat(at)
+      // Resubscribes first, then the queued publishes, so a publish never overtakes its subscription.
+      for (const ch of channels.values()) sendSubscribe(ch)
+      disarm('expiry')
+      flush()
+      armAuthRefresh()
+      setState('open')
+    },
+
+    subscribed(frame) {
+      const ch = channels.get(frame.channel)
+      if (!ch || ch.subId !== frame.id) return
+      ch.live = true
+      const last = ch.position
+      if (!last || !frame.recovered || frame.epoch !== last.epoch) {
+        // The missed events are gone: say so before anything newer is delivered.
+        if (last) gap(ch, 'history_lost', frame.epoch)
+        ch.position = { offset: frame.offset, epoch: frame.epoch }
+      }
+      for (const sink of ch.sinks) sink.confirmed()
+    },
+
+    event(frame) {
+      const ch = channels.get(frame.channel)
+      if (!ch?.live) return
+      const position = ch.position!
+      const verdict = judge(position, frame.offset, frame.epoch)
+      if (verdict === 'stale') return
+      if (verdict) gap(ch, verdict, frame.epoch)
+      position.offset = frame.offset
+      position.epoch = frame.epoch
+      const channelSchemas = schemas?.[ch.name]
+      if (!channelSchemas) return inOrder(ch, () => fanOut(ch, frame))
+      const schema = channelSchemas[frame.name]
+      const check = (result: StandardSchemaResult<unknown>) =>
+        result.issues ? invalid(ch, frame, result.issues) : fanOut(ch, { ...frame, data: result.value })
+      const issue = (error: unknown) => ({ issues: [{ message: String(error) }] })
+      let result: StandardSchemaResult<unknown> | Promise<StandardSchemaResult<unknown>>
+      try {
+        result = schema ? schema['~standard'].validate(frame.data) : issue(`no schema for event "${frame.name}"`)
+      } catch (error) {
+        result = issue(error)
+      }
+      inOrder(ch, () => (result instanceof Promise ? result.then(check, (error) => check(issue(error))) : check(result)))
+    },
+
+    ack: (frame) => void settle(frame.id),
+
+    error(frame) {
+      const error = fail(frame.message, frame.code)
+      if (frame.id !== undefined) {
+        if (settle(frame.id, error)) return
+        for (const ch of channels.values()) {
+          if (ch.subId !== frame.id) continue
+          // The server refused this subscription: it will not be retried.
+          channels.delete(ch.name)
+          for (const sink of ch.sinks) sink.end(error)
+          return
+        }
+      }
+      emit('error', error)
+    },
+
+    // A planned close follows; leave now and come back no sooner than asked.
+    reconnect: (frame) => lost(undefined, 'server asked to reconnect', frame.afterMs),
+  }
+
   const receive = (data: unknown) => {
     // Any frame at all proves the link alive.
     deadline = now() + interval + heartbeatTimeoutMs
     const frame = parseServerFrame(data)
     if (!frame) return log.warn('realtime: ignored a malformed or unknown frame')
-    switch (frame.type) {
-      case 'event':
-        return onEvent(frame)
-      case 'welcome':
-        return onWelcome(frame.heartbeatMs)
-      case 'subscribed':
-        return onSubscribed(frame)
-      case 'ack':
-        return void settle(frame.id)
-      case 'error':
-        return onError(frame)
-      case 'reconnect':
-        // A planned close follows; leave now and come back no sooner than asked.
-        return lost(undefined, 'server asked to reconnect', frame.afterMs)
-    }
-  }
-
-  const onWelcome = (serverHeartbeat: number) => {
-    if (state === 'open') return
-    disarm('connect')
-    const at = (openedAt = now())
-    interval = serverHeartbeat > 0 ? Math.min(heartbeatMs, serverHeartbeat) : heartbeatMs
-    deadline = at + interval + heartbeatTimeoutMs
-    nextPing = at + interval
-    armBeat(at)
-    // Resubscribes first, then the queued publishes, so a publish never overtakes its subscription.
-    for (const ch of channels.values()) sendSubscribe(ch)
-    disarm('expiry')
-    flush()
-    armAuthRefresh()
-    setState('open')
+    ;(on[frame.type] as ((frame: ServerFrame) => void) | undefined)?.(frame)
   }
 
   const sendSubscribe = (ch: Channel) => {
     ch.live = false
     send({ type: 'subscribe', id: (ch.subId = nextId('s')), channel: ch.name, ...(ch.position && { from: ch.position }) })
-  }
-
-  const onSubscribed = (frame: Frame<'subscribed'>) => {
-    const ch = channels.get(frame.channel)
-    if (ch?.subId !== frame.id) return
-    ch!.live = true
-    const last = ch!.position
-    if (!last || !frame.recovered || frame.epoch !== last.epoch) {
-      // The missed events are gone: say so before anything newer is delivered.
-      if (last) gap(ch!, 'history_lost', frame.epoch)
-      ch!.position = { offset: frame.offset, epoch: frame.epoch }
-    }
-    for (const sink of ch!.sinks) sink.confirmed()
-  }
-
-  const onEvent = (frame: Frame<'event'>) => {
-    const ch = channels.get(frame.channel)
-    if (!ch?.live) return
-    const position = ch.position!
-    const verdict = judge(position, frame.offset, frame.epoch)
-    if (verdict === 'stale') return
-    if (verdict) gap(ch, verdict, frame.epoch)
-    position.offset = frame.offset
-    position.epoch = frame.epoch
-    const channelSchemas = schemas?.[ch.name]
-    if (!channelSchemas) return inOrder(ch, () => fanOut(ch, frame))
-    const schema = channelSchemas[frame.name]
-    const check = (result: StandardSchemaResult<unknown>) =>
-      result.issues ? invalid(ch, frame, result.issues) : fanOut(ch, { ...frame, data: result.value })
-    const issue = (error: unknown) => ({ issues: [{ message: String(error) }] })
-    let result: StandardSchemaResult<unknown> | Promise<StandardSchemaResult<unknown>>
-    try {
-      result = schema ? schema['~standard'].validate(frame.data) : issue(`no schema for event "${frame.name}"`)
-    } catch (error) {
-      result = issue(error)
-    }
-    inOrder(ch, () => (result instanceof Promise ? result.then(check, (error) => check(issue(error))) : check(result)))
   }
 
   const fanOut = (ch: Channel, event: unknown) => {
@@ -440,21 +449,6 @@ function createEngine({ config, auth, log }: ClientContext<RealtimeConfig>, clie
     if (error) entry.reject(error)
     else entry.resolve()
     return true
-  }
-
-  const onError = (frame: Frame<'error'>) => {
-    const error = fail(frame.message, frame.code)
-    if (frame.id !== undefined) {
-      if (settle(frame.id, error)) return
-      for (const ch of channels.values()) {
-        if (ch.subId !== frame.id) continue
-        // The server refused this subscription: it will not be retried.
-        channels.delete(ch.name)
-        for (const sink of ch.sinks) sink.end(error)
-        return
-      }
-    }
-    emit('error', error)
   }
 
   const detach = (channel: string, sink: Sink<any>) => {

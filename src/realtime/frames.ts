@@ -1,21 +1,20 @@
 import { type ServerFrame, isOffset } from '../core/protocol.js'
 
-type Check = (value: any) => boolean
-const str: Check = (value) => typeof value === 'string'
-const num: Check = Number.isFinite
-const bool: Check = (value) => typeof value === 'boolean'
+const str = (value: unknown) => typeof value === 'string'
+const num = Number.isFinite as (value: unknown) => value is number
+const yes = () => true
 
-/** The fields each server frame type must carry (docs/protocol.md); other fields pass through. */
-const SHAPES: Record<string, Record<string, Check>> = {
-  event: { channel: str, offset: isOffset, epoch: str, name: str },
-  subscribed: { id: str, channel: str, offset: isOffset, epoch: str, recovered: bool },
-  unsubscribed: { id: str, channel: str },
-  ack: { id: str },
-  error: { code: str, message: str, id: (value) => value === undefined || str(value) },
-  welcome: { heartbeatMs: num },
-  reconnect: { afterMs: (value) => num(value) && value >= 0 },
-  pong: {},
-  authed: {},
+/** What each server frame type must carry (docs/protocol.md); other fields pass through. */
+const SHAPES: Record<string, (frame: any) => boolean> = {
+  event: (f) => str(f.channel) && isOffset(f.offset) && str(f.epoch) && str(f.name),
+  subscribed: (f) => str(f.id) && str(f.channel) && isOffset(f.offset) && str(f.epoch) && typeof f.recovered === 'boolean',
+  unsubscribed: (f) => str(f.id) && str(f.channel),
+  ack: (f) => str(f.id),
+  error: (f) => str(f.code) && str(f.message) && (f.id === undefined || str(f.id)),
+  welcome: (f) => num(f.heartbeatMs),
+  reconnect: (f) => num(f.afterMs) && f.afterMs >= 0,
+  pong: yes,
+  authed: yes,
 }
 
 /**
@@ -30,8 +29,5 @@ export function parseServerFrame(text: unknown): ServerFrame | undefined {
   } catch {
     return undefined
   }
-  const shape = Object.hasOwn(SHAPES, frame?.type) ? SHAPES[frame.type]! : undefined
-  if (!shape) return undefined
-  for (const field in shape) if (!shape[field]!(frame[field])) return undefined
-  return frame
+  return Object.hasOwn(SHAPES, frame?.type) && SHAPES[frame.type]!(frame) ? frame : undefined
 }

@@ -44,9 +44,9 @@ export function createSubscription<E>(
   let buffer: E[] | undefined = handlers.onEvent ? undefined : []
   let waiting: [resolve: (result: IteratorResult<E>) => void, reject: (error: unknown) => void] | undefined
 
-  const call = <A>(handler: 'onEvent' | 'onGap', arg: A) => {
+  const call = <A>(handler: ((arg: A) => void) | undefined, arg: A) => {
     try {
-      ;(handlers[handler] as ((arg: A) => void) | undefined)?.call(handlers, arg)
+      handler?.call(handlers, arg)
     } catch (error) {
       // The app's own exception, passed on untouched to its error handler.
       handlers.onError?.(error)
@@ -56,13 +56,13 @@ export function createSubscription<E>(
   const sink: Sink<E> = {
     event(event) {
       if (done) return
-      call('onEvent', event)
-      if (waiting) waiting[0]({ value: event, done: false })
-      else buffer?.push(event)
+      call(handlers.onEvent, event)
+      if (!waiting) return buffer?.push(event)
+      waiting[0]({ value: event, done: false })
       waiting = undefined
     },
     gap(gap) {
-      if (!done) call('onGap', gap)
+      if (!done) call(handlers.onGap, gap)
     },
     error(error) {
       if (done || !handlers.onError) return false

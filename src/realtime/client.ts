@@ -1,17 +1,12 @@
 import { EventEmitter } from 'eventemitter3'
 // `#socket` is a package import resolved by condition: `ws` on Node, the runtime's own WebSocket elsewhere.
 import { defaultWebSocket, socketKind } from '#socket'
-import { type ClientContext, type RealtimeConfig, RealtimeError, backoffDelay, formatIssuePath } from '../core/index.js'
-import type { StandardSchemaResult } from '../core/schema.js'
-import { CloseCode, PROTOCOL, type ClientFrame, type ServerFrame, type StreamPosition, isOffset } from '../core/protocol.js'
-import { type WakeListeners, listenForWake } from './browser.js'
+import { type ClientContext, type RealtimeConfig, RealtimeError, type StandardSchemaResult, backoffDelay, formatIssuePath } from '../core/index.js'
+import { type ClientFrame, type CloseCode, PROTOCOL, type ServerFrame, type StreamPosition, isOffset } from '../core/protocol.js'
 import { parseServerFrame } from './frames.js'
-import { Heartbeat } from './heartbeat.js'
-import { type RealtimeSettings, resolveRealtimeOptions } from './options.js'
-import { PublishQueue } from './publish-queue.js'
+import { resolveRealtimeOptions } from './options.js'
 import { judge } from './resume.js'
 import { type Sink, type Subscription, createSubscription } from './subscription.js'
-import { TimerSlots } from './timers.js'
 import type {
   AnyEvents,
   ConnectionState,
@@ -24,19 +19,30 @@ import type {
   SubscriptionHandlers,
 } from './types.js'
 
-type EventFrame = Extract<ServerFrame, { type: 'event' }>
+type Frame<T extends ServerFrame['type']> = Extract<ServerFrame, { type: T }>
 type Slot = 'connect' | 'reconnect' | 'heartbeat' | 'expiry' | 'auth'
 
 interface Channel {
   readonly name: string
+  /** The last position delivered; always set once the channel is live. */
   position: StreamPosition | undefined
   readonly sinks: Set<Sink<any>>
   /** The id of the subscribe frame in flight or confirmed on the current connection. */
-  subId: string | undefined
+  subId?: string | undefined
   /** The server confirmed `subId`; events are accepted only then. */
   live: boolean
   /** Pending async schema validations; later deliveries queue behind them to keep order. */
-  chain: Promise<void> | undefined
+  chain?: Promise<void> | undefined
+}
+
+/** A publish not yet acknowledged. */
+interface Pending {
+  readonly text: string
+  readonly expiresAt: number
+  /** Sent on the current connection; unsent ones wait for the next and may expire. */
+  sent: boolean
+  resolve(): void
+  reject(error: RealtimeError): void
 }
 
 /** What {@link RealtimeClient.inspect} reports: the debug hook leak tests read. */
@@ -63,10 +69,9 @@ export interface RealtimeDebugInfo {
   readonly pendingPublishes: number
 }
 
-// The in-band refresh goes out this long before a known expiry: Auth's default refresh margin, so
-// getToken() then returns a fresh token.
-const REFRESH_AHEAD = 30_000
-const noop = () => {}
+const fail = (message: string, code: string, extra?: { cause?: unknown; closeCode?: number }) =>
+  new RealtimeError(message, { code, ...extra })
+const closed = () => fail('the client is closed', 'client_closed')
 
 /**
  * The realtime client: one lazily opened WebSocket carrying every subscription, resumed without
@@ -79,43 +84,17 @@ const noop = () => {}
  * sub.unsubscribe(); realtime.close()
  */
 export class RealtimeClient<M extends EventMap = AnyEvents> extends EventEmitter<RealtimeClientEvents> {
-  readonly #context: ClientContext<RealtimeConfig>
-  readonly #settings: RealtimeSettings
-  readonly #queue: PublishQueue
-  readonly #channels = new Map<string, Channel>()
-  readonly #timers: TimerSlots<Slot>
-  readonly #heartbeat: Heartbeat
-  #state: ConnectionState = 'idle'
-  #attempt = 0
-  #socket: WebSocket | undefined
-  #token: string | undefined
-  /** Bumped whenever a connection ends, so async steps of an older one stop. */
-  #generation = 0
-  #openedAt = 0
-  #lastClose: { code?: number; reason?: string } = {}
-  #seq = 0
-  #idPrefix: string | undefined
-  #wake: WakeListeners | undefined
+  readonly #engine: Engine
 
   /** Builds a client on a context; opens nothing until the first subscribe or publish. */
   constructor(context: ClientContext<RealtimeConfig>) {
     super()
-    this.#context = context
-    this.#settings = resolveRealtimeOptions(context.config.realtime)
-    this.#queue = new PublishQueue(this.#settings.queueSize, this.#settings.queueTtlMs)
-    this.#timers = new TimerSlots(this.#settings.clock)
-    this.#heartbeat = new Heartbeat(
-      this.#timers as TimerSlots<'heartbeat'>,
-      this.#settings.clock,
-      this.#settings.heartbeatTimeoutMs,
-      (now) => this.#send({ type: 'ping', t: now }),
-      (silentMs) => this.#lost(undefined, `no frame for ${silentMs} ms`),
-    )
+    this.#engine = createEngine(context, this)
   }
 
   /** The connection state. */
   get state(): ConnectionState {
-    return this.#state
+    return this.#engine.state()
   }
 
   /**
@@ -139,29 +118,9 @@ export class RealtimeClient<M extends EventMap = AnyEvents> extends EventEmitter
   subscribe<C extends keyof M & string>(
     channel: C,
     handler?: ((event: RealtimeEvent<M, C>) => void) | SubscriptionHandlers<RealtimeEvent<M, C>>,
-    options: SubscribeOptions = {},
+    options?: SubscribeOptions,
   ): Subscription<RealtimeEvent<M, C>> {
-    if (this.#state === 'closed') throw new RealtimeError('the client is closed', { code: 'client_closed' })
-    if (typeof channel !== 'string' || channel.length === 0) {
-      throw new RealtimeError('channel must be a non-empty string', { code: 'invalid_channel' })
-    }
-    const from = options.from
-    if (from !== undefined && !(isOffset(from.offset) && typeof from.epoch === 'string')) {
-      throw new RealtimeError('from must be { offset: "<decimal>", epoch }', { code: 'invalid_position' })
-    }
-    const handlers = typeof handler === 'function' ? { onEvent: handler } : (handler ?? {})
-    const { subscription, sink } = createSubscription(channel, handlers, (ended) => this.#detach(channel, ended))
-    let ch = this.#channels.get(channel)
-    if (ch) {
-      ch.sinks.add(sink)
-      if (ch.live) sink.confirmed()
-    } else {
-      ch = { name: channel, position: from && { ...from }, sinks: new Set([sink]), subId: undefined, live: false, chain: undefined }
-      this.#channels.set(channel, ch)
-      if (this.#state === 'open') this.#sendSubscribe(ch)
-    }
-    this.#start()
-    return subscription
+    return this.#engine.subscribe(channel, handler, options)
   }
 
   /**
@@ -173,27 +132,12 @@ export class RealtimeClient<M extends EventMap = AnyEvents> extends EventEmitter
    * await realtime.publish('chat', 'message', { text: 'hi' })
    */
   publish<C extends keyof M & string, N extends keyof M[C] & string>(channel: C, name: N, data: M[C][N]): Promise<void> {
-    if (this.#state === 'closed') return Promise.reject(new RealtimeError('the client is closed', { code: 'client_closed' }))
-    const id = `${(this.#idPrefix ??= newPrefix(this.#settings.random))}${(++this.#seq).toString(36)}`
-    let text: string
-    try {
-      text = JSON.stringify({ type: 'publish', id, channel, name, data } satisfies ClientFrame)
-    } catch (error) {
-      return Promise.reject(error)
-    }
-    const settled = this.#queue.add(id, text, this.#settings.clock.now())
-    if (this.#state === 'open') this.#flush()
-    else {
-      this.#start()
-      this.#armExpiry()
-    }
-    return settled
+    return this.#engine.publish(channel, name, data)
   }
 
   /** The last position delivered on a channel, to save and pass back as `from` later. */
   position(channel: string): StreamPosition | undefined {
-    const position = this.#channels.get(channel)?.position
-    return position && { ...position }
+    return this.#engine.position(channel)
   }
 
   /**
@@ -201,407 +145,533 @@ export class RealtimeClient<M extends EventMap = AnyEvents> extends EventEmitter
    * `client_closed`; iterators finish. The client cannot be reopened.
    */
   close(): void {
-    this.#shutdown(undefined)
+    this.#engine.close()
   }
 
   /** A debug hook: what the client holds right now. Leak tests read it; it is cheap. */
   inspect(): RealtimeDebugInfo {
-    return {
-      state: this.#state,
-      attempt: this.#attempt,
-      timers: this.#timers.names(),
-      socket: this.#socket !== undefined,
-      webSocket: this.#context.config.WebSocket ? 'custom' : socketKind,
-      browserListeners: this.#wake?.count ?? 0,
-      channels: this.#channels.size,
-      pendingPublishes: this.#queue.size,
-    }
+    return this.#engine.inspect()
+  }
+}
+
+/** What {@link RealtimeClient} delegates to: one closure per client, its state in local variables. */
+interface Engine {
+  state(): ConnectionState
+  subscribe(channel: string, handler?: ((event: any) => void) | SubscriptionHandlers<any>, options?: SubscribeOptions): Subscription<any>
+  publish(channel: string, name: string, data: unknown): Promise<void>
+  position(channel: string): StreamPosition | undefined
+  close(): void
+  inspect(): RealtimeDebugInfo
+}
+
+function createEngine({ config, auth, log }: ClientContext<RealtimeConfig>, client: EventEmitter<RealtimeClientEvents>): Engine {
+  const {
+    heartbeatMs,
+    heartbeatTimeoutMs,
+    backoff,
+    maxRetries,
+    stableAfterMs,
+    queue: { size: queueSize, ttlMs },
+    schemas,
+    random,
+    clock,
+  } = resolveRealtimeOptions(config.realtime)
+  const emit: EventEmitter<RealtimeClientEvents>['emit'] = (...args) => client.emit(...args)
+  const now = () => clock.now()
+  const channels = new Map<string, Channel>()
+  /** Publishes not yet acknowledged, by id, in publish order. */
+  const queue = new Map<string, Pending>()
+  /** The armed timers, one per purpose: arming a slot replaces its timer, so none is forgotten or doubled. */
+  const timers = new Map<Slot, unknown>()
+  /** Removes the browser's `online` / `visibilitychange` listeners. */
+  let unlisten: Array<() => void> = []
+  let state: ConnectionState = 'idle'
+  let attempt = 0
+  let socket: WebSocket | undefined
+  /** The token the current connection authenticated with. */
+  let token: string | undefined
+  /** Bumped whenever a connection ends, so async steps of an older one stop. */
+  let generation = 0
+  let openedAt = 0
+  let lastClose: { closeCode?: number; closeReason?: string } = {}
+  let seq = 0
+  let idPrefix: string | undefined
+  // Heartbeat: a ping every `interval`, and "dead" when nothing at all arrived for interval +
+  // timeout. One timer serves both, due at whichever comes first, so a black hole is found within
+  // interval + timeout of the last frame, not a whole interval later.
+  let interval = 0
+  let deadline = 0
+  let nextPing = 0
+  let due = 0
+
+  const nextId = (prefix: string) => prefix + (++seq).toString(36)
+
+  const disarm = (slot: Slot) => {
+    if (!timers.has(slot)) return
+    clock.clearTimeout(timers.get(slot))
+    timers.delete(slot)
   }
 
-  #start(): void {
-    if (this.#state !== 'idle') return
-    this.#wake = listenForWake(
-      () => this.#reconnectNow(),
-      () => (this.#state === 'open' ? this.#heartbeat.probe() : this.#reconnectNow()),
+  const arm = (slot: Slot, ms: number, callback: () => void) => {
+    disarm(slot)
+    timers.set(
+      slot,
+      clock.setTimeout(() => {
+        timers.delete(slot)
+        callback()
+      }, Math.max(0, ms)),
     )
-    this.#setState('connecting')
-    void this.#connect()
   }
 
-  async #connect(): Promise<void> {
-    const generation = ++this.#generation
-    this.#timers.disarm('reconnect')
-    const { config, auth } = this.#context
-    if (config.timeout !== false) this.#timers.arm('connect', config.timeout, () => this.#lost(undefined, 'connect timed out'))
-    let token: string | undefined
+  const send = (frame: ClientFrame) => socket?.send(JSON.stringify(frame))
+
+  const ping = (at: number) => send({ type: 'ping', t: at })
+
+  const armBeat = (at: number) => {
+    due = Math.min(nextPing, deadline)
+    arm('heartbeat', due - at, beat)
+  }
+
+  const beat = () => {
+    const at = now()
+    const skew = at - due
+    if (skew < 0) {
+      // The wall clock went back: keep the same real-time budgets.
+      deadline += skew
+      nextPing += skew
+    } else if (skew > heartbeatTimeoutMs) {
+      // The tick ran far too late (the machine slept, or a background tab's timers were throttled):
+      // the silence measured may be ours, not the link's. Probe now and judge on the answer.
+      deadline = at + heartbeatTimeoutMs
+      nextPing = at
+    } else if (at >= deadline) return lost(undefined, `no frame for ${interval + heartbeatTimeoutMs} ms`)
+    if (at >= nextPing) {
+      ping(at)
+      nextPing = at + interval
+    }
+    armBeat(at)
+  }
+
+  /** Asks at once and allows only the timeout for an answer (a hidden page shown again). */
+  const probe = () => {
+    const at = now()
+    ping(at)
+    deadline = Math.min(deadline, at + heartbeatTimeoutMs)
+    armBeat(at)
+  }
+
+  const setState = (next: ConnectionState, extra?: { delay?: number; error?: RealtimeError }) => {
+    state = next
+    const change: StateChange = { state, attempt, ...extra, ...lastClose }
+    log.debug('realtime: state', { ...change })
+    emit('state', change)
+  }
+
+  /** Feature-detected at the first connect, never at import; a target without listeners is skipped. */
+  const listen = (target: EventTarget | undefined, type: string, listener: () => void) => {
+    if (typeof target?.addEventListener !== 'function') return
+    target.addEventListener(type, listener)
+    unlisten.push(() => target.removeEventListener?.(type, listener))
+  }
+
+  const start = () => {
+    if (state !== 'idle') return
+    // The network came back, or a hidden page is shown again: waiting out the backoff is pointless.
+    listen(globalThis as unknown as EventTarget, 'online', reconnectNow)
+    const doc = (globalThis as { document?: Document }).document
+    listen(doc, 'visibilitychange', () => doc!.visibilityState === 'visible' && (state === 'open' ? probe() : reconnectNow()))
+    setState('connecting')
+    void connect()
+  }
+
+  const reconnectNow = () => {
+    if (state === 'reconnecting' && timers.has('reconnect')) void connect()
+  }
+
+  const connect = async () => {
+    const current = ++generation
+    disarm('reconnect')
+    if (config.timeout !== false) arm('connect', config.timeout, () => lost(undefined, 'connect timed out'))
+    let fresh: string | undefined
+    // Without auth the socket is made synchronously, in the same tick as the first subscribe.
     if (auth.enabled) {
       try {
-        token = await auth.getToken()
+        fresh = await auth.getToken()
       } catch (error) {
-        if (generation !== this.#generation) return
-        this.emit('error', error)
-        this.#lost(undefined, 'token provider failed')
-        return
+        if (current !== generation) return
+        emit('error', error)
+        return lost(undefined, 'token provider failed')
       }
-      if (generation !== this.#generation) return
+      if (current !== generation) return
     }
-    if (!config.realtimeUrl) {
-      this.#shutdown(new RealtimeError('no realtime URL: set realtimeUrl or baseUrl', { code: 'no_url' }))
-      return
-    }
-    let socket: WebSocket
+    if (!config.realtimeUrl) return shutdown(fail('no realtime URL: set realtimeUrl or baseUrl', 'no_url'))
+    let ws: WebSocket
     try {
-      socket = new (config.WebSocket ?? defaultWebSocket())(config.realtimeUrl.href, PROTOCOL)
+      ws = new (config.WebSocket ?? defaultWebSocket())(config.realtimeUrl.href, PROTOCOL)
     } catch (cause) {
-      this.#shutdown(new RealtimeError('the WebSocket could not be created', { code: 'connect_failed', cause }))
-      return
+      return shutdown(fail('the WebSocket could not be created', 'connect_failed', { cause }))
     }
-    this.#token = token
-    this.#socket = socket
-    socket.onopen = () => {
-      if (token !== undefined) socket.send(JSON.stringify({ type: 'auth', token } satisfies ClientFrame))
-    }
-    socket.onmessage = (message) => this.#receive(message.data)
-    socket.onclose = (event) => this.#lost(event.code, event.reason)
+    token = fresh
+    socket = ws
+    ws.onopen = () => fresh !== undefined && send({ type: 'auth', token: fresh })
+    ws.onmessage = (message) => receive(message.data)
+    ws.onclose = (event) => lost(event.code, event.reason)
     // Errors are always followed by a close; a listener must stay so `ws` never throws one.
-    socket.onerror = noop
+    ws.onerror = () => {}
   }
 
-  #receive(data: unknown): void {
-    this.#heartbeat.received()
+  /** What each server frame does; the others (pong, authed, unsubscribed) only prove the link alive. */
+  const on: { [T in ServerFrame['type']]?: (frame: Frame<T>) => void } = {
+    welcome(frame) {
+      if (state === 'open') return
+      disarm('connect')
+      const at = (openedAt = now())
+      interval = frame.heartbeatMs > 0 ? Math.min(heartbeatMs, frame.heartbeatMs) : heartbeatMs
+      deadline = at + interval + heartbeatTimeoutMs
+      nextPing = at + interval
+      armBeat(at)
+      // Resubscribes first, then the queued publishes, so a publish never overtakes its subscription.
+      for (const ch of channels.values()) sendSubscribe(ch)
+      disarm('expiry')
+      flush()
+      armAuthRefresh()
+      setState('open')
+    },
+
+    subscribed(frame) {
+      const ch = channels.get(frame.channel)
+      if (!ch || ch.subId !== frame.id) return
+      ch.live = true
+      const last = ch.position
+      if (!last || !frame.recovered || frame.epoch !== last.epoch) {
+        // The missed events are gone: say so before anything newer is delivered.
+        if (last) gap(ch, 'history_lost', frame.epoch)
+        ch.position = { offset: frame.offset, epoch: frame.epoch }
+      }
+      for (const sink of ch.sinks) sink.confirmed()
+    },
+
+    event(frame) {
+      const ch = channels.get(frame.channel)
+      if (!ch?.live) return
+      const position = ch.position!
+      const verdict = judge(position, frame.offset, frame.epoch)
+      if (verdict === 'stale') return
+      if (verdict) gap(ch, verdict, frame.epoch)
+      position.offset = frame.offset
+      position.epoch = frame.epoch
+      const channelSchemas = schemas?.[ch.name]
+      if (!channelSchemas) return inOrder(ch, () => fanOut(ch, frame))
+      const schema = channelSchemas[frame.name]
+      const check = (result: StandardSchemaResult<unknown>) =>
+        result.issues ? invalid(ch, frame, result.issues) : fanOut(ch, { ...frame, data: result.value })
+      const issue = (error: unknown) => ({ issues: [{ message: String(error) }] })
+      let result: StandardSchemaResult<unknown> | Promise<StandardSchemaResult<unknown>>
+      try {
+        result = schema ? schema['~standard'].validate(frame.data) : issue(`no schema for event "${frame.name}"`)
+      } catch (error) {
+        result = issue(error)
+      }
+      inOrder(ch, () => (result instanceof Promise ? result.then(check, (error) => check(issue(error))) : check(result)))
+    },
+
+    ack: (frame) => void settle(frame.id),
+
+    error(frame) {
+      const error = fail(frame.message, frame.code)
+      if (frame.id !== undefined) {
+        if (settle(frame.id, error)) return
+        for (const ch of channels.values()) {
+          if (ch.subId !== frame.id) continue
+          // The server refused this subscription: it will not be retried.
+          channels.delete(ch.name)
+          for (const sink of ch.sinks) sink.end(error)
+          return
+        }
+      }
+      emit('error', error)
+    },
+
+    // A planned close follows; leave now and come back no sooner than asked.
+    reconnect: (frame) => lost(undefined, 'server asked to reconnect', frame.afterMs),
+  }
+
+  const receive = (data: unknown) => {
+    // Any frame at all proves the link alive.
+    deadline = now() + interval + heartbeatTimeoutMs
     const frame = parseServerFrame(data)
-    if (!frame) {
-      this.#context.log.warn('realtime: ignored a malformed or unknown frame')
-      return
-    }
-    switch (frame.type) {
-      case 'event':
-        return this.#onEvent(frame)
-      case 'welcome':
-        return this.#onWelcome(frame.heartbeatMs)
-      case 'subscribed':
-        return this.#onSubscribed(frame)
-      case 'ack':
-        this.#queue.settle(frame.id)
-        return
-      case 'error':
-        return this.#onError(frame)
-      case 'reconnect':
-        // A planned close follows; leave now and come back no sooner than asked.
-        return this.#lost(undefined, 'server asked to reconnect', frame.afterMs)
-      default:
-    }
+    if (!frame) return log.warn('realtime: ignored a malformed or unknown frame')
+    ;(on[frame.type] as ((frame: ServerFrame) => void) | undefined)?.(frame)
   }
 
-  #onWelcome(serverHeartbeat: number): void {
-    if (this.#state === 'open') return
-    const { clock, heartbeatMs } = this.#settings
-    this.#timers.disarm('connect')
-    this.#openedAt = clock.now()
-    this.#heartbeat.start(serverHeartbeat > 0 ? Math.min(heartbeatMs, serverHeartbeat) : heartbeatMs)
-    // Resubscribes first, then the queued publishes, so a publish never overtakes its subscription.
-    for (const ch of this.#channels.values()) this.#sendSubscribe(ch)
-    this.#timers.disarm('expiry')
-    this.#state = 'open'
-    this.#flush()
-    this.#armAuthRefresh()
-    this.#emitState({})
-  }
-
-  #sendSubscribe(ch: Channel): void {
-    ch.subId = `s${(++this.#seq).toString(36)}`
+  const sendSubscribe = (ch: Channel) => {
     ch.live = false
-    this.#send({ type: 'subscribe', id: ch.subId, channel: ch.name, ...(ch.position && { from: ch.position }) })
+    send({ type: 'subscribe', id: (ch.subId = nextId('s')), channel: ch.name, ...(ch.position && { from: ch.position }) })
   }
 
-  #onSubscribed(frame: Extract<ServerFrame, { type: 'subscribed' }>): void {
-    const ch = this.#channels.get(frame.channel)
-    if (!ch || ch.subId !== frame.id) return
-    ch.live = true
-    const last = ch.position
-    if (last && (!frame.recovered || frame.epoch !== last.epoch)) {
-      // The missed events are gone: say so before anything newer is delivered.
-      this.#gap(ch, 'history_lost', frame.epoch)
-      ch.position = { offset: frame.offset, epoch: frame.epoch }
-    } else if (!last) ch.position = { offset: frame.offset, epoch: frame.epoch }
-    for (const sink of ch.sinks) sink.confirmed()
+  const fanOut = (ch: Channel, event: unknown) => {
+    for (const sink of ch.sinks) sink.event(event)
   }
 
-  #onEvent(frame: EventFrame): void {
-    const ch = this.#channels.get(frame.channel)
-    if (!ch || !ch.live) return
-    const verdict = judge(ch.position, frame.offset, frame.epoch)
-    if (verdict === 'stale') return
-    if (verdict !== 'deliver') this.#gap(ch, verdict === 'epoch' ? 'epoch_changed' : 'offset_skipped', frame.epoch)
-    if (ch.position) {
-      ch.position.offset = frame.offset
-      ch.position.epoch = frame.epoch
-    } else ch.position = { offset: frame.offset, epoch: frame.epoch }
-    const schemas = this.#settings.schemas?.[ch.name]
-    if (!schemas) return this.#inOrder(ch, () => fanOut(ch, frame))
-    const schema = schemas[frame.name]
-    if (!schema) return this.#inOrder(ch, () => this.#invalid(ch, frame, [{ message: `no schema for event "${frame.name}"` }]))
-    const check = (result: StandardSchemaResult<unknown>) =>
-      result.issues ? this.#invalid(ch, frame, result.issues) : fanOut(ch, { ...frame, data: result.value })
-    let result: ReturnType<typeof schema['~standard']['validate']>
-    try {
-      result = schema['~standard'].validate(frame.data)
-    } catch (error) {
-      result = { issues: [{ message: String(error) }] }
-    }
-    if (result instanceof Promise) {
-      const pending = result
-      this.#inOrder(ch, () => pending.then(check, (error) => check({ issues: [{ message: String(error) }] })))
-    } else {
-      const sync = result
-      this.#inOrder(ch, () => check(sync))
-    }
-  }
-
-  #invalid(ch: Channel, frame: EventFrame, issues: ReadonlyArray<{ message: string; path?: any }>): void {
+  const invalid = (ch: Channel, frame: Frame<'event'>, issues: ReadonlyArray<{ message: string; path?: any }>) => {
     const detail = issues.map((issue) => `${formatIssuePath(issue)}: ${issue.message}`).join('; ')
-    const error = new RealtimeError(`event "${frame.name}" on "${ch.name}" at offset ${frame.offset} is invalid: ${detail}`, {
-      code: 'invalid_event',
+    const error = fail(`event "${frame.name}" on "${ch.name}" at offset ${frame.offset} is invalid: ${detail}`, 'invalid_event', {
       cause: issues,
     })
     let handled = false
-    for (const sink of ch.sinks) {
-      if (sink.handlers.onError) {
-        sink.error(error)
-        handled = true
-      }
-    }
-    if (!handled) this.emit('error', error)
+    for (const sink of ch.sinks) if (sink.error(error)) handled = true
+    if (!handled) emit('error', error)
   }
 
-  #gap(ch: Channel, reason: Gap['reason'], epoch: string): void {
-    const gap: Gap = { channel: ch.name, reason, from: { ...ch.position! }, epoch }
-    this.#inOrder(ch, () => {
-      this.emit('gap', gap)
-      for (const sink of ch.sinks) sink.gap(gap)
+  const gap = (ch: Channel, reason: Gap['reason'], epoch: string) => {
+    const event: Gap = { channel: ch.name, reason, from: { ...ch.position! }, epoch }
+    inOrder(ch, () => {
+      emit('gap', event)
+      for (const sink of ch.sinks) sink.gap(event)
     })
   }
 
   /** Runs deliveries in arrival order, also when an async schema made an earlier one wait. */
-  #inOrder(ch: Channel, step: () => void | Promise<void>): void {
-    if (ch.chain) {
-      const chain: Promise<void> = ch.chain.then(step).then(() => {
-        if (ch.chain === chain) ch.chain = undefined
-      })
-      ch.chain = chain
-      return
-    }
-    const pending = step()
-    if (pending) {
-      const chain: Promise<void> = pending.then(() => {
-        if (ch.chain === chain) ch.chain = undefined
-      })
-      ch.chain = chain
-    }
+  const inOrder = (ch: Channel, step: () => void | Promise<void>) => {
+    const pending = ch.chain ? ch.chain.then(step) : step()
+    if (!pending) return
+    const chain: Promise<void> = pending.then(() => {
+      if (ch.chain === chain) ch.chain = undefined
+    })
+    ch.chain = chain
   }
 
-  #onError(frame: Extract<ServerFrame, { type: 'error' }>): void {
-    const error = new RealtimeError(frame.message, { code: frame.code })
-    if (frame.id === undefined) {
-      this.emit('error', error)
-      return
-    }
-    if (this.#queue.settle(frame.id, error)) return
-    for (const ch of this.#channels.values()) {
-      if (ch.subId !== frame.id) continue
-      // The server refused this subscription: it will not be retried.
-      this.#channels.delete(ch.name)
-      for (const sink of ch.sinks) sink.end(error)
-      return
-    }
-    this.emit('error', error)
+  /** Settles one publish from the server's `ack` (no error) or `error` frame; false when unknown. */
+  const settle = (id: string, error?: RealtimeError) => {
+    const entry = queue.get(id)
+    if (!entry) return false
+    queue.delete(id)
+    if (error) entry.reject(error)
+    else entry.resolve()
+    return true
   }
 
-  #detach(channel: string, sink: Sink<any>): void {
-    const ch = this.#channels.get(channel)
-    if (!ch || !ch.sinks.delete(sink) || ch.sinks.size > 0) return
-    this.#channels.delete(channel)
-    if (this.#state === 'open' && ch.subId) this.#send({ type: 'unsubscribe', id: `u${(++this.#seq).toString(36)}`, channel })
+  const detach = (channel: string, sink: Sink<any>) => {
+    const ch = channels.get(channel)
+    if (!ch?.sinks.delete(sink) || ch.sinks.size > 0) return
+    channels.delete(channel)
+    if (state === 'open' && ch.subId) send({ type: 'unsubscribe', id: nextId('u'), channel })
   }
 
-  #flush(): void {
-    const socket = this.#socket
+  /** Sends every unsent publish, in order. */
+  const flush = () => {
     if (!socket) return
-    for (const text of this.#queue.drain()) socket.send(text)
-  }
-
-  #send(frame: ClientFrame): void {
-    this.#socket?.send(JSON.stringify(frame))
+    for (const entry of queue.values()) {
+      if (entry.sent) continue
+      entry.sent = true
+      socket.send(entry.text)
+    }
   }
 
   /** The connection ended (close, dead link, timeout, or a reconnect request): plan the next one. */
-  #lost(code: number | undefined, reason: string, serverDelay?: number): void {
-    if (this.#state === 'closed' || this.#state === 'idle') return
-    const refused = this.#token
-    this.#endConnection(false)
-    this.#lastClose = { code, reason }
-    this.#context.log.info('realtime: connection lost', { code, reason })
-    const now = this.#settings.clock.now()
-    if (this.#openedAt && now - this.#openedAt >= this.#settings.stableAfterMs) this.#attempt = 0
-    this.#openedAt = 0
+  const lost = (code: number | undefined, reason: string, serverDelay?: number): void => {
+    if (state === 'closed' || state === 'idle') return
+    const refused = token
+    endConnection(false)
+    lastClose = { ...(code !== undefined && { closeCode: code }), closeReason: reason }
+    log.info('realtime: connection lost', { code, reason })
+    if (openedAt && now() - openedAt >= stableAfterMs) attempt = 0
+    openedAt = 0
+    // The close codes of docs/protocol.md, as literals; `satisfies` ties each to CloseCode.
     switch (code) {
-      case CloseCode.forbidden:
-        return this.#shutdown(new RealtimeError(`the server refused access (4403): ${reason}`, { code: 'forbidden', closeCode: code }))
-      case CloseCode.unauthorized:
-        this.#setState('reconnecting')
-        void this.#retryRefused(refused, reason)
-        return
-      case CloseCode.tokenExpired:
-        this.#context.auth.invalidate(refused)
+      case 4403 satisfies typeof CloseCode.forbidden:
+        return shutdown(fail(`the server refused access (4403): ${reason}`, 'forbidden', { closeCode: code }))
+      case 4401 satisfies typeof CloseCode.unauthorized:
+        setState('reconnecting')
+        return void retryRefused(refused, reason)
+      case 4001 satisfies typeof CloseCode.tokenExpired:
+        auth.invalidate(refused)
         // A fresh token fixes this at once; only a repeat waits for the backoff.
-        return this.#schedule(undefined, this.#attempt === 0)
-      case CloseCode.tooManyRequests: {
+        return schedule(undefined, attempt === 0)
+      case 4429 satisfies typeof CloseCode.tooManyRequests: {
         const wait = Number.parseInt(reason, 10)
-        return this.#schedule(Number.isFinite(wait) && wait >= 0 ? wait : undefined, false)
+        return schedule(Number.isFinite(wait) && wait >= 0 ? wait : undefined)
       }
-      default:
-        this.#schedule(serverDelay, false)
     }
+    schedule(serverDelay)
   }
 
   /** 4401: fatal, unless the token provider now yields a token different from the refused one. */
-  async #retryRefused(refused: string | undefined, reason: string): Promise<void> {
-    const generation = this.#generation
-    const auth = this.#context.auth
+  const retryRefused = async (refused: string | undefined, reason: string) => {
+    const current = generation
+    auth.invalidate(refused)
     let next: string | undefined
-    if (auth.refreshable) {
-      auth.invalidate(refused)
-      try {
-        next = await auth.getToken()
-      } catch (error) {
-        if (generation !== this.#generation) return
-        this.emit('error', error)
-        return this.#schedule(undefined, false)
-      }
+    try {
+      next = await auth.getToken()
+    } catch (error) {
+      if (current !== generation) return
+      emit('error', error)
+      return schedule()
     }
-    if (generation !== this.#generation) return
+    if (current !== generation) return
     if (next === undefined || next === refused) {
-      return this.#shutdown(new RealtimeError(`the server refused the token (4401): ${reason}`, { code: 'unauthorized', closeCode: 4401 }))
+      return shutdown(fail(`the server refused the token (4401): ${reason}`, 'unauthorized', { closeCode: 4401 }))
     }
-    this.#schedule(undefined, false)
+    schedule()
   }
 
   /** Arms the next attempt: the server's delay, if any, plus the full-jitter backoff on top. */
-  #schedule(serverDelay: number | undefined, now: boolean): void {
-    const { maxRetries, backoff, random } = this.#settings
-    if (this.#attempt >= maxRetries) {
-      return this.#shutdown(
-        new RealtimeError(`gave up after ${this.#attempt} reconnect attempts`, {
-          code: 'retries_exhausted',
-          closeCode: this.#lastClose.code,
-        }),
-      )
+  const schedule = (serverDelay = 0, immediate = false) => {
+    if (attempt >= maxRetries) {
+      return shutdown(fail(`gave up after ${attempt} reconnect attempts`, 'retries_exhausted', { closeCode: lastClose.closeCode }))
     }
     // A server-given delay is a floor, never shortened; jitter still goes on top so every client
     // told "come back in 5 s" does not come back in the same millisecond.
-    // The exponent is clamped: past 2^1023 the core's window is base·Infinity, NaN when base is 0.
-    const delay = (serverDelay ?? 0) + (now ? 0 : backoffDelay(Math.min(this.#attempt, 64), backoff, random))
-    this.#attempt += 1
-    this.#timers.arm('reconnect', delay, () => void this.#connect())
-    this.#armExpiry()
-    this.#state = 'reconnecting'
-    this.#emitState({ delay })
+    const delay = serverDelay + (immediate ? 0 : backoffDelay(attempt, backoff, random))
+    attempt += 1
+    arm('reconnect', delay, connect)
+    armExpiry()
+    setState('reconnecting', { delay })
   }
 
   /** Detaches and ends the socket and everything tied to one connection. */
-  #endConnection(graceful: boolean): void {
-    this.#generation += 1
-    for (const slot of ['connect', 'heartbeat', 'auth'] as const) this.#timers.disarm(slot)
-    const socket = this.#socket
-    this.#socket = undefined
-    this.#token = undefined
-    if (socket) {
-      socket.onopen = socket.onmessage = socket.onclose = null
-      const ws = socket as WebSocket & { terminate?: () => void }
+  const endConnection = (graceful: boolean) => {
+    generation += 1
+    for (const slot of ['connect', 'heartbeat', 'auth'] as const) disarm(slot)
+    const ws = socket as (WebSocket & { terminate?: () => void }) | undefined
+    socket = token = undefined
+    if (ws) {
+      ws.onopen = ws.onmessage = ws.onclose = null
       try {
         // A dead link never finishes a close handshake, so it is cut; close() is for goodbyes.
         if (!graceful && ws.terminate) ws.terminate()
-        else socket.close(CloseCode.normal)
+        else ws.close(1000 satisfies typeof CloseCode.normal)
       } catch {
         // Closing a socket that failed to open can throw in some runtimes; it is gone either way.
       }
     }
-    for (const ch of this.#channels.values()) {
+    for (const ch of channels.values()) {
       ch.live = false
       ch.subId = undefined
     }
-    this.#queue.unsend()
+    // Whatever was sent may not have arrived, so all of it goes again on the next connection.
+    for (const entry of queue.values()) entry.sent = false
   }
 
-  #shutdown(error: RealtimeError | undefined): void {
-    if (this.#state === 'closed') return
-    this.#endConnection(true)
-    this.#timers.clear()
-    this.#wake?.remove()
-    this.#wake = undefined
-    this.#queue.clear(error ?? new RealtimeError('the client was closed', { code: 'client_closed' }))
-    const channels = [...this.#channels.values()]
-    this.#channels.clear()
-    for (const ch of channels) for (const sink of ch.sinks) sink.end(error)
-    this.#state = 'closed'
-    this.#emitState(error ? { error } : {})
-    if (error) this.emit('error', error)
+  const shutdown = (error?: RealtimeError) => {
+    if (state === 'closed') return
+    endConnection(true)
+    for (const slot of timers.keys()) disarm(slot)
+    for (const remove of unlisten) remove()
+    unlisten = []
+    const reason = error ?? fail('the client was closed', 'client_closed')
+    for (const entry of queue.values()) entry.reject(reason)
+    queue.clear()
+    const ended = [...channels.values()]
+    channels.clear()
+    for (const ch of ended) for (const sink of ch.sinks) sink.end(error)
+    setState('closed', error && { error })
+    if (error) emit('error', error)
   }
 
-  #armExpiry(): void {
-    const next = this.#queue.expire(this.#settings.clock.now())
-    if (next === undefined) this.#timers.disarm('expiry')
-    else this.#timers.arm('expiry', next - this.#settings.clock.now(), () => this.#armExpiry())
+  /** Rejects unsent publishes past their deadline, and arms the timer for the next deadline. */
+  const armExpiry = () => {
+    const at = now()
+    let next = Infinity
+    for (const [id, entry] of queue) {
+      if (entry.sent) continue
+      if (entry.expiresAt > at) next = Math.min(next, entry.expiresAt)
+      else {
+        queue.delete(id)
+        entry.reject(fail(`publish expired after ${ttlMs} ms without a connection`, 'publish_expired'))
+      }
+    }
+    if (next < Infinity) arm('expiry', next - at, armExpiry)
+    else disarm('expiry')
   }
 
   /** Before a known expiry, the token is refreshed in-band, without dropping the connection. */
-  #armAuthRefresh(): void {
-    const auth = this.#context.auth
+  const armAuthRefresh = () => {
+    // Only a token provider gives an expiry.
     const expiresAt = auth.expiresAt
-    if (expiresAt === undefined || !auth.refreshable) return
-    const generation = this.#generation
-    // At least a second apart, so a provider handing out near-expired tokens cannot spin.
-    const wait = Math.max(1_000, expiresAt - REFRESH_AHEAD - this.#settings.clock.now())
-    this.#timers.arm('auth', wait, async () => {
-      let token: string | undefined
+    if (expiresAt === undefined) return
+    const current = generation
+    // At least a second apart, so a provider handing out near-expired tokens cannot spin. The
+    // refresh goes out 30 s before expiry: Auth's default refresh margin, so getToken() then
+    // returns a fresh token.
+    arm('auth', Math.max(1_000, expiresAt - 30_000 - now()), async () => {
+      let next: string | undefined
       try {
-        token = await auth.getToken()
+        next = await auth.getToken()
       } catch (error) {
-        this.emit('error', error)
-        return
+        return void emit('error', error)
       }
-      if (generation !== this.#generation || token === undefined || token === this.#token) return
-      this.#token = token
-      this.#send({ type: 'auth', token })
-      this.#armAuthRefresh()
+      if (current !== generation || next === undefined || next === token) return
+      token = next
+      send({ type: 'auth', token })
+      armAuthRefresh()
     })
   }
 
-  /** The network came back, or the page was shown again: waiting out the backoff is pointless. */
-  #reconnectNow(): void {
-    if (this.#state === 'reconnecting' && this.#timers.has('reconnect')) void this.#connect()
-  }
+  return {
+    state: () => state,
 
-  #setState(state: ConnectionState): void {
-    this.#state = state
-    this.#emitState({})
-  }
+    subscribe(channel, handler, options = {}) {
+      if (state === 'closed') throw closed()
+      if (typeof channel !== 'string' || !channel) throw fail('channel must be a non-empty string', 'invalid_channel')
+      const from = options.from
+      if (from !== undefined && !(isOffset(from.offset) && typeof from.epoch === 'string')) {
+        throw fail('from must be { offset: "<decimal>", epoch }', 'invalid_position')
+      }
+      const handlers = typeof handler === 'function' ? { onEvent: handler } : (handler ?? {})
+      const { subscription, sink } = createSubscription(channel, handlers, (ended) => detach(channel, ended))
+      const ch = channels.get(channel)
+      if (ch) {
+        ch.sinks.add(sink)
+        if (ch.live) sink.confirmed()
+      } else {
+        const created: Channel = { name: channel, position: from && { ...from }, sinks: new Set([sink]), live: false }
+        channels.set(channel, created)
+        if (state === 'open') sendSubscribe(created)
+      }
+      start()
+      return subscription
+    },
 
-  #emitState(extra: { delay?: number; error?: RealtimeError }): void {
-    const change: StateChange = {
-      state: this.#state,
-      attempt: this.#attempt,
-      ...extra,
-      ...(this.#lastClose.code !== undefined && { closeCode: this.#lastClose.code }),
-      ...(this.#lastClose.reason !== undefined && { closeReason: this.#lastClose.reason }),
-    }
-    this.#context.log.debug('realtime: state', { ...change })
-    this.emit('state', change)
-  }
-}
+    publish(channel, name, data) {
+      if (state === 'closed') return Promise.reject(closed())
+      const id = nextId((idPrefix ??= newPrefix(random)))
+      let text: string
+      try {
+        text = JSON.stringify({ type: 'publish', id, channel, name, data } satisfies ClientFrame)
+      } catch (error) {
+        return Promise.reject(error)
+      }
+      const settled =
+        queue.size >= queueSize
+          ? Promise.reject(fail(`publish refused: ${queueSize} publishes are already waiting for an ack`, 'queue_full'))
+          : new Promise<void>((resolve, reject) => queue.set(id, { text, expiresAt: now() + ttlMs, sent: false, resolve, reject }))
+      if (state === 'open') flush()
+      else {
+        start()
+        armExpiry()
+      }
+      return settled
+    },
 
-function fanOut(ch: Channel, event: unknown): void {
-  for (const sink of ch.sinks) sink.event(event)
+    position(channel) {
+      const position = channels.get(channel)?.position
+      return position && { ...position }
+    },
+
+    close: () => shutdown(),
+
+    inspect: () => ({
+      state,
+      attempt,
+      timers: [...timers.keys()],
+      socket: socket !== undefined,
+      webSocket: config.WebSocket ? 'custom' : socketKind,
+      browserListeners: unlisten.length,
+      channels: channels.size,
+      pendingPublishes: queue.size,
+    }),
+  }
 }
 
 /** A per-client id prefix for publishes, so ids from different clients never collide. */

@@ -1,7 +1,21 @@
 import { type ServerFrame, isOffset } from '../core/protocol.js'
 
-const str = (value: unknown): value is string => typeof value === 'string'
-const num = (value: unknown): value is number => typeof value === 'number' && Number.isFinite(value)
+const str = (value: unknown) => typeof value === 'string'
+const num = Number.isFinite as (value: unknown) => value is number
+const yes = () => true
+
+/** What each server frame type must carry (docs/protocol.md); other fields pass through. */
+const SHAPES: Record<string, (frame: any) => boolean> = {
+  event: (f) => str(f.channel) && isOffset(f.offset) && str(f.epoch) && str(f.name),
+  subscribed: (f) => str(f.id) && str(f.channel) && isOffset(f.offset) && str(f.epoch) && typeof f.recovered === 'boolean',
+  unsubscribed: (f) => str(f.id) && str(f.channel),
+  ack: (f) => str(f.id),
+  error: (f) => str(f.code) && str(f.message) && (f.id === undefined || str(f.id)),
+  welcome: (f) => num(f.heartbeatMs),
+  reconnect: (f) => num(f.afterMs) && f.afterMs >= 0,
+  pong: yes,
+  authed: yes,
+}
 
 /**
  * Parses one server frame. Returns `undefined` for anything that is not a well-formed `wirekit.v1`
@@ -9,35 +23,11 @@ const num = (value: unknown): value is number => typeof value === 'number' && Nu
  * Never throws.
  */
 export function parseServerFrame(text: unknown): ServerFrame | undefined {
-  if (!str(text)) return undefined
-  let f: Record<string, unknown>
+  let frame
   try {
-    f = JSON.parse(text)
+    frame = typeof text === 'string' && JSON.parse(text)
   } catch {
     return undefined
   }
-  if (typeof f !== 'object' || f === null) return undefined
-  switch (f.type) {
-    case 'event':
-      return str(f.channel) && isOffset(f.offset) && str(f.epoch) && str(f.name) ? (f as ServerFrame) : undefined
-    case 'subscribed':
-      return str(f.id) && str(f.channel) && isOffset(f.offset) && str(f.epoch) && typeof f.recovered === 'boolean'
-        ? (f as ServerFrame)
-        : undefined
-    case 'unsubscribed':
-      return str(f.id) && str(f.channel) ? (f as ServerFrame) : undefined
-    case 'ack':
-      return str(f.id) ? (f as ServerFrame) : undefined
-    case 'error':
-      return str(f.code) && str(f.message) && (f.id === undefined || str(f.id)) ? (f as ServerFrame) : undefined
-    case 'welcome':
-      return num(f.heartbeatMs) ? (f as ServerFrame) : undefined
-    case 'reconnect':
-      return num(f.afterMs) && f.afterMs >= 0 ? (f as ServerFrame) : undefined
-    case 'pong':
-    case 'authed':
-      return f as ServerFrame
-    default:
-      return undefined
-  }
+  return Object.hasOwn(SHAPES, frame?.type) && SHAPES[frame.type]!(frame) ? frame : undefined
 }

@@ -69,72 +69,79 @@ export interface RealtimeOptions {
   clock?: Clock
 }
 
-/** The realtime options, validated and defaulted. */
+/** The realtime options, validated and defaulted: the same shape, every field present. */
 export interface RealtimeSettings {
   heartbeatMs: number
   heartbeatTimeoutMs: number
   backoff: Required<BackoffOptions>
   maxRetries: number
   stableAfterMs: number
-  queueSize: number
-  queueTtlMs: number
-  schemas: SchemaMap | undefined
+  queue: Required<NonNullable<RealtimeOptions['queue']>>
+  schemas?: SchemaMap
   random: RandomSource
   clock: Clock
 }
 
-const KEYS = ['heartbeatMs', 'heartbeatTimeoutMs', 'backoff', 'maxRetries', 'stableAfterMs', 'queue', 'schemas', 'random', 'clock']
+/** One option: where it is, its default, what it accepts, and what the error says it must be. */
+type Rule = readonly [path: string, fallback: unknown, valid: (value: any) => boolean, expected: string]
+
+const ms = (path: string, fallback: number, min: number): Rule => [
+  path,
+  fallback,
+  (value) => Number.isFinite(value) && value >= min,
+  `a number of milliseconds, at least ${min}`,
+]
+// The default itself is always accepted (`maxRetries: Infinity`).
+const count = (path: string, fallback: number): Rule => [
+  path,
+  fallback,
+  (value) => value === fallback || (Number.isInteger(value) && value >= 0),
+  'a whole number, 0 or more',
+]
+const isFunction = (value: unknown) => typeof value === 'function'
+
+const RULES: readonly Rule[] = [
+  ms('heartbeatMs', 25_000, 1),
+  ms('heartbeatTimeoutMs', 10_000, 1),
+  ms('backoff.base', 500, 0),
+  ms('backoff.cap', 30_000, 0),
+  count('maxRetries', Infinity),
+  ms('stableAfterMs', 10_000, 0),
+  count('queue.size', 1_000),
+  ms('queue.ttlMs', 30_000, 1),
+  ['random', () => Math.random(), isFunction, 'a function returning [0, 1)'],
+  [
+    'clock',
+    {
+      now: () => Date.now(),
+      setTimeout: (callback: () => void, delay: number) => setTimeout(callback, delay),
+      clearTimeout: (handle: ReturnType<typeof setTimeout>) => clearTimeout(handle),
+    } satisfies Clock,
+    (clock) => isFunction(clock?.now) && isFunction(clock.setTimeout) && isFunction(clock.clearTimeout),
+    'an object with now, setTimeout and clearTimeout functions',
+  ],
+]
 
 /** Validates the `realtime` section; throws a ConfigError naming the field. Does no other work. */
-export function resolveRealtimeOptions(section: Readonly<Record<string, unknown>>): RealtimeSettings {
-  for (const key of Object.keys(section)) {
-    if (!KEYS.includes(key)) throw new ConfigError(`realtime.${key}`, `is not an option; the options are ${KEYS.join(', ')}`)
+export function resolveRealtimeOptions(section: Readonly<Record<string, any>>): RealtimeSettings {
+  const keys = [...new Set(RULES.map(([path]) => path.split('.')[0])), 'schemas']
+  for (const key in section) {
+    if (!keys.includes(key)) throw new ConfigError(`realtime.${key}`, `is not an option; the options are ${keys.join(', ')}`)
   }
-  const o = section as RealtimeOptions
-  const backoff = o.backoff ?? {}
-  const queue = o.queue ?? {}
-  const settings: RealtimeSettings = {
-    heartbeatMs: ms('heartbeatMs', o.heartbeatMs, 25_000, 1),
-    heartbeatTimeoutMs: ms('heartbeatTimeoutMs', o.heartbeatTimeoutMs, 10_000, 1),
-    backoff: { base: ms('backoff.base', backoff.base, 500, 0), cap: ms('backoff.cap', backoff.cap, 30_000, 0) },
-    maxRetries: o.maxRetries === Infinity ? Infinity : count('maxRetries', o.maxRetries, Infinity),
-    stableAfterMs: ms('stableAfterMs', o.stableAfterMs, 10_000, 0),
-    queueSize: count('queue.size', queue.size, 1_000),
-    queueTtlMs: ms('queue.ttlMs', queue.ttlMs, 30_000, 1),
-    schemas: o.schemas,
-    random: o.random ?? (() => Math.random()),
-    clock: o.clock ?? {
-      now: () => Date.now(),
-      setTimeout: (callback, delay) => setTimeout(callback, delay),
-      clearTimeout: (handle) => clearTimeout(handle as ReturnType<typeof setTimeout>),
-    },
+  const settings: Record<string, any> = { ...section, backoff: { ...section.backoff }, queue: { ...section.queue } }
+  for (const [path, fallback, valid, expected] of RULES) {
+    const [outer, inner] = path.split('.') as [string, string?]
+    const holder = inner ? settings[outer] : settings
+    const key = inner ?? outer
+    if (holder[key] === undefined) holder[key] = fallback
+    else if (!valid(holder[key])) throw new ConfigError(`realtime.${path}`, `must be ${expected}`)
   }
-  if (settings.backoff.cap < settings.backoff.base) throw new ConfigError('realtime.backoff.cap', 'must be at least backoff.base')
-  if (typeof settings.random !== 'function') throw new ConfigError('realtime.random', 'must be a function returning [0, 1)')
-  const clock = settings.clock as Partial<Clock>
-  if (typeof clock.now !== 'function' || typeof clock.setTimeout !== 'function' || typeof clock.clearTimeout !== 'function') {
-    throw new ConfigError('realtime.clock', 'must have now, setTimeout and clearTimeout functions')
-  }
-  for (const [channel, names] of Object.entries(o.schemas ?? {})) {
-    for (const [name, schema] of Object.entries(names)) {
-      if (!isStandardSchema(schema)) throw new ConfigError(`realtime.schemas.${channel}.${name}`, 'must be a Standard Schema')
+  const { backoff, schemas } = settings
+  if (backoff.cap < backoff.base) throw new ConfigError('realtime.backoff.cap', 'must be at least backoff.base')
+  for (const channel in schemas) {
+    for (const name in schemas[channel]) {
+      if (!isStandardSchema(schemas[channel][name])) throw new ConfigError(`realtime.schemas.${channel}.${name}`, 'must be a Standard Schema')
     }
   }
-  return settings
-}
-
-function ms(field: string, value: unknown, fallback: number, min: number): number {
-  if (value === undefined) return fallback
-  if (typeof value !== 'number' || !Number.isFinite(value) || value < min) {
-    throw new ConfigError(`realtime.${field}`, `must be a number of milliseconds, at least ${min}`)
-  }
-  return value
-}
-
-function count(field: string, value: unknown, fallback: number): number {
-  if (value === undefined) return fallback
-  if (typeof value !== 'number' || !Number.isInteger(value) || value < 0) {
-    throw new ConfigError(`realtime.${field}`, 'must be a whole number, 0 or more')
-  }
-  return value
+  return settings as RealtimeSettings
 }

@@ -16,10 +16,10 @@ export interface Subscription<E> extends AsyncIterable<E> {
 
 /** The client's side of a subscription: where it pushes what arrives. */
 export interface Sink<E> {
-  readonly handlers: SubscriptionHandlers<E>
   event(event: E): void
   gap(gap: Gap): void
-  error(error: unknown): void
+  /** Passes an error to `onError`; false when there is none to take it. */
+  error(error: unknown): boolean
   confirmed(): void
   /** Ends the subscription; with an error, iterators throw it and `ready` rejects with it. */
   end(error?: unknown): void
@@ -42,36 +42,32 @@ export function createSubscription<E>(
   // Iterator buffering starts only when someone iterates (or no handler was given), so a
   // handler-only subscription holds no memory.
   let buffer: E[] | undefined = handlers.onEvent ? undefined : []
-  let waiting: ((result: IteratorResult<E>) => void) | undefined
-  let waitingReject: ((error: unknown) => void) | undefined
+  let waiting: [resolve: (result: IteratorResult<E>) => void, reject: (error: unknown) => void] | undefined
 
-  const call = (fn: (() => void) | undefined) => {
-    if (!fn) return
+  const call = <A>(handler: ((arg: A) => void) | undefined, arg: A) => {
     try {
-      fn()
+      handler?.call(handlers, arg)
     } catch (error) {
       // The app's own exception, passed on untouched to its error handler.
-      if (handlers.onError) handlers.onError(error)
+      handlers.onError?.(error)
     }
   }
 
   const sink: Sink<E> = {
-    handlers,
     event(event) {
       if (done) return
-      const onEvent = handlers.onEvent
-      if (onEvent) call(() => onEvent(event))
-      if (waiting) {
-        const resolve = waiting
-        waiting = waitingReject = undefined
-        resolve({ value: event, done: false })
-      } else buffer?.push(event)
+      call(handlers.onEvent, event)
+      if (!waiting) return buffer?.push(event)
+      waiting[0]({ value: event, done: false })
+      waiting = undefined
     },
     gap(gap) {
-      if (!done && handlers.onGap) call(() => handlers.onGap!(gap))
+      if (!done) call(handlers.onGap, gap)
     },
     error(error) {
-      if (!done && handlers.onError) handlers.onError(error)
+      if (done || !handlers.onError) return false
+      handlers.onError(error)
+      return true
     },
     confirmed: () => settle(),
     end(error) {
@@ -79,12 +75,10 @@ export function createSubscription<E>(
       done = true
       failure = error
       settle(error ?? new RealtimeError('unsubscribed before the server confirmed', { code: 'unsubscribed' }))
-      if (error !== undefined && handlers.onError) handlers.onError(error)
-      if (waiting) {
-        if (error === undefined) waiting({ value: undefined, done: true })
-        else waitingReject!(error)
-        waiting = waitingReject = undefined
-      }
+      if (error !== undefined) handlers.onError?.(error)
+      if (error === undefined) waiting?.[0]({ value: undefined, done: true })
+      else waiting?.[1](error)
+      waiting = undefined
     },
   }
 
@@ -97,16 +91,16 @@ export function createSubscription<E>(
       detach(sink)
     },
     [Symbol.asyncIterator]() {
-      buffer ??= []
+      const list = (buffer ??= [])
       return {
-        next: () => {
-          if (buffer!.length > 0) return Promise.resolve({ value: buffer!.shift()!, done: false })
-          if (done) return failure === undefined ? Promise.resolve({ value: undefined, done: true }) : Promise.reject(failure)
-          return new Promise<IteratorResult<E>>((resolve, reject) => {
-            waiting = resolve
-            waitingReject = reject
-          })
-        },
+        next: () =>
+          list.length > 0
+            ? Promise.resolve({ value: list.shift()!, done: false })
+            : !done
+              ? new Promise<IteratorResult<E>>((resolve, reject) => (waiting = [resolve, reject]))
+              : failure === undefined
+                ? Promise.resolve({ value: undefined, done: true })
+                : Promise.reject(failure),
         return: () => {
           subscription.unsubscribe()
           return Promise.resolve({ value: undefined, done: true })

@@ -2,9 +2,12 @@
  * Internal: node:crypto where the runtime offers it, picked for Node, Deno and Bun by the package's
  * `#node-crypto` import condition (browsers and Workers get node-crypto-none.ts). Reached through
  * `process.getBuiltinModule`, never an import, so loading this module does no work and bundlers see
- * no `node:` import.
+ * no `node:` import. The node:crypto HMAC is exported from here too, so a browser bundle of the lean
+ * verifier, whose `#node-crypto` has none, carries none of its code.
  */
 export type NodeCrypto = typeof import('node:crypto')
+
+export { nodeHmac } from './hmac-node.js'
 
 /** node:crypto, or null when this runtime has no `process.getBuiltinModule('node:crypto')`. */
 export function loadNodeCrypto(): NodeCrypto | null {

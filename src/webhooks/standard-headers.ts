@@ -19,7 +19,7 @@ const MAX_SIGNATURES = 20
 const WEBHOOK = { id: 'webhook-id', timestamp: 'webhook-timestamp', signature: 'webhook-signature' } as const
 const SVIX = { id: 'svix-id', timestamp: 'svix-timestamp', signature: 'svix-signature' } as const
 
-const NONE: readonly Uint8Array<ArrayBuffer>[] = Object.freeze([])
+const NONE: readonly Uint8Array<ArrayBuffer>[] = /* @__PURE__ */ Object.freeze([])
 
 /** Reads and strictly parses the signature headers; throws `missing_header` / `malformed_header`. */
 export function readStandardHeaders(headers: HeadersInput): SignedParts {

@@ -38,7 +38,8 @@ export interface NodeRequestLike extends AsyncIterable<Uint8Array | string> {
  * The largest body read from a stream or a Request, in bytes.
  * GitHub caps its payloads at 25 MB; most senders stay far below.
  */
-export const DEFAULT_MAX_BODY_BYTES = 25 * 1024 * 1024
+// 25 MiB, as a literal: bundlers drop an unused literal, not an unused product.
+export const DEFAULT_MAX_BODY_BYTES = 26_214_400
 
 const RAW_BODY_FIX =
   'Signatures cover the exact bytes that were sent, and a body that was parsed and re-serialised is not those bytes. ' +

@@ -9,7 +9,7 @@
  * each bad delivery with the same reason); the messages are shorter.
  */
 import { ConfigError, WebhookVerificationError, type WebhookFailureReason } from '../core/errors.js'
-import { loadNodeCrypto, nodeHmac } from '#node-crypto'
+import { decodeBase64, loadNodeCrypto, nodeHmac } from '#node-crypto'
 import type { EventMap, WebhookEventOf } from './events.js'
 import type { HeadersInput } from './headers.js'
 import type { ReplayOptions, Tolerance } from './options.js'
@@ -83,9 +83,11 @@ const seconds = (value: unknown, field: string): number => (typeof value === 'nu
 /**
  * Canonical padded base64 → bytes, or undefined. The round trip is the strictness: `btoa` spells each
  * byte string one way only, so whitespace, missing padding and non-zero trailing bits all fail it (a
- * lenient decoder is how truncated signatures got through elsewhere, CVE-2024-21491).
+ * lenient decoder is how truncated signatures got through elsewhere, CVE-2024-21491). On Node,
+ * `#node-crypto` lends the table decoder instead (as strict, and faster there).
  */
 function decode(text: string): Uint8Array | undefined {
+  if (decodeBase64) return decodeBase64(text)
   try {
     const binary = atob(text)
     if (btoa(binary) !== text) return
@@ -232,7 +234,11 @@ export function createStandardVerifier<Events extends object = EventMap>(options
     checks ??= secrets.map((secret) => (resolve() === 'node' ? (nodeHmac(loadNodeCrypto()!, secret).verify as Check) : webCheck(secret)))
     let valid: boolean | undefined
     // A header with only v1a entries has nothing for an HMAC key to check.
-    for (const check of hmac[0] ? checks : []) valid ||= await check(`${id}.${time}.`, body, hmac)
+    for (const check of hmac[0] ? checks : []) {
+      // node:crypto answers at once; only Web Crypto's promise is awaited.
+      const result = valid || check(`${id}.${time}.`, body, hmac)
+      valid = result === true || (result !== false && (await result))
+    }
     if (!valid) fail('no_matching_signature', signatureName)
 
     const text = typeof body !== 'string' ? new TextDecoder().decode(body) : body.charCodeAt(0) === 0xfeff ? body.slice(1) : body

@@ -1,9 +1,9 @@
 /**
  * Internal: the two crypto backends behind one small interface, and the once-per-process choice
- * between them (made in runtime-crypto.ts, at first use). HMAC lives in hmac-node.ts / hmac-web.ts so
- * the lean Standard Webhooks verifier can take it without the Ed25519 code.
+ * between them (made in runtime-crypto.ts, at first use). The node:crypto backend comes through
+ * `#node-crypto`, so browser and Worker bundles, which get no node:crypto lookup, carry none of it.
  */
-import { nodeBackend } from './crypto-node.js'
+import { nodeBackend } from '#node-crypto'
 import { webBackend } from './crypto-web.js'
 import { type CryptoPreference, findNodeCrypto, findSubtle, resolveBackend } from './runtime-crypto.js'
 

@@ -14,10 +14,14 @@ export function utf8(text: string): Uint8Array<ArrayBuffer> {
 
 let base64Values: Int8Array | undefined
 
-/** Character code → 6-bit value, or -1; built at first use so importing this module does no work. */
+/**
+ * Character code (0–255) → 6-bit value, or -1; built at first use so importing this module does no
+ * work. 256 entries, so `code & 255` indexes it without a bounds check; codes above 255 are refused
+ * separately.
+ */
 function base64Table(): Int8Array {
   if (base64Values) return base64Values
-  const table = new Int8Array(128).fill(-1)
+  const table = new Int8Array(256).fill(-1)
   for (let i = 0; i < BASE64.length; i++) table[BASE64.charCodeAt(i)] = i
   return (base64Values = table)
 }
@@ -30,24 +34,32 @@ function base64Table(): Int8Array {
  */
 export function decodeBase64(text: string, expectedBytes?: number, start = 0, end = text.length): Uint8Array<ArrayBuffer> | undefined {
   const size = end - start
-  if (size <= 0 || size % 4 !== 0) return undefined
+  if (size <= 0 || (size & 3) !== 0) return undefined
   const padding = text.charCodeAt(end - 1) !== 61 ? 0 : text.charCodeAt(end - 2) === 61 ? 2 : 1
-  const length = (size / 4) * 3 - padding
+  const length = (size >> 2) * 3 - padding
   if (expectedBytes !== undefined && length !== expectedBytes) return undefined
   const out = new Uint8Array(length)
   const table = base64Table()
   // Whole groups of four characters first (a signature is almost all of them), then the padded tail.
-  // A character outside the table, or above 127, makes `value` negative through the sign bit.
-  const last = end - padding
-  const whole = start + Math.floor((last - start) / 4) * 4
+  // A character outside the alphabet makes `value` negative through the sign bit; one above 255 sets
+  // a bit of `wide`. This runs on every verify, so it is written out flat, with no call per character.
+  const whole = padding === 0 ? end : end - 4
   let o = 0
+  let wide = 0
   for (let i = start; i < whole; i += 4) {
-    const value = (sextet(table, text, i) << 18) | (sextet(table, text, i + 1) << 12) | (sextet(table, text, i + 2) << 6) | sextet(table, text, i + 3)
+    const a = text.charCodeAt(i)
+    const b = text.charCodeAt(i + 1)
+    const c = text.charCodeAt(i + 2)
+    const d = text.charCodeAt(i + 3)
+    const value = (table[a & 255]! << 18) | (table[b & 255]! << 12) | (table[c & 255]! << 6) | table[d & 255]!
+    wide |= a | b | c | d
     if (value < 0) return undefined
-    out[o++] = value >> 16
-    out[o++] = (value >> 8) & 0xff
-    out[o++] = value & 0xff
+    out[o] = value >> 16
+    out[o + 1] = value >> 8
+    out[o + 2] = value
+    o += 3
   }
+  if (wide > 255) return undefined
   if (padding === 0) return out
   const a = sextet(table, text, whole)
   const b = sextet(table, text, whole + 1)
@@ -64,7 +76,7 @@ export function decodeBase64(text: string, expectedBytes?: number, start = 0, en
 /** The 6-bit value of the character at `i`, or -1 (which sets the sign bit of any group it joins). */
 function sextet(table: Int8Array, text: string, i: number): number {
   const code = text.charCodeAt(i)
-  return code < 128 ? table[code]! : -1
+  return code < 256 ? table[code]! : -1
 }
 
 /** Standard base64 with padding. */
@@ -110,16 +122,6 @@ export function encodeHex(bytes: Uint8Array): string {
   let out = ''
   for (let i = 0; i < bytes.length; i++) out += (bytes[i]! < 16 ? '0' : '') + bytes[i]!.toString(16)
   return out
-}
-
-/** True when the text is 1–`max` ASCII digits and nothing else: no sign, space, exponent or radix prefix. */
-export function isDigits(text: string, max: number): boolean {
-  if (text.length === 0 || text.length > max) return false
-  for (let i = 0; i < text.length; i++) {
-    const code = text.charCodeAt(i)
-    if (code < 48 || code > 57) return false
-  }
-  return true
 }
 
 /** The DER header of a PKCS#8 Ed25519 private key; the 32-byte seed follows it (RFC 8410). */

@@ -1,27 +1,22 @@
 /**
- * The lean Standard Webhooks verifier: v1 (HMAC-SHA256) only, one `verify`, nothing else. It is built
- * from free functions — strict header parsing, the timestamp window, HMAC on node:crypto or Web Crypto,
- * pollution-safe JSON — so a browser or edge bundle that imports it leaves out everything it does not
- * call: signing, Ed25519, Request and Node-stream readers, schemas and the full verifier.
+ * The lean Standard Webhooks verifier: v1 (HMAC-SHA256) only, one `verify`, nothing else. It is one
+ * self-contained file on purpose (issue 7: ≤ 1.5 kB brotli for a browser or edge bundle): it shares no
+ * code with `standardWebhooks`, whose multi-scheme pipeline, Ed25519, signing, Request and stream
+ * readers and schemas a browser user of this verifier never calls. The node:crypto HMAC comes in
+ * through `#node-crypto`, so the browser build carries none of it.
+ *
+ * The rules are those of `standardWebhooks` (test/webhooks/lean-verifier.test.ts checks both refuse
+ * each bad delivery with the same reason); the messages are shorter.
  */
-import { ConfigError } from '../core/errors.js'
-import type { HmacKey } from './crypto.js'
-import { refuse } from './errors.js'
+import { ConfigError, WebhookVerificationError, type WebhookFailureReason } from '../core/errors.js'
+import { decodeBase64, loadNodeCrypto, nodeHmac } from '#node-crypto'
 import type { EventMap, WebhookEventOf } from './events.js'
-import { type HeadersInput, checkHeaders } from './headers.js'
-import { nodeHmac } from './hmac-node.js'
-import { webHmac } from './hmac-web.js'
-import { type ReplayOptions, type Tolerance, checkCommonOptions, replayOptions } from './options.js'
-import { type RawPayload, bodyText, parseJson, rawBody } from './payload.js'
+import type { HeadersInput } from './headers.js'
+import type { ReplayOptions, Tolerance } from './options.js'
+import type { RawPayload } from './payload.js'
 import type { ReplayStore } from './replay.js'
-import { type CryptoPreference, type WebhookCryptoBackend, findNodeCrypto, findSubtle, resolveBackend } from './runtime-crypto.js'
-import type { SignedParts } from './scheme.js'
-import { revealSecrets, standardHmacSecret } from './secrets.js'
-import { readStandardHeaders } from './standard-headers.js'
-import { checkTimestamp, toleranceWindow } from './timestamp.js'
+import type { CryptoPreference, WebhookCryptoBackend } from './runtime-crypto.js'
 import type { WebhookSecret } from './verifier.js'
-
-const OPTION_NAMES = ['secret', 'tolerance', 'now', 'replay', 'crypto']
 
 /** Options of {@link createStandardVerifier}: the v1 subset of `standardWebhooks`' options, with the same defaults. */
 export interface StandardVerifierOptions {
@@ -67,86 +62,217 @@ export interface StandardVerifier<Events extends object = EventMap> {
   readonly backend: WebhookCryptoBackend
 }
 
+/** One secret, ready: true when any candidate is HMAC(prefix ‖ body), compared in constant time. */
+type Check = (prefix: string, body: string | Uint8Array, signatures: Uint8Array[]) => boolean | Promise<boolean>
+
+/**
+ * Every refusal: the reason, and a message naming what failed (`webhook-id: malformed header`). The
+ * messages are terse to keep this bundle small; `standardWebhooks` explains more.
+ */
+const fail = (reason: WebhookFailureReason, subject: string): never => {
+  throw new WebhookVerificationError(reason, `${subject}: ${reason.replaceAll('_', ' ')}`)
+}
+
+/** A bad option, or a `crypto` preference this runtime cannot meet (`'node'` in a browser). */
+const invalid = (field: string): never => {
+  throw new ConfigError(field, 'invalid here, see StandardVerifierOptions')
+}
+
+const seconds = (value: unknown, field: string): number => (typeof value === 'number' && value >= 0 && value < Infinity ? value : invalid(field))
+
+/**
+ * Canonical padded base64 → bytes, or undefined. The round trip is the strictness: `btoa` spells each
+ * byte string one way only, so whitespace, missing padding and non-zero trailing bits all fail it (a
+ * lenient decoder is how truncated signatures got through elsewhere, CVE-2024-21491). On Node,
+ * `#node-crypto` lends the table decoder instead (as strict, and faster there).
+ */
+function decode(text: string): Uint8Array | undefined {
+  if (decodeBase64) return decodeBase64(text)
+  try {
+    const binary = atob(text)
+    if (btoa(binary) !== text) return
+    const bytes = new Uint8Array(binary.length)
+    for (let i = 0; i < bytes.length; i++) bytes[i] = binary.charCodeAt(i)
+    return bytes
+  } catch {
+    // atob refuses characters outside the alphabet.
+  }
+}
+
+/**
+ * One header's value, or undefined, from a Headers, anything with `get`, or a plain object with names
+ * in any case. Refuses one sent twice (an array, or two spellings of the name), one that is not text,
+ * and one over 8 KB, so hostile headers stay cheap.
+ */
+function header(headers: HeadersInput, name: string): string | undefined {
+  const record = headers as Record<string, unknown>
+  let value: unknown
+  if (typeof record.get === 'function') value = (headers as Headers).get(name)
+  else {
+    // Our names are lowercase and none is on Object.prototype, so the direct lookup is safe (and, on
+    // Node's lowercase headers, the only one). Two other spellings count as a header sent twice.
+    value = record[name]
+    if (value === undefined) {
+      const keys = Object.keys(record).filter((key) => key.toLowerCase() === name)
+      value = keys[1] ? keys : record[keys[0]!]
+    }
+  }
+  if (Array.isArray(value)) value = value.length > 1 ? fail('malformed_header', name) : value[0]
+  if (value != null) return typeof value === 'string' && value.length < 8193 ? value : fail('malformed_header', name)
+}
+
+/**
+ * A header that must be there and not be empty; with `limit`, of at most that many characters, each
+ * with a code from `low` to `high`.
+ */
+function required(headers: HeadersInput, name: string, limit = 0, low = 0, high = 0): string {
+  const value = header(headers, name) || fail('missing_header', name)
+  for (let i = 0; high && i < value.length; i++) {
+    const code = value.charCodeAt(i)
+    if (i === limit || code < low || code > high) fail('malformed_header', name)
+  }
+  return value
+}
+
 /**
  * A Standard Webhooks v1 verifier for browsers and edge runtimes where bundle size matters: the same
  * checks as `standardWebhooks(…).verify` for HMAC (`whsec_`) secrets, at a fraction of the bundle. Use
  * `standardWebhooks` for Ed25519, signing, schemas, `verifySync`, `verifyRaw` or reading a Request.
- * Secrets are checked now (`invalid_secret`); keys are made at first use and kept.
+ * Secrets are checked now (`invalid_secret`); keys are made at first use and kept. A bad option is a
+ * ConfigError naming it.
  *
  * @example
  * const webhooks = createStandardVerifier({ secret: env.WEBHOOK_SECRET })
  * export default { fetch: async (req: Request) => Response.json(await webhooks.verify(await req.text(), req.headers)) }
  */
 export function createStandardVerifier<Events extends object = EventMap>(options: StandardVerifierOptions): StandardVerifier<Events> {
-  if (typeof options !== 'object' || options === null) throw new ConfigError('options', 'must be an object with at least a secret')
-  checkCommonOptions(options as unknown as Record<string, unknown>, OPTION_NAMES, '')
-  const secrets = revealSecrets(options.secret, (value, label) => {
-    if (typeof value === 'string' && (value.startsWith('whpk_') || value.startsWith('whsk_'))) {
-      throw refuse('invalid_secret', `${label} is an Ed25519 key; createStandardVerifier checks v1 (HMAC) only, use standardWebhooks`)
-    }
-    return standardHmacSecret(value, label)
+  if (typeof options !== 'object' || !options) invalid('options')
+  // A misspelt option is an error, not an option silently ignored.
+  const { secret, tolerance = 300, now = Date.now, replay, crypto: preference = 'auto', ...unknown } = options
+  for (const key in unknown) invalid(key)
+  const window = typeof tolerance === 'object' && tolerance ? tolerance : { past: tolerance, future: tolerance }
+  const past = seconds(window.past ?? 300, 'tolerance')
+  const future = seconds(window.future ?? 300, 'tolerance')
+  const store = (replay as ReplayOptions | undefined)?.store ?? (replay as ReplayStore | undefined)
+  const ttl = (replay as ReplayOptions | undefined)?.ttl ?? Math.max(past + future, 1)
+  if (typeof now !== 'function') invalid('now')
+  if (replay !== undefined && !(typeof store?.claim === 'function' && seconds(ttl, 'replay') > 0)) invalid('replay')
+  if (!['auto', 'node', 'web'].includes(preference)) invalid('crypto')
+
+  const secrets = ([] as unknown[]).concat(secret).map((value) => {
+    const revealed: unknown = typeof (value as { reveal?: unknown })?.reveal === 'function' ? (value as { reveal(): unknown }).reveal() : value
+    // Ed25519 keys (whpk_, whsk_) are for standardWebhooks; 24 bytes is the spec's least for a v1 key.
+    const bytes =
+      revealed instanceof Uint8Array
+        ? new Uint8Array(revealed)
+        : typeof revealed === 'string' && !['whpk_', 'whsk_'].includes(revealed.slice(0, 5))
+          ? decode(revealed.startsWith('whsec_') ? revealed.slice(6) : revealed)
+          : undefined
+    return bytes && bytes.length > 23 ? (bytes as Uint8Array<ArrayBuffer>) : fail('invalid_secret', 'secret')
   })
-  const { past, future } = toleranceWindow(options.tolerance)
-  const now = options.now ?? Date.now
-  const replay = replayOptions(options.replay)
-  const replayTtl = replay?.ttl ?? Math.max(past + future, 1)
-  const preference = options.crypto ?? 'auto'
+  if (!secrets[0]) fail('invalid_secret', 'secret')
 
   let backend: WebhookCryptoBackend | undefined
-  let keys: HmacKey[] | undefined
-  const resolve = (): WebhookCryptoBackend => (backend ??= resolveBackend(preference))
-  const prepared = (): HmacKey[] =>
-    (keys ??= secrets.map((secret) => (resolve() === 'node' ? nodeHmac(findNodeCrypto()!, secret) : webHmac(findSubtle(), secret))))
+  let checks: Check[] | undefined
+  const resolve = (): WebhookCryptoBackend =>
+    (backend ??=
+      preference !== 'web' && loadNodeCrypto()
+        ? 'node'
+        : preference !== 'node' && globalThis.crypto?.subtle
+          ? 'web'
+          : invalid('crypto'))
 
-  /** Tries the keys from `i` on; synchronous while node:crypto answers, on the promise once Web Crypto does. */
-  function match(parts: SignedParts, body: string | Uint8Array<ArrayBuffer>, i: number): WebhookEventOf<Events> | Promise<WebhookEventOf<Events>> {
-    const list = prepared()
-    // A header with only v1a entries has nothing for an HMAC key to check.
-    for (; parts.hmac.length > 0 && i < list.length; i++) {
-      const result = list[i]!.verify(parts.prefix, body, parts.hmac)
-      if (result === true) return accept(parts, body)
-      if (result !== false) {
-        const next = i + 1
-        return result.then((ok) => (ok ? accept(parts, body) : match(parts, body, next)))
-      }
+  /** Web Crypto: the key is imported once per secret and kept; subtle.verify compares. */
+  const webCheck = (secret: Uint8Array<ArrayBuffer>): Check => {
+    const subtle = globalThis.crypto.subtle
+    const key = subtle.importKey('raw', secret, { name: 'HMAC', hash: 'SHA-256' }, false, ['verify'])
+    return async (prefix, body, signatures) => {
+      const encoder = new TextEncoder()
+      const head = encoder.encode(prefix)
+      const tail = typeof body === 'string' ? encoder.encode(body) : body
+      const message = new Uint8Array(head.length + tail.length)
+      message.set(head)
+      message.set(tail, head.length)
+      for (const signature of signatures) if (await subtle.verify('HMAC', await key, signature as Uint8Array<ArrayBuffer>, message)) return true
+      return false
     }
-    throw refuse('no_matching_signature', 'no Standard Webhooks signature matches the body under the configured secret(s)')
   }
 
-  function accept(parts: SignedParts, body: string | Uint8Array<ArrayBuffer>): WebhookEventOf<Events> | Promise<WebhookEventOf<Events>> {
-    const text = bodyText(body)
-    let data: unknown
-    if (text !== '') {
-      try {
-        data = parseJson(text)
-      } catch {
-        throw refuse('invalid_payload', 'the signature is valid but the body is not JSON')
+  async function verify(payload: RawPayload, headers: HeadersInput): Promise<WebhookEventOf<Events>> {
+    const view = payload as Partial<ArrayBufferView>
+    const body: string | Uint8Array =
+      typeof payload === 'string'
+        ? payload
+        : payload instanceof ArrayBuffer || ArrayBuffer.isView(payload)
+          ? new Uint8Array(view.buffer ?? (payload as ArrayBuffer), view.byteOffset, view.byteLength)
+          : fail('payload_not_raw', 'payload (pass the raw text or bytes, not parsed JSON)')
+    if (typeof headers !== 'object' || !headers) fail('missing_header', 'headers')
+    // svix sends the same scheme under its own names; one set is read, never a mix of both. The
+    // names are written out: a name built per call would be a new string to hash on every lookup.
+    const svix = header(headers, 'webhook-signature') === undefined
+    const signatureName = svix ? 'svix-signature' : 'webhook-signature'
+    const list = required(headers, signatureName).split(' ')
+    const id = required(headers, svix ? 'svix-id' : 'webhook-id', 256, 33, 126)
+    const time = required(headers, svix ? 'svix-timestamp' : 'webhook-timestamp', 12, 48, 57)
+    // At most 20 entries, more than any rotation needs: the bound keeps a hostile header cheap.
+    if (list.length > 20 || list.includes('')) fail('malformed_header', signatureName)
+    const hmac: Uint8Array[] = []
+    let known = 0
+    for (const entry of list) {
+      const comma = entry.indexOf(',')
+      const version = entry.slice(0, comma)
+      // Other versions are skipped: the spec lets senders add schemes a receiver does not know yet.
+      const size = comma < 1 ? fail('malformed_header', signatureName) : version === 'v1' ? 32 : version === 'v1a' ? 64 : 0
+      if (size) {
+        const bytes = decode(entry.slice(comma + 1))
+        if (bytes?.length !== size) fail('malformed_header', signatureName)
+        if (size < 64) hmac.push(bytes!)
+        known++
       }
     }
-    const type = typeof data === 'object' && data !== null && Object.hasOwn(data, 'type') ? (data as { type: unknown }).type : undefined
-    const event = Object.freeze({ type: typeof type === 'string' ? type : '', id: parts.id, timestamp: parts.timestamp, data }) as WebhookEventOf<Events>
-    if (!replay) return event
-    const claimed = replay.store.claim(parts.id!, replayTtl)
-    const settle = (ok: boolean): WebhookEventOf<Events> => {
-      if (!ok) throw refuse('replayed', 'this delivery id was already accepted')
-      return event
+    if (!known) fail('malformed_header', signatureName)
+    const timestamp = Number(time)
+    const current = Math.floor(now() / 1000)
+    if (current - timestamp > past) fail('timestamp_too_old', 'timestamp')
+    if (timestamp - current > future) fail('timestamp_in_future', 'timestamp')
+
+    checks ??= secrets.map((secret) => (resolve() === 'node' ? (nodeHmac(loadNodeCrypto()!, secret).verify as Check) : webCheck(secret)))
+    let valid: boolean | undefined
+    // A header with only v1a entries has nothing for an HMAC key to check.
+    for (const check of hmac[0] ? checks : []) {
+      // node:crypto answers at once; only Web Crypto's promise is awaited.
+      const result = valid || check(`${id}.${time}.`, body, hmac)
+      valid = result === true || (result !== false && (await result))
     }
-    return typeof claimed === 'boolean' ? settle(claimed) : Promise.resolve(claimed).then(settle)
+    if (!valid) fail('no_matching_signature', signatureName)
+
+    const text = typeof body !== 'string' ? new TextDecoder().decode(body) : body.charCodeAt(0) === 0xfeff ? body.slice(1) : body
+    let data: unknown
+    try {
+      data = text ? parseJson(text) : undefined
+    } catch {
+      fail('invalid_payload', 'body (not JSON)')
+    }
+    if (store && !(await store.claim(id, ttl))) fail('replayed', 'id')
+    const type = Object.hasOwn(Object(data), 'type') && (data as { type: unknown }).type
+    return Object.freeze({ type: typeof type === 'string' ? type : '', id, timestamp, data }) as WebhookEventOf<Events>
   }
 
   return Object.freeze({
     get backend() {
       return resolve()
     },
-    verify(payload: RawPayload, headers: HeadersInput): Promise<WebhookEventOf<Events>> {
-      try {
-        const body = rawBody(payload)
-        const parts = readStandardHeaders(checkHeaders(headers))
-        checkTimestamp(parts.timestamp!, now(), past, future)
-        return Promise.resolve(match(parts, body, 0))
-      } catch (error) {
-        return Promise.reject(error)
-      }
-    },
+    verify,
   })
+}
+
+/**
+ * JSON.parse that drops `__proto__` keys and `constructor` keys holding a `prototype`, at any depth,
+ * so merging the event into another object cannot pollute Object.prototype. The reviver (slower) runs
+ * only when the text could hold such a key: both spell `proto`, unless a `\u` escape spells them.
+ */
+function parseJson(text: string): unknown {
+  return JSON.parse(text, text.includes('proto') || text.includes('\\u') ? (key, value: unknown) =>
+        key === '__proto__' || (key === 'constructor' && typeof value === 'object' && value && Object.hasOwn(value, 'prototype')) ? undefined : value : undefined,
+  )
 }

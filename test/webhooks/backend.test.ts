@@ -69,7 +69,7 @@ describe('the crypto backend is visible', () => {
     expect((await full.verify(VECTOR.body, vectorHeaders())).id).toBe(VECTOR.id)
     expect((await lean.verify(VECTOR.body, vectorHeaders())).id).toBe(VECTOR.id)
     expect(() => fresh.webhookCryptoBackend('node')).toThrow("'node' was asked for")
-    expect(() => fresh.createStandardVerifier({ secret: VECTOR.secret, crypto: 'node' }).backend).toThrow("'node' was asked for")
+    expect(() => fresh.createStandardVerifier({ secret: VECTOR.secret, crypto: 'node' }).backend).toThrow(/^crypto: /)
   })
 })
 

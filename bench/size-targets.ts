@@ -36,7 +36,7 @@ export const TARGETS: SizeTarget[] = [
   {
     name: 'wirekit/webhooks (createStandardVerifier, lean v1)',
     source: `export { createStandardVerifier } from 'wirekit/webhooks'`,
-    budget: { issue: () => 1_500, issueText: '1.5 kB', guard: 2_100 /* 1,992 as one self-contained file (was 3,919); core/errors.ts alone is ~320 of it */ },
+    budget: { issue: () => 1_500, issueText: '1.5 kB', guard: 2_200 /* 2,100: 1,992 as one self-contained file (was 3,919), then ~100 for option errors that say what each option must be; core/errors.ts is ~320 of it */ },
   },
   {
     name: 'wirekit/webhooks (every preset)',

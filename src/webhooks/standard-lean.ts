@@ -74,11 +74,12 @@ const fail = (reason: WebhookFailureReason, subject: string): never => {
 }
 
 /** A bad option, or a `crypto` preference this runtime cannot meet (`'node'` in a browser). */
-const invalid = (field: string): never => {
-  throw new ConfigError(field, 'invalid here, see StandardVerifierOptions')
+const invalid = (field: string, problem: string): never => {
+  throw new ConfigError(field, problem)
 }
 
-const seconds = (value: unknown, field: string): number => (typeof value === 'number' && value >= 0 && value < Infinity ? value : invalid(field))
+const seconds = (value: unknown, field: string): number =>
+  typeof value === 'number' && value >= 0 && value < Infinity ? value : invalid(field, 'must be a number of seconds, 0 or more')
 
 /**
  * Canonical padded base64 → bytes, or undefined. The round trip is the strictness: `btoa` spells each
@@ -146,18 +147,20 @@ function required(headers: HeadersInput, name: string, limit = 0, low = 0, high 
  * export default { fetch: async (req: Request) => Response.json(await webhooks.verify(await req.text(), req.headers)) }
  */
 export function createStandardVerifier<Events extends object = EventMap>(options: StandardVerifierOptions): StandardVerifier<Events> {
-  if (typeof options !== 'object' || !options) invalid('options')
+  if (typeof options !== 'object' || !options) invalid('options', 'must be an object with a secret')
   // A misspelt option is an error, not an option silently ignored.
   const { secret, tolerance = 300, now = Date.now, replay, crypto: preference = 'auto', ...unknown } = options
-  for (const key in unknown) invalid(key)
+  for (const key in unknown) invalid(key, 'is not an option of createStandardVerifier')
   const window = typeof tolerance === 'object' && tolerance ? tolerance : { past: tolerance, future: tolerance }
   const past = seconds(window.past ?? 300, 'tolerance')
   const future = seconds(window.future ?? 300, 'tolerance')
   const store = (replay as ReplayOptions | undefined)?.store ?? (replay as ReplayStore | undefined)
   const ttl = (replay as ReplayOptions | undefined)?.ttl ?? Math.max(past + future, 1)
-  if (typeof now !== 'function') invalid('now')
-  if (replay !== undefined && !(typeof store?.claim === 'function' && seconds(ttl, 'replay') > 0)) invalid('replay')
-  if (!['auto', 'node', 'web'].includes(preference)) invalid('crypto')
+  if (typeof now !== 'function') invalid('now', 'must be a function returning epoch milliseconds')
+  if (replay !== undefined && !(typeof store?.claim === 'function' && seconds(ttl, 'replay.ttl') > 0)) {
+    invalid('replay', 'must be a ReplayStore or { store, ttl }')
+  }
+  if (!['auto', 'node', 'web'].includes(preference)) invalid('crypto', "must be 'auto', 'node' or 'web'")
 
   const secrets = ([] as unknown[]).concat(secret).map((value) => {
     const revealed: unknown = typeof (value as { reveal?: unknown })?.reveal === 'function' ? (value as { reveal(): unknown }).reveal() : value
@@ -180,7 +183,7 @@ export function createStandardVerifier<Events extends object = EventMap>(options
         ? 'node'
         : preference !== 'node' && globalThis.crypto?.subtle
           ? 'web'
-          : invalid('crypto'))
+          : invalid('crypto', `no ${preference === 'node' ? 'node:crypto' : 'Web Crypto'} in this runtime`))
 
   /** Web Crypto: the key is imported once per secret and kept; subtle.verify compares. */
   const webCheck = (secret: Uint8Array<ArrayBuffer>): Check => {

@@ -97,11 +97,20 @@ describe('createStandardVerifier options and secrets', () => {
     expect(reasonOfSync(() => createStandardVerifier({ secret: `whsec_${Buffer.alloc(23).toString('base64')}` }))).toBe('invalid_secret')
     expect(reasonOfSync(() => createStandardVerifier({ secret: 'whsec_not base64!' }))).toBe('invalid_secret')
     expect(reasonOfSync(() => createStandardVerifier({ secret: [] }))).toBe('invalid_secret')
-    expect(() => createStandardVerifier({ secret: VECTOR.secret, schemas: {} } as never)).toThrow(ConfigError)
-    expect(() => createStandardVerifier({ secret: VECTOR.secret, tolerance: -1 })).toThrow('tolerance')
-    expect(() => createStandardVerifier({ secret: VECTOR.secret, replay: {} as never })).toThrow('replay')
-    expect(() => createStandardVerifier({ secret: VECTOR.secret, crypto: 'wasm' as never })).toThrow('crypto')
-    expect(() => createStandardVerifier(undefined as never)).toThrow(ConfigError)
+    // Each bad option is a ConfigError that names the option and says what it must be.
+    const bad: Array<[object, string]> = [
+      [{ secret: VECTOR.secret, schemas: {} }, 'schemas: is not an option of createStandardVerifier'],
+      [{ secret: VECTOR.secret, tolerance: -1 }, 'tolerance: must be a number of seconds, 0 or more'],
+      [{ secret: VECTOR.secret, tolerance: { past: 5, future: Number.NaN } }, 'tolerance: must be a number of seconds'],
+      [{ secret: VECTOR.secret, now: 5 }, 'now: must be a function returning epoch milliseconds'],
+      [{ secret: VECTOR.secret, replay: {} }, 'replay: must be a ReplayStore or { store, ttl }'],
+      [{ secret: VECTOR.secret, crypto: 'wasm' }, "crypto: must be 'auto', 'node' or 'web'"],
+    ]
+    for (const [options, message] of bad) {
+      expect(() => createStandardVerifier(options as never)).toThrow(ConfigError)
+      expect(() => createStandardVerifier(options as never)).toThrow(message)
+    }
+    expect(() => createStandardVerifier(undefined as never)).toThrow('options: must be an object with a secret')
   })
 
   it('a tolerance of { past, future } is applied each way', async () => {

@@ -31,6 +31,25 @@ const builtPackage: Plugin = {
   },
 }
 
+/** A user's browser build of `source`: esbuild, browser platform, ESM, minified, tree-shaken; `wirekit` resolved by `resolver`. */
+function browserBundle(source: string, resolver: Plugin) {
+  return build({
+    stdin: { contents: source, resolveDir: packageRoot, loader: 'js' },
+    bundle: true,
+    write: false,
+    minify: true,
+    format: 'esm',
+    platform: 'browser',
+    target: 'es2022',
+    metafile: true,
+    logLevel: 'silent',
+    plugins: [resolver],
+    // The built files import `#socket` (package.json `imports`); an empty tsconfig keeps the project's
+    // `paths`, which point it at the source, out of their resolution.
+    tsconfigRaw: {},
+  })
+}
+
 export interface BundleSize {
   /** Minified bytes. */
   minified: number
@@ -49,21 +68,7 @@ export interface BundleSize {
  * await bundleSize(`export { createClient } from 'wirekit'`)
  */
 export async function bundleSize(source: string): Promise<BundleSize> {
-  const result = await build({
-    stdin: { contents: source, resolveDir: packageRoot, loader: 'js' },
-    bundle: true,
-    write: false,
-    minify: true,
-    format: 'esm',
-    platform: 'browser',
-    target: 'es2022',
-    metafile: true,
-    logLevel: 'silent',
-    plugins: [builtPackage],
-    // The built files import `#socket` (package.json `imports`); an empty tsconfig keeps the project's
-    // `paths`, which point it at the source, out of their resolution.
-    tsconfigRaw: {},
-  })
+  const result = await browserBundle(source, builtPackage)
   const bytes = result.outputFiles[0]!.contents
   return {
     minified: bytes.length,
@@ -98,19 +103,7 @@ export async function bundleOrigins(source: string): Promise<{ minified: number;
       )
     },
   }
-  const result = await build({
-    stdin: { contents: source, resolveDir: packageRoot, loader: 'js' },
-    bundle: true,
-    write: false,
-    minify: true,
-    format: 'esm',
-    platform: 'browser',
-    target: 'es2022',
-    metafile: true,
-    logLevel: 'silent',
-    plugins: [fromSource],
-    tsconfigRaw: {},
-  })
+  const result = await browserBundle(source, fromSource)
   const groups = new Map<string, number>()
   for (const output of Object.values(result.metafile.outputs)) {
     for (const [file, { bytesInOutput }] of Object.entries(output.inputs)) {

@@ -11,9 +11,9 @@ import { type RandomSource, backoffDelay } from '../core/index.js'
 /** Statuses worth another attempt: timeouts, conflicts on a lock, too early, rate limits, 5xx gateways. */
 export const RETRY_STATUSES: readonly number[] = Object.freeze([408, 409, 425, 429, 500, 502, 503, 504])
 
-// ky's list of methods that are safe to repeat; POST and PATCH join per call when keyed.
-const SAFE_METHODS = ['get', 'put', 'head', 'delete', 'options', 'trace', 'query']
-const SAFE_AND_KEYED = [...SAFE_METHODS, 'post', 'patch']
+// ky's own default list of methods safe to repeat, plus POST and PATCH for a call that carries a key.
+// An unkeyed call leaves `methods` to ky's default: one option fewer for ky to copy on every request.
+const SAFE_AND_KEYED = ['get', 'put', 'head', 'delete', 'options', 'trace', 'query', 'post', 'patch']
 
 /** The resolved retry policy a REST client runs with. */
 export interface RetryPolicy {
@@ -30,7 +30,7 @@ export interface RetryPolicy {
 export function kyRetryOptions(policy: RetryPolicy, keyed: boolean): KyRetryOptions {
   return {
     limit: policy.limit,
-    methods: keyed ? SAFE_AND_KEYED : SAFE_METHODS,
+    ...(keyed && { methods: SAFE_AND_KEYED }),
     statusCodes: RETRY_STATUSES as number[],
     afterStatusCodes: RETRY_STATUSES as number[],
     retryOnTimeout: true,

@@ -5,9 +5,10 @@
  */
 import ky, { HTTPError, type Hooks, type Options as KyOptions, SchemaValidationError } from 'ky'
 import { type ClientContext, ConfigError, type StandardSchemaV1, TimeoutError, type WirekitError, isWirekitError } from '../core/index.js'
+import { METHODS as ENDPOINT_METHODS } from './endpoints.js'
 import { InvalidRequestError, ResponseValidationError, toWirekitError } from './errors.js'
 import { IDEMPOTENCY_HEADER, idempotencyKeyFor } from './idempotency.js'
-import type { RestSettings } from './options.js'
+import { type RestSettings, TOKEN } from './options.js'
 import { redirectSafeFetch } from './redirect.js'
 import { kyRetryOptions } from './retry.js'
 import { type QueryValue, appendQuery, basePrefix, expandPath } from './url.js'
@@ -61,11 +62,10 @@ export interface CallResult<T> {
   response: Response
 }
 
-const METHODS = new Set(['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'HEAD', 'OPTIONS', 'QUERY'])
+const METHODS = new Set([...ENDPOINT_METHODS, 'QUERY'])
 const CALL_OPTION_KEYS = new Set(['signal', 'headers', 'idempotencyKey', 'timeout'])
 const NO_BODY_STATUSES = new Set([204, 205, 304])
 const JSON_TYPE = /^application\/(?:[\w.+-]*\+)?json\s*(?:;|$)/i
-const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/
 // setTimeout's limit, a 32-bit signed int; ky refuses anything longer.
 const MAX_TIMEOUT = 2_147_483_647
 
@@ -128,7 +128,7 @@ export class RestEngine {
     if (options.headers !== undefined) {
       headers = { ...headers }
       for (const [name, value] of Object.entries(options.headers)) {
-        if (!HEADER_NAME.test(name) || typeof value !== 'string' || /[\r\n\0]/.test(value)) {
+        if (!TOKEN.test(name) || typeof value !== 'string' || /[\r\n\0]/.test(value)) {
           throw new InvalidRequestError(`options.headers.${name}`, 'must be a valid header name with a string value without CR, LF or NUL')
         }
         if (name.toLowerCase() === 'authorization') {
@@ -147,7 +147,6 @@ export class RestEngine {
       timeout: options.timeout ?? this.settings.timeout,
       fetch: this.#fetch,
       redirect: 'manual',
-      throwHttpErrors: true,
     }
     if (options.signal !== undefined) init.signal = options.signal
     if (this.#hooks) init.hooks = this.#hooks

@@ -3,7 +3,7 @@
  * the Request as a cause: both carry the request headers, Authorization included, and `util.inspect`
  * would print them.
  */
-import { HTTPError, NetworkError, SchemaValidationError, TimeoutError as KyTimeoutError } from 'ky'
+import { HTTPError, NetworkError, TimeoutError as KyTimeoutError } from 'ky'
 import {
   ApiError,
   ConnectionError,
@@ -106,7 +106,6 @@ export function toWirekitError(error: unknown, context: ErrorContext): unknown {
     const detail = cause instanceof Error ? describeNetworkCause(cause) : 'network error'
     return new ConnectionError(context.redactor.redact(`${context.label} failed to connect: ${detail}`), { cause })
   }
-  if (error instanceof SchemaValidationError) return new ResponseValidationError(context.label, 200, error.issues)
   return error
 }
 

@@ -11,9 +11,10 @@
  * includes everything the client process does for a request: our code, ky, fetch (undici), the
  * event loop, and the garbage collector's share.
  *
- * V8 runs with `--predictable` (one thread, fixed seeds), so compilation and GC happen at the same
- * points in every run. Repeated runs still differ by ~1% of the whole process (how the event loop
- * meets the server's replies), which is why N is large.
+ * V8 runs with `--predictable` (one thread, fixed seeds) and `--predictable-gc-schedule` (heap growth
+ * not tuned by measured time), and each client collects garbage fully after the warm-up and at the end.
+ * Without these, whether a major GC fell inside the measured part swung the figure by ~10% between
+ * identical runs; with them, two runs of the same build differ by ~0.1%.
  *
  * Env: INSTR_REQUESTS (N, default 1000), INSTR_WARMUP (default 300), INSTR_REPETITIONS (default 1),
  * INSTR_CONTENDERS (comma-separated, default wirekit,ky,fetch; the ratio needs ky).
@@ -42,7 +43,7 @@ const { port } = await new Promise<{ port: number }>((resolve) => server.once('m
 
 /** Total instructions (callgrind's `Ir`) of one client process sending `count` requests after the warm-up. */
 async function instructions(name: string, count: number): Promise<number> {
-  const args = ['--tool=callgrind', '--callgrind-out-file=/dev/null', process.execPath, '--predictable', CLIENT, name, String(port), String(WARMUP), String(count)]
+  const args = ['--tool=callgrind', '--callgrind-out-file=/dev/null', process.execPath, '--predictable', '--predictable-gc-schedule', '--expose-gc', CLIENT, name, String(port), String(WARMUP), String(count)]
   const { stderr } = await run('valgrind', args, { maxBuffer: 16 * 1024 * 1024 })
   const match = /Collected : (\d+)/.exec(stderr)
   if (!match) throw new Error(`callgrind printed no total for ${name}:\n${stderr.slice(-2000)}`)
@@ -61,11 +62,15 @@ for (let repetition = 0; repetition < REPETITIONS; repetition++) {
 server.disconnect()
 
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!
-const ky = median(perRequest.ky!)
+const ky = perRequest.ky ? median(perRequest.ky) : undefined
 console.log(`\nInstructions per GET (callgrind; ${REQUESTS} requests after ${WARMUP} warm-up, ${REPETITIONS} repetition(s), median)`)
 for (const name of CONTENDERS) {
-  const value = median(perRequest[name]!)
-  const spread = perRequest[name]!.length > 1 ? ` (${Math.round(Math.min(...perRequest[name]!)).toLocaleString('en-US')}–${Math.round(Math.max(...perRequest[name]!)).toLocaleString('en-US')})` : ''
-  console.log(`  ${name.padEnd(8)} ${Math.round(value).toLocaleString('en-US').padStart(10)}${spread}  ${(value / ky).toFixed(3)}× ky`)
+  const values = perRequest[name]!
+  const value = median(values)
+  const spread = values.length > 1 ? ` (${Math.round(Math.min(...values)).toLocaleString('en-US')}–${Math.round(Math.max(...values)).toLocaleString('en-US')})` : ''
+  const ratio = ky === undefined ? '' : `  ${(value / ky).toFixed(3)}× ky`
+  console.log(`  ${name.padEnd(8)} ${Math.round(value).toLocaleString('en-US').padStart(10)}${spread}${ratio}`)
 }
-console.log(`  wirekit's own code: ${Math.round(median(perRequest.wirekit!) - ky).toLocaleString('en-US')} instructions per request over ky`)
+if (ky !== undefined && perRequest.wirekit) {
+  console.log(`  wirekit's own code: ${Math.round(median(perRequest.wirekit) - ky).toLocaleString('en-US')} instructions per request over ky`)
+}

@@ -103,7 +103,6 @@ export async function fetchPage<Item>(engine: RestEngine, path: string, options:
   const { data, response } = await engine.send<unknown>({
     method: 'GET',
     path,
-    label: `GET ${path}`,
     pathParams: params?.path,
     query,
     url,

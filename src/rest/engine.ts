@@ -255,15 +255,7 @@ async function readBody(
 }
 
 function isRawBody(body: unknown): body is BodyInit {
-  return (
-    typeof body === 'string' ||
-    body instanceof FormData ||
-    body instanceof URLSearchParams ||
-    body instanceof Blob ||
-    body instanceof ArrayBuffer ||
-    ArrayBuffer.isView(body) ||
-    body instanceof ReadableStream
-  )
+  return typeof body === 'string' || ArrayBuffer.isView(body) || [FormData, URLSearchParams, Blob, ArrayBuffer, ReadableStream].some((type) => body instanceof type)
 }
 
 /** The header names that carry the credential, so a cross-origin redirect can drop them. */
@@ -274,20 +266,12 @@ function credentialHeaders(header: string): string[] {
 /** Waits for `promise` unless `signal` aborts first; then rejects with the signal's reason. No timer. */
 function whileNotAborted<T>(promise: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
   if (!signal) return promise
-  if (signal.aborted) return Promise.reject(signal.reason)
   return new Promise<T>((resolve, reject) => {
+    // Already aborted: throwing here rejects with the signal's reason.
+    signal.throwIfAborted()
     const onAbort = () => reject(signal.reason)
     signal.addEventListener('abort', onAbort, { once: true })
-    promise.then(
-      (value) => {
-        signal.removeEventListener('abort', onAbort)
-        resolve(value)
-      },
-      (error: unknown) => {
-        signal.removeEventListener('abort', onAbort)
-        reject(error)
-      },
-    )
+    promise.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort))
   })
 }
 

@@ -7,10 +7,14 @@
  * Args: <contender> <port> <warmup> <count>.
  */
 import ky from 'ky'
+import { readFileSync } from 'node:fs'
 import { createRestClient } from 'wirekit/rest'
 
 const [name, port, warmup, count] = process.argv.slice(2) as [string, string, string, string]
 const TOKEN = 'tok_bench_0123456789'
+// Read, not imported from 'wirekit': loading more modules than the other contenders would change the
+// heap every contender's garbage collections walk.
+const { version } = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }
 const base = `http://127.0.0.1:${port}/v1`
 const headers = { authorization: `Bearer ${TOKEN}`, accept: 'application/json' }
 
@@ -22,6 +26,11 @@ function contender(): (id: number) => Promise<unknown> {
   }
   if (name === 'ky') {
     const bare = ky.create({ timeout: 10_000, retry: { limit: 2 }, headers })
+    return (id) => bare.get(`${base}/notes/${id}`).json()
+  }
+  if (name === 'ky-ua') {
+    // bare ky sending exactly wirekit's headers: its User-Agent too, which wirekit always sends.
+    const bare = ky.create({ timeout: 10_000, retry: { limit: 2 }, headers: { ...headers, 'user-agent': `wirekit/${version}` } })
     return (id) => bare.get(`${base}/notes/${id}`).json()
   }
   if (name === 'fetch') {

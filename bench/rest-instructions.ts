@@ -1,6 +1,7 @@
 /**
  * `npm run bench:rest:instructions`: CPU instructions per REST GET, counted by valgrind's callgrind,
- * for wirekit/rest, bare ky 2 with the same options, and global fetch. An instruction count does not
+ * for wirekit/rest, bare ky 2 with the same options as bench:rest, bare ky also sending wirekit's
+ * User-Agent header (`ky-ua`: the same request on the wire), and global fetch. An instruction count does not
  * depend on what else the machine is doing, so unlike bench:rest's CPU time it gives the same figure
  * on a loaded, shared machine and can compare two commits.
  *
@@ -17,7 +18,7 @@
  * identical runs; with them, two runs of the same build differ by ~0.1%.
  *
  * Env: INSTR_REQUESTS (N, default 1000), INSTR_WARMUP (default 300), INSTR_REPETITIONS (default 1),
- * INSTR_CONTENDERS (comma-separated, default wirekit,ky,fetch; the ratio needs ky).
+ * INSTR_CONTENDERS (comma-separated, default wirekit,ky,ky-ua,fetch; the ratios need ky / ky-ua).
  * Needs valgrind on PATH and the built package (the npm script builds first).
  */
 import { execFile, fork } from 'node:child_process'
@@ -28,7 +29,7 @@ const run = promisify(execFile)
 const REQUESTS = Number(process.env.INSTR_REQUESTS ?? 1000)
 const WARMUP = Number(process.env.INSTR_WARMUP ?? 300)
 const REPETITIONS = Number(process.env.INSTR_REPETITIONS ?? 1)
-const CONTENDERS = (process.env.INSTR_CONTENDERS?.split(',') ?? ['wirekit', 'ky', 'fetch']) as readonly string[]
+const CONTENDERS = (process.env.INSTR_CONTENDERS?.split(',') ?? ['wirekit', 'ky', 'ky-ua', 'fetch']) as readonly string[]
 const CLIENT = fileURLToPath(new URL('./rest-instructions-client.ts', import.meta.url))
 
 try {
@@ -72,5 +73,11 @@ for (const name of CONTENDERS) {
   console.log(`  ${name.padEnd(8)} ${Math.round(value).toLocaleString('en-US').padStart(10)}${spread}${ratio}`)
 }
 if (ky !== undefined && perRequest.wirekit) {
-  console.log(`  wirekit's own code: ${Math.round(median(perRequest.wirekit) - ky).toLocaleString('en-US')} instructions per request over ky`)
+  console.log(`  wirekit over bare ky: ${Math.round(median(perRequest.wirekit) - ky).toLocaleString('en-US')} instructions per request`)
+}
+if (perRequest['ky-ua'] && perRequest.wirekit) {
+  const same = median(perRequest['ky-ua'])
+  console.log(
+    `  wirekit over bare ky sending the same headers: ${Math.round(median(perRequest.wirekit) - same).toLocaleString('en-US')} instructions per request (${(median(perRequest.wirekit) / same).toFixed(3)}×)`,
+  )
 }

@@ -13,9 +13,11 @@
  * event loop, and the garbage collector's share.
  *
  * V8 runs with `--predictable` (one thread, fixed seeds) and `--predictable-gc-schedule` (heap growth
- * not tuned by measured time), and each client collects garbage fully after the warm-up and at the end.
- * Without these, whether a major GC fell inside the measured part swung the figure by ~10% between
- * identical runs; with them, two runs of the same build differ by ~0.1%.
+ * not tuned by measured time), with an old space large enough that no major GC falls inside the
+ * measured part; each client collects garbage fully after the warm-up and at the end, so that cost is
+ * counted once per run and cancels out. A major GC here costs ~100 M instructions: one more or fewer
+ * inside 1000 requests moved a contender's figure by ~100 k per request (that predictable schedule
+ * alone caps the heap at 12 MB), swamping differences of a few percent.
  *
  * Env: INSTR_REQUESTS (N, default 1000), INSTR_WARMUP (default 300), INSTR_REPETITIONS (default 1),
  * INSTR_CONTENDERS (comma-separated, default wirekit,ky,ky-ua,fetch; the ratios need ky / ky-ua).
@@ -44,7 +46,17 @@ const { port } = await new Promise<{ port: number }>((resolve) => server.once('m
 
 /** Total instructions (callgrind's `Ir`) of one client process sending `count` requests after the warm-up. */
 async function instructions(name: string, count: number): Promise<number> {
-  const args = ['--tool=callgrind', '--callgrind-out-file=/dev/null', process.execPath, '--predictable', '--predictable-gc-schedule', '--expose-gc', CLIENT, name, String(port), String(WARMUP), String(count)]
+  const args = [
+    '--tool=callgrind',
+    '--callgrind-out-file=/dev/null',
+    process.execPath,
+    ...['--predictable', '--predictable-gc-schedule', '--max-old-space-size=1024', '--initial-old-space-size=512', '--expose-gc'],
+    CLIENT,
+    name,
+    String(port),
+    String(WARMUP),
+    String(count),
+  ]
   const { stderr } = await run('valgrind', args, { maxBuffer: 16 * 1024 * 1024 })
   const match = /Collected : (\d+)/.exec(stderr)
   if (!match) throw new Error(`callgrind printed no total for ${name}:\n${stderr.slice(-2000)}`)

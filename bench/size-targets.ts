@@ -51,7 +51,7 @@ export const TARGETS: SizeTarget[] = [
   {
     name: 'wirekit/rest (createRestClient)',
     source: `export { createRestClient } from 'wirekit/rest'`,
-    budget: { issue: (ky) => ky + 1_500, issueText: 'ky + 1.5 kB', guard: 18_650 /* 18,088 */ },
+    budget: { issue: (ky) => ky + 1_500, issueText: 'ky + 1.5 kB', guard: 18_250 /* 18,068 after feat/rest-lean (was 18,088); ky 7,994 + core ~4,100 already exceed the issue's figure */ },
   },
   {
     name: 'wirekit browser client (createRestClient + createRealtimeClient)',

@@ -92,19 +92,9 @@ function makeClient(engine: RestEngine, endpoints: Endpoints): RestClient {
     (method: string) =>
     (path: string, init: RequestOptions = {}) =>
       request(method, path, init)
-  const request = async (method: string, path: string, options: RequestOptions = {}) => {
-    const { params, body, ...call } = options
-    const { data } = await engine.send({
-      method,
-      path,
-      label: `${String(method).toUpperCase()} ${path}`,
-      pathParams: params?.path,
-      query: params?.query,
-      body,
-      options: call,
-    })
-    return data
-  }
+  // The options object goes to the engine as it is (no per-call copy without params and body).
+  const request = async (method: string, path: string, options: RequestOptions = {}) =>
+    (await engine.send({ method, path, pathParams: options.params?.path, query: options.params?.query, body: options.body, options, withInput: true })).data
   const client = {
     request,
     paginate: (path: string, options: PaginateOptions) => paginate(engine, path, options),

@@ -4,7 +4,7 @@
  * method. A response schema is also checked at run time; a mismatch is a ResponseValidationError
  * naming the endpoint and the failing path.
  */
-import { ConfigError, type InferSchemaOutput, type StandardSchemaV1, isStandardSchema, runSchema } from '../core/index.js'
+import { ConfigError, type InferSchemaOutput, type StandardSchemaV1, formatIssuePath, isStandardSchema, runSchema } from '../core/index.js'
 import type { CallOptions, RestEngine } from './engine.js'
 import { InvalidRequestError } from './errors.js'
 import type { QueryValue } from './url.js'
@@ -79,7 +79,8 @@ export function defineEndpoints<const E extends Endpoints>(endpoints: E): E {
 /** Method names a REST client already has; an endpoint may not take one. */
 export const RESERVED: ReadonlySet<string> = new Set(['request', 'paginate', 'page', 'withOptions', 'withEndpoints', 'GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'then'])
 
-const METHODS = new Set<string>(['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'HEAD', 'OPTIONS'])
+/** The methods an endpoint may use; `request()` also takes QUERY. */
+export const METHODS: readonly string[] = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'HEAD', 'OPTIONS']
 const ENDPOINT_KEYS = new Set(['method', 'path', 'query', 'body', 'response'])
 
 /** Throws a ConfigError naming the first endpoint field at fault. */
@@ -95,8 +96,8 @@ export function checkEndpoints(endpoints: unknown, reserved: ReadonlySet<string>
     for (const key of Object.keys(record)) {
       if (!ENDPOINT_KEYS.has(key)) throw new ConfigError(`${field}.${key}`, `is not an endpoint field; the fields are ${[...ENDPOINT_KEYS].join(', ')}`)
     }
-    if (typeof record.method !== 'string' || !METHODS.has(record.method)) {
-      throw new ConfigError(`${field}.method`, `must be one of ${[...METHODS].join(', ')} (upper case)`)
+    if (typeof record.method !== 'string' || !METHODS.includes(record.method)) {
+      throw new ConfigError(`${field}.method`, `must be one of ${METHODS.join(', ')} (upper case)`)
     }
     try {
       compilePath(record.path as string)
@@ -173,8 +174,8 @@ export function bindEndpoints(engine: () => RestEngine, endpoints: Endpoints): R
         const checked = await runSchema(bodySchema, body)
         if ('issues' in checked) {
           const first = checked.issues[0]
-          const where = first?.path?.length ? first.path.map((segment) => String(typeof segment === 'object' ? segment.key : segment)).join('.') : ''
-          throw new InvalidRequestError(`${name}.body${where ? `.${where}` : ''}`, first?.message ?? 'does not match its schema')
+          const where = first ? formatIssuePath(first) : '(root)'
+          throw new InvalidRequestError(`${name}.body${where === '(root)' ? '' : `.${where}`}`, first?.message ?? 'does not match its schema')
         }
         body = checked.value
       }

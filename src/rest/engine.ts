@@ -5,9 +5,10 @@
  */
 import ky, { HTTPError, type Hooks, type Options as KyOptions, SchemaValidationError } from 'ky'
 import { type ClientContext, ConfigError, type StandardSchemaV1, TimeoutError, type WirekitError, isWirekitError } from '../core/index.js'
+import { METHODS as ENDPOINT_METHODS } from './endpoints.js'
 import { InvalidRequestError, ResponseValidationError, toWirekitError } from './errors.js'
 import { IDEMPOTENCY_HEADER, idempotencyKeyFor } from './idempotency.js'
-import type { RestSettings } from './options.js'
+import { type RestSettings, TOKEN } from './options.js'
 import { redirectSafeFetch } from './redirect.js'
 import { kyRetryOptions } from './retry.js'
 import { type QueryValue, appendQuery, basePrefix, expandPath } from './url.js'
@@ -43,8 +44,8 @@ export interface Call {
   method: string
   /** A path template under baseUrl, e.g. `/notes/{id}`. Ignored when `url` is given. */
   path: string
-  /** How errors name this call: the endpoint name, or `METHOD /path`. */
-  label: string
+  /** How errors name this call: the endpoint name; `METHOD /path` when absent. */
+  label?: string
   pathParams?: Readonly<Record<string, unknown>> | undefined
   query?: Readonly<Record<string, QueryValue>> | undefined
   body?: unknown
@@ -53,6 +54,8 @@ export interface Call {
   /** Validates a 2xx body at run time. */
   schema?: StandardSchemaV1 | undefined
   options?: CallOptions | undefined
+  /** `options` also holds the call's `params` and `body` (`request()` takes them in one object). */
+  withInput?: boolean
 }
 
 /** What a call resolves to inside wirekit; the public methods return `data`. */
@@ -61,11 +64,10 @@ export interface CallResult<T> {
   response: Response
 }
 
-const METHODS = new Set(['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'HEAD', 'OPTIONS', 'QUERY'])
+const METHODS = new Set([...ENDPOINT_METHODS, 'QUERY'])
 const CALL_OPTION_KEYS = new Set(['signal', 'headers', 'idempotencyKey', 'timeout'])
 const NO_BODY_STATUSES = new Set([204, 205, 304])
 const JSON_TYPE = /^application\/(?:[\w.+-]*\+)?json\s*(?:;|$)/i
-const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/
 // setTimeout's limit, a 32-bit signed int; ky refuses anything longer.
 const MAX_TIMEOUT = 2_147_483_647
 
@@ -82,6 +84,8 @@ export class RestEngine {
   readonly #retryKeyed: KyOptions['retry']
   /** The scheme Auth puts before the token (`Bearer `), so the refused token can be named on a 401. */
   readonly #scheme: string
+  #lastToken: string | undefined
+  #lastHeaders: Record<string, string> | undefined
 
   constructor(context: ClientContext, settings: RestSettings) {
     this.context = context
@@ -103,18 +107,68 @@ export class RestEngine {
   async send<T>(call: Call): Promise<CallResult<T>> {
     const options = call.options ?? {}
     const signal = options.signal
+    const { auth } = this.context
+    const total = this.settings.totalTimeout
+    const started = total === false ? 0 : performance.now()
+    let replayed = false
     try {
-      const prepared = this.#prepare(call, options)
-      return await this.#attempt<T>(call, prepared, signal)
+      const { url, method, init } = this.#prepare(call, options)
+      const headers = init.headers as Record<string, string>
+      for (;;) {
+        // One call to the shared Auth per attempt; with no auth configured it resolves to {}.
+        const credential = await whileNotAborted(auth.getHeaders(), signal)
+        const token = tokenIn(credential, this.#scheme)
+        // `init` belongs to this call alone, so it is completed in place rather than copied.
+        init.headers = token === undefined ? headers : this.#withCredential(headers, credential, token)
+        if (total !== false) {
+          // A 401 replay is a new ky call; it gets what is left of the budget, not a fresh one.
+          const remaining = total - (performance.now() - started)
+          if (remaining <= 0) throw new TimeoutError(`${labelOf(call)} timed out`)
+          init.totalTimeout = remaining
+        }
+        let response: Response | undefined
+        try {
+          const pending = ky(url, init)
+          response = await pending
+          return { data: (await readBody(pending, response, method, call.schema)) as T, response }
+        } catch (error) {
+          // One replay with a fresh token; `invalidate(token)` makes a burst of 401s refresh once.
+          if (!replayed && error instanceof HTTPError && error.response.status === 401 && token !== undefined && auth.refreshable) {
+            replayed = true
+            auth.invalidate(token)
+            this.context.log.debug('401: refreshing the token and replaying once', { call: labelOf(call) })
+            continue
+          }
+          const { redactor } = this.context.config
+          if (error instanceof SchemaValidationError) throw new ResponseValidationError(labelOf(call), response?.status ?? 0, error.issues, redactor)
+          if (error instanceof SyntaxError && response) {
+            throw new ResponseValidationError(labelOf(call), response.status, [{ message: `the body is not valid JSON (${error.message})` }], redactor)
+          }
+          throw error
+        }
+      }
     } catch (error) {
-      throw await this.#fail(error, call.label, signal)
+      throw await this.#fail(error, labelOf(call), signal)
     }
+  }
+
+  /**
+   * The call's headers with the credential. A call that adds no headers of its own reuses the object
+   * built for the last such call while the token is the same (ky only reads it): no copy per request.
+   */
+  #withCredential(headers: Record<string, string>, credential: Record<string, string>, token: string): Record<string, string> {
+    if (headers !== this.#baseHeaders) return { ...headers, ...credential }
+    if (token !== this.#lastToken) {
+      this.#lastHeaders = { ...headers, ...credential }
+      this.#lastToken = token
+    }
+    return this.#lastHeaders!
   }
 
   #prepare(call: Call, options: CallOptions): { url: string; method: string; init: KyOptions } {
     if (this.#prefix === undefined) throw new ConfigError('baseUrl', 'is required for REST calls, e.g. "https://api.example.com/v1"')
     for (const key of Object.keys(options)) {
-      if (!CALL_OPTION_KEYS.has(key)) throw new InvalidRequestError(`options.${key}`, `is not a call option; the options are ${[...CALL_OPTION_KEYS].join(', ')}`)
+      if (!CALL_OPTION_KEYS.has(key) && !(call.withInput && (key === 'params' || key === 'body'))) throw new InvalidRequestError(`options.${key}`, `is not a call option; the options are ${[...CALL_OPTION_KEYS].join(', ')}`)
     }
     const method = typeof call.method === 'string' ? call.method.toUpperCase() : ''
     if (!METHODS.has(method)) throw new InvalidRequestError('method', `must be one of ${[...METHODS].join(', ')}`)
@@ -128,7 +182,7 @@ export class RestEngine {
     if (options.headers !== undefined) {
       headers = { ...headers }
       for (const [name, value] of Object.entries(options.headers)) {
-        if (!HEADER_NAME.test(name) || typeof value !== 'string' || /[\r\n\0]/.test(value)) {
+        if (!TOKEN.test(name) || typeof value !== 'string' || /[\r\n\0]/.test(value)) {
           throw new InvalidRequestError(`options.headers.${name}`, 'must be a valid header name with a string value without CR, LF or NUL')
         }
         if (name.toLowerCase() === 'authorization') {
@@ -147,7 +201,6 @@ export class RestEngine {
       timeout: options.timeout ?? this.settings.timeout,
       fetch: this.#fetch,
       redirect: 'manual',
-      throwHttpErrors: true,
     }
     if (options.signal !== undefined) init.signal = options.signal
     if (this.#hooks) init.hooks = this.#hooks
@@ -159,49 +212,6 @@ export class RestEngine {
     return { url, method, init }
   }
 
-  async #attempt<T>(call: Call, prepared: { url: string; method: string; init: KyOptions }, signal: AbortSignal | undefined): Promise<CallResult<T>> {
-    const { auth } = this.context
-    const total = this.settings.totalTimeout
-    const started = total === false ? 0 : performance.now()
-    const headers = prepared.init.headers as Record<string, string>
-    let replayed = false
-    for (;;) {
-      // One call to the shared Auth per attempt; with no auth configured it resolves to {}.
-      const credential = await whileNotAborted(auth.getHeaders(), signal)
-      const token = tokenIn(credential, this.#scheme)
-      // `init` belongs to this call alone, so it is completed in place rather than copied.
-      const init = prepared.init
-      init.headers = token === undefined ? headers : { ...headers, ...credential }
-      if (total !== false) {
-        // A 401 replay is a new ky call; it gets what is left of the budget, not a fresh one.
-        const remaining = total - (performance.now() - started)
-        if (remaining <= 0) throw new TimeoutError(`${call.label} timed out`)
-        init.totalTimeout = remaining
-      }
-      let response: Response | undefined
-      try {
-        const pending = ky(prepared.url, init)
-        response = await pending
-        const data = await readBody(pending, response, prepared.method, call.schema)
-        return { data: data as T, response }
-      } catch (error) {
-        // One replay with a fresh token; `invalidate(token)` makes a burst of 401s refresh once.
-        if (!replayed && error instanceof HTTPError && error.response.status === 401 && token !== undefined && auth.refreshable) {
-          replayed = true
-          auth.invalidate(token)
-          this.context.log.debug('401: refreshing the token and replaying once', { call: call.label })
-          continue
-        }
-        const { redactor } = this.context.config
-        if (error instanceof SchemaValidationError) throw new ResponseValidationError(call.label, response?.status ?? 0, error.issues, redactor)
-        if (error instanceof SyntaxError && response) {
-          throw new ResponseValidationError(call.label, response.status, [{ message: `the body is not valid JSON (${error.message})` }], redactor)
-        }
-        throw error
-      }
-    }
-  }
-
   async #fail(error: unknown, label: string, signal: AbortSignal | undefined): Promise<unknown> {
     const { config, log } = this.context
     const mapped = toWirekitError(error, { label, requestIdHeader: this.settings.requestIdHeader, redactor: config.redactor, signal })
@@ -211,6 +221,11 @@ export class RestEngine {
     }
     return mapped
   }
+}
+
+/** How errors and logs name a call: its endpoint name, or `METHOD /path` (built only when needed). */
+function labelOf(call: Call): string {
+  return call.label ?? `${String(call.method).toUpperCase()} ${call.path}`
 }
 
 /** The token inside the credential headers Auth built: the one header's value without its scheme. */
@@ -240,15 +255,7 @@ async function readBody(
 }
 
 function isRawBody(body: unknown): body is BodyInit {
-  return (
-    typeof body === 'string' ||
-    body instanceof FormData ||
-    body instanceof URLSearchParams ||
-    body instanceof Blob ||
-    body instanceof ArrayBuffer ||
-    ArrayBuffer.isView(body) ||
-    body instanceof ReadableStream
-  )
+  return typeof body === 'string' || ArrayBuffer.isView(body) || [FormData, URLSearchParams, Blob, ArrayBuffer, ReadableStream].some((type) => body instanceof type)
 }
 
 /** The header names that carry the credential, so a cross-origin redirect can drop them. */
@@ -259,20 +266,12 @@ function credentialHeaders(header: string): string[] {
 /** Waits for `promise` unless `signal` aborts first; then rejects with the signal's reason. No timer. */
 function whileNotAborted<T>(promise: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
   if (!signal) return promise
-  if (signal.aborted) return Promise.reject(signal.reason)
   return new Promise<T>((resolve, reject) => {
+    // Already aborted: throwing here rejects with the signal's reason.
+    signal.throwIfAborted()
     const onAbort = () => reject(signal.reason)
     signal.addEventListener('abort', onAbort, { once: true })
-    promise.then(
-      (value) => {
-        signal.removeEventListener('abort', onAbort)
-        resolve(value)
-      },
-      (error: unknown) => {
-        signal.removeEventListener('abort', onAbort)
-        reject(error)
-      },
-    )
+    promise.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort))
   })
 }
 

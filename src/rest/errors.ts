@@ -3,7 +3,7 @@
  * the Request as a cause: both carry the request headers, Authorization included, and `util.inspect`
  * would print them.
  */
-import { HTTPError, NetworkError, SchemaValidationError, TimeoutError as KyTimeoutError } from 'ky'
+import { HTTPError, NetworkError, TimeoutError as KyTimeoutError } from 'ky'
 import {
   ApiError,
   ConnectionError,
@@ -103,17 +103,11 @@ export function toWirekitError(error: unknown, context: ErrorContext): unknown {
   if (error instanceof NetworkError) {
     // The raw fetch failure (ECONNRESET, ENOTFOUND, …), not ky's wrapper that holds the Request.
     const cause = error.cause
-    const detail = cause instanceof Error ? describeNetworkCause(cause) : 'network error'
+    const code = (cause as { cause?: { code?: unknown } } | undefined)?.cause?.code
+    const detail = cause instanceof Error ? (typeof code === 'string' ? `${cause.message} (${code})` : cause.message) : 'network error'
     return new ConnectionError(context.redactor.redact(`${context.label} failed to connect: ${detail}`), { cause })
   }
-  if (error instanceof SchemaValidationError) return new ResponseValidationError(context.label, 200, error.issues)
   return error
-}
-
-function describeNetworkCause(cause: Error): string {
-  const inner = (cause as { cause?: { code?: unknown; message?: unknown } }).cause
-  if (inner && typeof inner.code === 'string') return `${cause.message} (${inner.code})`
-  return cause.message
 }
 
 /** A non-2xx response as the ApiError subclass for its status, with what its JSON body says. */

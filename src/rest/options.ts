@@ -111,44 +111,49 @@ export interface RestSettings {
   readonly requestIdHeader: string
 }
 
-const REST_KEYS = ['endpoints', 'requestIdHeader', 'idempotencyKeys', 'hooks', 'random'] as const
-const OVERRIDE_KEYS = ['headers', 'timeout', 'totalTimeout', 'retry', 'hooks', 'idempotencyKeys'] as const
+// The options each place accepts, and the hooks.
+const KEYS = {
+  rest: ['endpoints', 'requestIdHeader', 'idempotencyKeys', 'hooks', 'random'],
+  withOptions: ['headers', 'timeout', 'totalTimeout', 'retry', 'hooks', 'idempotencyKeys'],
+}
 const HOOK_KEYS = ['beforeRequest', 'afterResponse', 'onError'] as const
-const TOKEN = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/
+/** An HTTP header name (RFC 9110 token). */
+export const TOKEN = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/
+const isObject = (value: unknown) => typeof value === 'object' && value !== null && !Array.isArray(value)
+
+// One row per option the REST section checks itself (headers, timeouts and retry go through the
+// core's resolveConfig): what a valid value passes, and what to write instead.
+const CHECKS: Record<string, [(value: unknown) => boolean, string]> = {
+  requestIdHeader: [(value) => typeof value === 'string' && TOKEN.test(value), 'must be an HTTP header name such as "x-request-id"'],
+  idempotencyKeys: [(value) => typeof value === 'boolean', 'must be true or false'],
+  random: [(value) => typeof value === 'function', 'must be a function returning a number in [0, 1)'],
+  endpoints: [isObject, 'must be an object of endpoint definitions; build it with defineEndpoints()'],
+  hooks: [isObject, 'must be { beforeRequest, afterResponse, onError }'],
+}
+
+/** Throws a ConfigError for the first key of `given` not in `allowed`, or whose value fails its check. */
+function checkOptions(field: keyof typeof KEYS, given: object): void {
+  const allowed = KEYS[field]
+  for (const [key, value] of Object.entries(given)) {
+    if (!allowed.includes(key)) {
+      const hint = key.startsWith('idempotency') ? 'write idempotencyKeys' : `the options are ${allowed.join(', ')}`
+      throw new ConfigError(`${field}.${key}`, `is not an option${field === 'rest' ? '' : ' of a derived client'}; ${hint}`)
+    }
+    const check = CHECKS[key]
+    if (value !== undefined && check && !check[0](value)) throw new ConfigError(`${field}.${key}`, check[1])
+  }
+}
 
 /** Validates the `rest` section and combines it with the shared config. */
 export function resolveRestSettings(config: ResolvedConfig): { settings: RestSettings; endpoints: Endpoints } {
   const section = config.rest as RestOptions
-  for (const key of Object.keys(section)) {
-    if (!(REST_KEYS as readonly string[]).includes(key)) {
-      const hint = key === 'idempotency' || key === 'idempotencyKey' ? 'write idempotencyKeys' : `the options are ${REST_KEYS.join(', ')}`
-      throw new ConfigError(`rest.${key}`, `is not an option; ${hint}`)
-    }
-  }
-  const requestIdHeader = section.requestIdHeader ?? 'x-request-id'
-  if (typeof requestIdHeader !== 'string' || !TOKEN.test(requestIdHeader)) {
-    throw new ConfigError('rest.requestIdHeader', 'must be an HTTP header name such as "x-request-id"')
-  }
-  if (section.idempotencyKeys !== undefined && typeof section.idempotencyKeys !== 'boolean') {
-    throw new ConfigError('rest.idempotencyKeys', 'must be true or false')
-  }
-  if (section.random !== undefined && typeof section.random !== 'function') {
-    throw new ConfigError('rest.random', 'must be a function returning a number in [0, 1)')
-  }
-  const endpoints = section.endpoints ?? {}
-  if (typeof endpoints !== 'object' || endpoints === null || Array.isArray(endpoints)) {
-    throw new ConfigError('rest.endpoints', 'must be an object of endpoint definitions; build it with defineEndpoints()')
-  }
-  const settings: RestSettings = Object.freeze({
-    headers: Object.freeze({ ...config.headers }),
-    timeout: config.timeout,
-    totalTimeout: config.totalTimeout,
-    retry: Object.freeze({ ...config.retry, backoff: { ...config.retry.backoff }, random: section.random ?? Math.random }),
-    hooks: resolveHooks('rest.hooks', section.hooks, undefined),
-    idempotencyKeys: section.idempotencyKeys ?? true,
-    requestIdHeader: requestIdHeader.toLowerCase(),
+  checkOptions('rest', section)
+  const settings = makeSettings('rest', config, section, {
+    retry: { ...config.retry, random: section.random ?? Math.random },
+    idempotencyKeys: true,
+    requestIdHeader: (section.requestIdHeader ?? 'x-request-id').toLowerCase(),
   })
-  return { settings, endpoints }
+  return { settings, endpoints: section.endpoints ?? {} }
 }
 
 /**
@@ -160,42 +165,42 @@ export function deriveSettings(
   overrides: RestOverrides,
   resolve: (options: { timeout?: unknown; totalTimeout?: unknown; retry?: unknown; headers?: unknown }) => ResolvedConfig,
 ): RestSettings {
-  if (typeof overrides !== 'object' || overrides === null) throw new ConfigError('withOptions', 'takes an object of options')
-  for (const key of Object.keys(overrides)) {
-    if (!(OVERRIDE_KEYS as readonly string[]).includes(key)) {
-      throw new ConfigError(`withOptions.${key}`, `is not an option of a derived client; the options are ${OVERRIDE_KEYS.join(', ')}`)
-    }
-  }
+  if (!isObject(overrides)) throw new ConfigError('withOptions', 'takes an object of options')
+  checkOptions('withOptions', overrides)
   // resolveConfig validates exactly as createClient does; only the fields given are taken from it.
   const checked = resolve({ timeout: overrides.timeout, totalTimeout: overrides.totalTimeout, retry: overrides.retry, headers: overrides.headers })
-  if (overrides.idempotencyKeys !== undefined && typeof overrides.idempotencyKeys !== 'boolean') {
-    throw new ConfigError('withOptions.idempotencyKeys', 'must be true or false')
-  }
-  return Object.freeze({
-    headers: Object.freeze({ ...parent.headers, ...checked.headers }),
-    timeout: overrides.timeout === undefined ? parent.timeout : checked.timeout,
-    totalTimeout: overrides.totalTimeout === undefined ? parent.totalTimeout : checked.totalTimeout,
-    retry:
-      overrides.retry === undefined
-        ? parent.retry
-        : Object.freeze({ ...checked.retry, backoff: { ...checked.retry.backoff }, random: parent.retry.random }),
-    hooks: resolveHooks('withOptions.hooks', overrides.hooks, parent.hooks),
-    idempotencyKeys: overrides.idempotencyKeys ?? parent.idempotencyKeys,
-    requestIdHeader: parent.requestIdHeader,
+  return makeSettings('withOptions', checked, overrides, {
+    ...parent,
+    headers: { ...parent.headers, ...checked.headers },
+    ...(overrides.timeout !== undefined && { timeout: checked.timeout }),
+    ...(overrides.totalTimeout !== undefined && { totalTimeout: checked.totalTimeout }),
+    ...(overrides.retry !== undefined && { retry: { ...checked.retry, random: parent.retry.random } }),
   })
 }
 
-function resolveHooks(field: string, hooks: RestHooks | undefined, parent: RestSettings['hooks'] | undefined): RestSettings['hooks'] {
-  const out = { beforeRequest: [...(parent?.beforeRequest ?? [])], afterResponse: [...(parent?.afterResponse ?? [])], onError: [...(parent?.onError ?? [])] }
-  if (hooks !== undefined) {
-    if (typeof hooks !== 'object' || hooks === null) throw new ConfigError(field, 'must be { beforeRequest, afterResponse, onError }')
-    for (const [key, list] of Object.entries(hooks)) {
-      if (!(HOOK_KEYS as readonly string[]).includes(key)) throw new ConfigError(`${field}.${key}`, `is not a hook; the hooks are ${HOOK_KEYS.join(', ')}`)
-      if (!Array.isArray(list) || list.some((hook) => typeof hook !== 'function')) {
-        throw new ConfigError(`${field}.${key}`, 'must be an array of functions')
-      }
-      ;(out[key as keyof typeof out] as unknown[]).push(...list)
-    }
+/** The frozen settings: `base` with the given hooks appended and idempotencyKeys applied. */
+function makeSettings(
+  field: keyof typeof KEYS,
+  config: ResolvedConfig,
+  given: { hooks?: RestHooks | undefined; idempotencyKeys?: boolean | undefined },
+  base: Partial<RestSettings> & Pick<RestSettings, 'retry' | 'idempotencyKeys' | 'requestIdHeader'>,
+): RestSettings {
+  const hooks: Record<string, unknown[]> = {}
+  for (const key of HOOK_KEYS) hooks[key] = [...(base.hooks?.[key] ?? [])]
+  for (const [key, list] of Object.entries(given.hooks ?? {})) {
+    const at = `${field}.hooks.${key}`
+    if (!hooks[key]) throw new ConfigError(at, `is not a hook; the hooks are ${HOOK_KEYS.join(', ')}`)
+    if (!Array.isArray(list) || list.some((hook) => typeof hook !== 'function')) throw new ConfigError(at, 'must be an array of functions')
+    hooks[key].push(...list)
   }
-  return Object.freeze({ beforeRequest: Object.freeze(out.beforeRequest), afterResponse: Object.freeze(out.afterResponse), onError: Object.freeze(out.onError) })
+  for (const key of HOOK_KEYS) Object.freeze(hooks[key])
+  return Object.freeze({
+    timeout: config.timeout,
+    totalTimeout: config.totalTimeout,
+    ...base,
+    headers: Object.freeze({ ...config.headers, ...base.headers }),
+    retry: Object.freeze(base.retry),
+    hooks: Object.freeze(hooks) as unknown as RestSettings['hooks'],
+    idempotencyKeys: given.idempotencyKeys ?? base.idempotencyKeys,
+  })
 }

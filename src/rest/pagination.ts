@@ -103,7 +103,6 @@ export async function fetchPage<Item>(engine: RestEngine, path: string, options:
   const { data, response } = await engine.send<unknown>({
     method: 'GET',
     path,
-    label: `GET ${path}`,
     pathParams: params?.path,
     query,
     url,
@@ -134,17 +133,13 @@ export async function* paginate<Item>(engine: RestEngine, path: string, options:
     }
     if (page.next === undefined) return
     if (seen.has(page.next)) {
-      throw new PaginationError(`GET ${path}: the server repeated a ${pagination(pageOptions)} it already gave; stopping instead of looping`, {
+      throw new PaginationError(`GET ${path}: the server repeated a ${pageOptions.pagination.style === 'link' ? 'next link' : pageOptions.pagination.style} it already gave; stopping instead of looping`, {
         code: 'pagination_cycle',
       })
     }
     seen.add(page.next)
     cursor = page.next
   }
-}
-
-function pagination(options: PageOptions): string {
-  return options.pagination.style === 'link' ? 'next link' : options.pagination.style === 'cursor' ? 'cursor' : 'page'
 }
 
 function checkPagination(value: unknown): asserts value is Pagination {

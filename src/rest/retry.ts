@@ -11,9 +11,9 @@ import { type RandomSource, backoffDelay } from '../core/index.js'
 /** Statuses worth another attempt: timeouts, conflicts on a lock, too early, rate limits, 5xx gateways. */
 export const RETRY_STATUSES: readonly number[] = Object.freeze([408, 409, 425, 429, 500, 502, 503, 504])
 
-// ky's list of methods that are safe to repeat; POST and PATCH join per call when keyed.
-const SAFE_METHODS = ['get', 'put', 'head', 'delete', 'options', 'trace', 'query']
-const SAFE_AND_KEYED = [...SAFE_METHODS, 'post', 'patch']
+// ky's own default list of methods safe to repeat, plus POST and PATCH for a call that carries a key.
+// An unkeyed call leaves `methods` to ky's default: one option fewer for ky to copy on every request.
+const SAFE_AND_KEYED = ['get', 'put', 'head', 'delete', 'options', 'trace', 'query', 'post', 'patch']
 
 /** The resolved retry policy a REST client runs with. */
 export interface RetryPolicy {
@@ -30,7 +30,7 @@ export interface RetryPolicy {
 export function kyRetryOptions(policy: RetryPolicy, keyed: boolean): KyRetryOptions {
   return {
     limit: policy.limit,
-    methods: keyed ? SAFE_AND_KEYED : SAFE_METHODS,
+    ...(keyed && { methods: SAFE_AND_KEYED }),
     statusCodes: RETRY_STATUSES as number[],
     afterStatusCodes: RETRY_STATUSES as number[],
     retryOnTimeout: true,
@@ -50,6 +50,14 @@ export function kyRetryOptions(policy: RetryPolicy, keyed: boolean): KyRetryOpti
 const DELTA_SECONDS = /^\d+$/
 // RateLimit-Reset values at or past 2024 are epoch seconds, not deltas (the same cut ky makes).
 const EPOCH_THRESHOLD_SECONDS = Date.parse('2024-01-01') / 1000
+// The headers ky reads, in its order; `true` where a value may be epoch seconds.
+const DELAY_HEADERS: ReadonlyArray<[string, boolean]> = [
+  ['retry-after', false],
+  ['ratelimit-reset', true],
+  ['x-ratelimit-retry-after', false],
+  ['x-ratelimit-reset', true],
+  ['x-rate-limit-reset', true],
+]
 
 /**
  * The wait a response asks for, in milliseconds: Retry-After (seconds or HTTP-date), else
@@ -57,14 +65,10 @@ const EPOCH_THRESHOLD_SECONDS = Date.parse('2024-01-01') / 1000
  * to backoff. Mirrors which headers ky reads, so the cap decision and ky's wait agree.
  */
 export function serverDelay(headers: Headers, now: number = Date.now()): number | undefined {
-  const retryAfter = headers.get('retry-after')
-  if (retryAfter !== null) return parseDelay(retryAfter.trim(), false, now)
-  const reset = headers.get('ratelimit-reset')
-  if (reset !== null) return parseDelay(reset.trim(), true, now)
-  const symfony = headers.get('x-ratelimit-retry-after')
-  if (symfony !== null) return parseDelay(symfony.trim(), false, now)
-  const alias = headers.get('x-ratelimit-reset') ?? headers.get('x-rate-limit-reset')
-  if (alias !== null) return parseDelay(alias.trim(), true, now)
+  for (const [name, allowEpoch] of DELAY_HEADERS) {
+    const value = headers.get(name)
+    if (value !== null) return parseDelay(value.trim(), allowEpoch, now)
+  }
   return undefined
 }
 

@@ -150,9 +150,9 @@ export function basePrefix(baseUrl: URL): string {
  * (pagination links) before any credential goes with them.
  */
 export function isUnderBase(url: URL, baseUrl: URL): boolean {
-  if (url.origin !== baseUrl.origin) return false
-  const prefix = baseUrl.pathname.replace(/\/+$/, '')
-  return prefix === '' || url.pathname === prefix || url.pathname.startsWith(`${prefix}/`)
+  const prefix = basePrefix(baseUrl)
+  const at = url.origin + url.pathname
+  return at === prefix || at.startsWith(`${prefix}/`)
 }
 
 function typeName(value: unknown): string {

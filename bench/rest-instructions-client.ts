@@ -1,8 +1,8 @@
 /**
  * One client process for `npm run bench:rest:instructions`, run under callgrind by
  * bench/rest-instructions.ts: builds one contender, sends WARMUP GETs, then COUNT more, and exits.
- * Run once with COUNT = 0 and once with COUNT = n: the difference in instructions is n requests'
- * worth, with start-up, module loading, client construction and warm-up cancelled out.
+ * Run with COUNT = n and with COUNT = 2n: the difference in instructions is n requests' worth, with
+ * start-up, module loading, client construction and warm-up cancelled out.
  *
  * Args: <contender> <port> <warmup> <count>.
  */

@@ -3,9 +3,9 @@
  * depend on what else the machine is doing, so two builds (or two clients) can be compared on a
  * loaded, shared machine where CPU time swings by tens of percent.
  *
- * V8 runs with `--predictable` (one thread, fixed seeds) and `--predictable-gc-schedule` (heap growth
- * not tuned by measured time); the measured script should collect garbage fully (`gc()`, exposed here)
- * before and after the part it measures. Without these, whether a major GC fell inside the measured
+ * V8 runs with `--predictable` (one thread, fixed seeds), `--predictable-gc-schedule` (heap growth not
+ * tuned by measured time) and a large heap; the measured script should collect garbage fully (`gc()`,
+ * exposed here) before and after the part it measures. Without these, whether a major GC fell inside the measured
  * part swung figures by ~10% between identical runs; with them, runs agree to ~0.1%.
  */
 import { execFile } from 'node:child_process'
@@ -25,7 +25,9 @@ export async function hasValgrind(): Promise<boolean> {
 
 /** Total instructions (callgrind's `Ir`) of `node <script> ...args`, run to its end. */
 export async function countInstructions(script: string, args: readonly string[]): Promise<number> {
-  const node = [process.execPath, '--predictable', '--predictable-gc-schedule', '--expose-gc', script, ...args]
+  // A heap large enough that no major GC is forced by `--predictable`'s small default limit.
+  const v8 = ['--predictable', '--predictable-gc-schedule', '--max-old-space-size=1024', '--initial-old-space-size=512', '--expose-gc']
+  const node = [process.execPath, ...v8, script, ...args]
   const { stderr } = await run('valgrind', ['--tool=callgrind', '--callgrind-out-file=/dev/null', ...node], { maxBuffer: 16 * 1024 * 1024 })
   const match = /Collected : (\d+)/.exec(stderr)
   if (!match) throw new Error(`callgrind printed no total for ${script} ${args.join(' ')}:\n${stderr.slice(-2000)}`)

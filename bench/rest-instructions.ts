@@ -21,6 +21,7 @@
 import { fork } from 'node:child_process'
 import { fileURLToPath } from 'node:url'
 import { hasValgrind, instructionsPerOperation } from './lib/callgrind.ts'
+import { machineLine, versionOf, writeResultsSection } from './lib/report.ts'
 
 const REQUESTS = Number(process.env.INSTR_REQUESTS ?? 1000)
 const WARMUP = Number(process.env.INSTR_WARMUP ?? 300)
@@ -47,21 +48,35 @@ for (let repetition = 0; repetition < REPETITIONS; repetition++) {
 server.disconnect()
 
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!
+const format = (value: number) => Math.round(value).toLocaleString('en-US')
 const ky = perRequest.ky ? median(perRequest.ky) : undefined
-console.log(`\nInstructions per GET (callgrind; ${REQUESTS} vs ${2 * REQUESTS} requests after ${WARMUP} warm-up, ${REPETITIONS} repetition(s), median)`)
-for (const name of CONTENDERS) {
+const rows = CONTENDERS.map((name) => {
   const values = perRequest[name]!
-  const value = median(values)
-  const spread = values.length > 1 ? ` (${Math.round(Math.min(...values)).toLocaleString('en-US')}–${Math.round(Math.max(...values)).toLocaleString('en-US')})` : ''
-  const ratio = ky === undefined ? '' : `  ${(value / ky).toFixed(3)}× ky`
-  console.log(`  ${name.padEnd(8)} ${Math.round(value).toLocaleString('en-US').padStart(10)}${spread}${ratio}`)
-}
+  const spread = values.length > 1 ? ` (${format(Math.min(...values))}–${format(Math.max(...values))})` : ''
+  return `| ${name} | ${format(median(values))}${spread} | ${ky === undefined ? '—' : `${(median(values) / ky).toFixed(3)}×`} |`
+})
+const table = ['| contender | instructions per GET | ratio to bare ky |', '| --- | --- | --- |', ...rows].join('\n')
+const lines: string[] = []
 if (ky !== undefined && perRequest.wirekit) {
-  console.log(`  wirekit over bare ky: ${Math.round(median(perRequest.wirekit) - ky).toLocaleString('en-US')} instructions per request`)
+  const ratio = median(perRequest.wirekit) / ky
+  lines.push(`wirekit/rest = ${ratio.toFixed(3)}× bare ky 2 in instructions per request (issue 7: ≤ 1.10×, ${ratio <= 1.1 ? 'meets' : 'misses'}); ${format(median(perRequest.wirekit) - ky)} instructions of ours per request`)
 }
 if (perRequest['ky-ua'] && perRequest.wirekit) {
   const same = median(perRequest['ky-ua'])
-  console.log(
-    `  wirekit over bare ky sending the same headers: ${Math.round(median(perRequest.wirekit) - same).toLocaleString('en-US')} instructions per request (${(median(perRequest.wirekit) / same).toFixed(3)}×)`,
+  lines.push(`against bare ky sending the same headers (its User-Agent too): ${(median(perRequest.wirekit) / same).toFixed(3)}×, ${format(median(perRequest.wirekit) - same)} instructions per request`)
+}
+const setup = `${REQUESTS.toLocaleString('en-US')} vs ${(2 * REQUESTS).toLocaleString('en-US')} GETs after ${WARMUP} of warm-up, ${REPETITIONS} repetition(s), median`
+console.log(`\nInstructions per GET (callgrind; ${setup})\n${table}\n\n${lines.map((line) => `- ${line}`).join('\n')}`)
+// Only a run of every contender replaces the recorded section; a run of a few is for comparing builds.
+if (process.env.INSTR_CONTENDERS === undefined) {
+  writeResultsSection(
+    'rest-instructions',
+    [
+      '## REST client, instructions (`npm run bench:rest:instructions`)',
+      `${machineLine()} · ky ${versionOf('ky')} · valgrind callgrind, Node with \`--predictable --predictable-gc-schedule\` and a large heap · the bench:rest server in another process, not instrumented · ${setup}; each contender in its own process.`,
+      'Instruction counts do not move with the machine\'s load, so they settle what bench:rest\'s CPU times cannot on a shared machine; they count every instruction of the client process (ours, ky, undici, V8, the garbage collector), not cache misses or stalls.',
+      table,
+      lines.map((line) => `- ${line}`).join('\n'),
+    ].join('\n\n'),
   )
 }

@@ -39,6 +39,6 @@ export default defineConfig({
   splitting: true,
   treeshake: true,
   // Runtime dependencies stay imports, and so do `#socket` and `#node-crypto`: it must be resolved where wirekit is
-  // used, by that runtime's conditions, not once here. wirekit/testing keeps `ws` (Node only) external.
+  // used, by that runtime's conditions, not once here. @wirekit/sdk/testing keeps `ws` (Node only) external.
   external: ['ws', 'isomorphic-ws', 'eventemitter3', '#socket', '#node-crypto'],
 })

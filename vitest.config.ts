@@ -8,8 +8,8 @@ export default defineConfig({
     // Examples import `wirekit/…` by name, as users do; tests run them against the source. The
     // built package is tested on its own in test/exports.
     alias: [
-      { find: /^wirekit$/, replacement: `${src}index.ts` },
-      { find: /^wirekit\/(.+)$/, replacement: `${src}$1/index.ts` },
+      { find: /^@wirekit\/sdk$/, replacement: `${src}index.ts` },
+      { find: /^@wirekit\/sdk\/(.+)$/, replacement: `${src}$1/index.ts` },
       // The Node build's pick of the package's `#socket` import.
       { find: /^#socket$/, replacement: `${src}realtime/socket-node.ts` },
       { find: /^#node-crypto$/, replacement: `${src}webhooks/node-crypto.ts` },

@@ -1,6 +1,6 @@
 /**
  * `npm run bench:realtime`: events per second and client CPU per event for 200,000 events pushed by a
- * server in another process (bench/realtime-server.ts) — `wirekit/realtime` (subscribed, resume
+ * server in another process (bench/realtime-server.ts) — `@wirekit/sdk/realtime` (subscribed, resume
  * bookkeeping on, as users get it) against bare `ws` + JSON.parse (the floor), partysocket and
  * reconnecting-websocket; then the drop → resubscribed latency. Measured by bench/lib/compare.ts on
  * the built package. Each contender holds one connection, subscribed to a channel of its own, for the
@@ -12,7 +12,7 @@ import { fork } from 'node:child_process'
 import { fileURLToPath } from 'node:url'
 import PartySocket from 'partysocket/ws'
 import ReconnectingWebSocket from 'reconnecting-websocket'
-import { createRealtimeClient } from 'wirekit/realtime'
+import { createRealtimeClient } from '@wirekit/sdk/realtime'
 import WebSocket from 'ws'
 import { type Contender, type LatencySampler, compare, formatSpread, pairedRatio, resultOf, resultsTable } from './lib/compare.ts'
 import { barChart, machineLine, versionOf, writeChart, writeResultsSection } from './lib/report.ts'
@@ -21,7 +21,7 @@ const EVENTS = Number(process.env.BENCH_EVENTS ?? 200_000)
 const REPETITIONS = Number(process.env.BENCH_REPETITIONS ?? 9)
 const DROPS = Number(process.env.BENCH_DROPS ?? 50)
 const FLOOR = 'ws + JSON.parse (floor)'
-const OURS = 'wirekit/realtime'
+const OURS = '@wirekit/sdk/realtime'
 const EVENT = { one: 'event', many: 'events' }
 
 interface ServerMessage {

@@ -8,11 +8,11 @@
  */
 import ky from 'ky'
 import { readFileSync } from 'node:fs'
-import { createRestClient } from 'wirekit/rest'
+import { createRestClient } from '@wirekit/sdk/rest'
 
 const [name, port, warmup, count] = process.argv.slice(2) as [string, string, string, string]
 const TOKEN = 'tok_bench_0123456789'
-// Read, not imported from 'wirekit': loading more modules than the other contenders would change the
+// Read, not imported from '@wirekit/sdk': loading more modules than the other contenders would change the
 // heap every contender's garbage collections walk.
 const { version } = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }
 const base = `http://127.0.0.1:${port}/v1`
@@ -20,7 +20,7 @@ const headers = { authorization: `Bearer ${TOKEN}`, accept: 'application/json' }
 
 /** The same three clients and options as bench/rest.bench.ts. */
 function contender(): (id: number) => Promise<unknown> {
-  if (name === 'wirekit') {
+  if (name === '@wirekit/sdk') {
     const ours = createRestClient({ baseUrl: base, auth: TOKEN, timeout: 10_000, retry: { limit: 2 } })
     return (id) => ours.request('GET', '/notes/{id}', { params: { path: { id } } })
   }

@@ -1,6 +1,6 @@
 /**
  * `npm run bench:rest:instructions`: CPU instructions per REST GET, counted by valgrind's callgrind,
- * for wirekit/rest, bare ky 2 with the same options as bench:rest, bare ky also sending wirekit's
+ * for @wirekit/sdk/rest, bare ky 2 with the same options as bench:rest, bare ky also sending wirekit's
  * User-Agent header (`ky-ua`: the same request on the wire), and global fetch. An instruction count does not
  * depend on what else the machine is doing, so unlike bench:rest's CPU time it gives the same figure
  * on a loaded, shared machine and can compare two commits.
@@ -26,7 +26,7 @@ import { machineLine, versionOf, writeResultsSection } from './lib/report.ts'
 const REQUESTS = Number(process.env.INSTR_REQUESTS ?? 1000)
 const WARMUP = Number(process.env.INSTR_WARMUP ?? 300)
 const REPETITIONS = Number(process.env.INSTR_REPETITIONS ?? 1)
-const CONTENDERS = (process.env.INSTR_CONTENDERS?.split(',') ?? ['wirekit', 'ky', 'ky-ua', 'fetch']) as readonly string[]
+const CONTENDERS = (process.env.INSTR_CONTENDERS?.split(',') ?? ['@wirekit/sdk', 'ky', 'ky-ua', 'fetch']) as readonly string[]
 const CLIENT = fileURLToPath(new URL('./rest-instructions-client.ts', import.meta.url))
 
 if (!(await hasValgrind())) {
@@ -59,7 +59,7 @@ const table = ['| contender | instructions per GET | ratio to bare ky |', '| ---
 const lines: string[] = []
 if (ky !== undefined && perRequest.wirekit) {
   const ratio = median(perRequest.wirekit) / ky
-  lines.push(`wirekit/rest = ${ratio.toFixed(3)}× bare ky 2 in instructions per request (issue 7: ≤ 1.10×, ${ratio <= 1.1 ? 'meets' : 'misses'}); ${format(median(perRequest.wirekit) - ky)} instructions of ours per request`)
+  lines.push(`@wirekit/sdk/rest = ${ratio.toFixed(3)}× bare ky 2 in instructions per request (issue 7: ≤ 1.10×, ${ratio <= 1.1 ? 'meets' : 'misses'}); ${format(median(perRequest.wirekit) - ky)} instructions of ours per request`)
 }
 if (perRequest['ky-ua'] && perRequest.wirekit) {
   const same = median(perRequest['ky-ua'])

@@ -1,6 +1,6 @@
 /**
  * `npm run bench:rest`: requests per second, p50/p99 latency and client CPU per request for a GET of
- * a ~200-byte JSON note, sequential and with 32 in flight: `wirekit/rest` against bare ky 2 with the
+ * a ~200-byte JSON note, sequential and with 32 in flight: `@wirekit/sdk/rest` against bare ky 2 with the
  * same options, global fetch, node:http with a keep-alive agent (the floor), axios and openapi-fetch.
  * The server (bench/rest-server.ts) runs in its own process, so only the client's work is on this
  * process's CPU clock. Measured by bench/lib/compare.ts on the built package; ratios are to bare ky,
@@ -15,14 +15,14 @@ import { fileURLToPath } from 'node:url'
 import axios from 'axios'
 import ky from 'ky'
 import createOpenApiClient from 'openapi-fetch'
-import { createRestClient } from 'wirekit/rest'
+import { createRestClient } from '@wirekit/sdk/rest'
 import { type ContenderResult, type Contender, compare, formatSpread, pairedRatio, resultOf, resultsTable } from './lib/compare.ts'
 import { barChart, machineLine, versionOf, writeChart, writeResultsSection } from './lib/report.ts'
 import { NOTE } from './rest-note.ts'
 
 const REPETITIONS = Number(process.env.BENCH_REPETITIONS ?? 9)
 const TOKEN = 'tok_bench_0123456789'
-const OURS = 'wirekit/rest'
+const OURS = '@wirekit/sdk/rest'
 const KY = 'ky 2 (bare, same options)'
 const FLOOR = 'node:http + keep-alive agent (floor)'
 const REQUEST = { one: 'req', many: 'req' }

@@ -29,38 +29,38 @@ export const KY_SOURCE = `export { default } from 'ky'`
 // 1 kB = 1000 bytes, as the size table prints them.
 export const TARGETS: SizeTarget[] = [
   {
-    name: 'wirekit/webhooks (standardWebhooks only)',
-    source: `export { standardWebhooks } from 'wirekit/webhooks'`,
+    name: '@wirekit/sdk/webhooks (standardWebhooks only)',
+    source: `export { standardWebhooks } from '@wirekit/sdk/webhooks'`,
     budget: { issue: () => 1_500, issueText: '1.5 kB', guard: 6_500 /* 6,348 once the node:crypto backend moved behind #node-crypto (was 6,570) */ },
   },
   {
-    name: 'wirekit/webhooks (createStandardVerifier, lean v1)',
-    source: `export { createStandardVerifier } from 'wirekit/webhooks'`,
+    name: '@wirekit/sdk/webhooks (createStandardVerifier, lean v1)',
+    source: `export { createStandardVerifier } from '@wirekit/sdk/webhooks'`,
     budget: { issue: () => 1_500, issueText: '1.5 kB', guard: 2_200 /* 2,100: 1,992 as one self-contained file (was 3,919), then ~100 for option errors that say what each option must be; core/errors.ts is ~320 of it */ },
   },
   {
-    name: 'wirekit/webhooks (every preset)',
-    source: `export * from 'wirekit/webhooks'`,
+    name: '@wirekit/sdk/webhooks (every preset)',
+    source: `export * from '@wirekit/sdk/webhooks'`,
     budget: { guard: 8_900 /* 8,717: the lean verifier no longer shares code with standardWebhooks, which is what halved its own bundle (was 8,120) */ },
   },
   {
-    name: 'wirekit/realtime (createRealtimeClient)',
-    source: `export { createRealtimeClient } from 'wirekit/realtime'`,
+    name: '@wirekit/sdk/realtime (createRealtimeClient)',
+    source: `export { createRealtimeClient } from '@wirekit/sdk/realtime'`,
     budget: { issue: () => 3_500, issueText: '3.5 kB', guard: 8_500 /* 8,348 with the lean realtime client (was 8,720 with the realtime-only option checks, 9,429 before) */ },
   },
   {
-    name: 'wirekit/rest (createRestClient)',
-    source: `export { createRestClient } from 'wirekit/rest'`,
+    name: '@wirekit/sdk/rest (createRestClient)',
+    source: `export { createRestClient } from '@wirekit/sdk/rest'`,
     budget: { issue: (ky) => ky + 1_500, issueText: 'ky + 1.5 kB', guard: 18_250 /* 18,068 after feat/rest-lean (was 18,088); ky 7,994 + core ~4,100 already exceed the issue's figure */ },
   },
   {
     name: 'wirekit browser client (createRestClient + createRealtimeClient)',
-    source: `export { createRestClient } from 'wirekit/rest'\nexport { createRealtimeClient } from 'wirekit/realtime'`,
+    source: `export { createRestClient } from '@wirekit/sdk/rest'\nexport { createRealtimeClient } from '@wirekit/sdk/realtime'`,
     budget: { issue: () => 12_000, issueText: '12 kB', guard: 24_250 /* 23,550 */ },
   },
   {
     name: 'wirekit (createClient)',
-    source: `export { createClient } from 'wirekit'`,
+    source: `export { createClient } from '@wirekit/sdk'`,
     budget: { guard: 29_900 /* 29,018 */ },
   },
 ]

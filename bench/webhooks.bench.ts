@@ -8,7 +8,7 @@
  *
  * Env: BENCH_REPETITIONS (default 11).
  */
-import { standardWebhooks } from 'wirekit/webhooks'
+import { standardWebhooks } from '@wirekit/sdk/webhooks'
 import { type ContenderResult, type Contender as MeasuredContender, compare, formatSpread, pairedRatio, resultsTable } from './lib/compare.ts'
 import { barChart, machineLine, versionOf, writeChart, writeResultsSection } from './lib/report.ts'
 import { type Contender, FLOOR, FLOOR_PARSE, OURS, OURS_RAW, SECRET, check, contenders } from './webhooks-contenders.ts'

@@ -1,11 +1,11 @@
 /**
- * A notes app talking to its API through `wirekit/rest`: typed endpoints with a zod response schema,
+ * A notes app talking to its API through `@wirekit/sdk/rest`: typed endpoints with a zod response schema,
  * a refreshing token, an idempotent create, cursor pagination and typed errors.
  *
  * test/rest/example.test.ts runs it against a local notes API. To run it against your own server:
  *   npx esbuild examples/rest-notes.ts --bundle --platform=node --format=esm --packages=external --outfile=/tmp/rest-notes.mjs
  *   NOTES_API=http://127.0.0.1:8080/v1 NOTES_TOKEN=dev node /tmp/rest-notes.mjs
- * (in your app, import from 'wirekit' instead of '../src/index.js').
+ * (in your app, import from '@wirekit/sdk' instead of '../src/index.js').
  */
 import { z } from 'zod'
 import { NotFoundError, createClient, defineEndpoints, isWirekitError, typed } from '../src/index.js'

@@ -114,7 +114,7 @@ const runtimes = [
   ['node 22', () => smokeCli('npx', ['-y', '-p', NODE_22, 'node', 'test/runtimes/cli.mjs'], env)],
   ['node 22 unit', unitSuiteNode22],
   ['deno', () => smokeCli(bin('deno'), ['run', '--allow-net=127.0.0.1', '--allow-read', '--allow-env', 'test/runtimes/cli.mjs'], env)],
-  // Bun applies tsconfig paths at run time; the project's would send `wirekit` to the source.
+  // Bun applies tsconfig paths at run time; the project's would send `@wirekit/sdk` to the source.
   ['bun', () => smokeCli(bin('bun'), ['--tsconfig-override=test/runtimes/tsconfig.json', 'test/runtimes/cli.mjs'], env)],
   ['workerd', () => smokeWorkerd(env)],
   ['chromium', smokeChromium],

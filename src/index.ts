@@ -4,7 +4,8 @@
  *
  * @module
  */
-import { CLIENT_OPTIONS, type ClientContext, type CoreOptions, type ModuleSections, createContext } from './core/index.js'
+import * as option from './core/config.js'
+import { type ClientContext, type CoreOptions, type ModuleSections, type OptionFields, createContext } from './core/index.js'
 import { RealtimeClient } from './realtime/client.js'
 import type { RealtimeOptions } from './realtime/options.js'
 import { type EndpointsOf, type RestClient, type RestClientBase, type RestClientFor, type RestOptions, buildRestClient } from './rest/index.js'
@@ -86,9 +87,9 @@ export type {
 
 /** Everything {@link createClient} takes. Every field is optional. */
 export interface ClientOptions extends CoreOptions, Omit<ModuleSections, 'rest' | 'realtime' | 'webhooks'> {
-  /** Options of `wirekit/rest`, e.g. `{ endpoints }`. See {@link RestOptions}. */
+  /** Options of `@wirekit/sdk/rest`, e.g. `{ endpoints }`. See {@link RestOptions}. */
   rest?: RestOptions
-  /** Options of `wirekit/realtime`, e.g. `{ heartbeatMs, backoff }`. See {@link RealtimeOptions}. */
+  /** Options of `@wirekit/sdk/realtime`, e.g. `{ heartbeatMs, backoff }`. See {@link RealtimeOptions}. */
   realtime?: RealtimeOptions
   /** Options of `client.webhooks` (the secret comes from `webhookSecret`), e.g. `{ tolerance, replay }`. */
   webhooks?: Omit<VerifierOptions, 'secret'>
@@ -100,9 +101,9 @@ export interface ClientOptions extends CoreOptions, Omit<ModuleSections, 'rest' 
  * `createClient<paths>()`.
  */
 export interface Client<Rest = RestClient> extends ClientContext {
-  /** Typed REST calls; see `wirekit/rest`. */
+  /** Typed REST calls; see `@wirekit/sdk/rest`. */
   readonly rest: Rest
-  /** Live events over one WebSocket, opened on the first subscribe (`wirekit/realtime`). */
+  /** Live events over one WebSocket, opened on the first subscribe (`@wirekit/sdk/realtime`). */
   readonly realtime: RealtimeClient
   /**
    * Standard Webhooks verification bound to `webhookSecret` (options from the `webhooks` section).
@@ -110,6 +111,26 @@ export interface Client<Rest = RestClient> extends ClientContext {
    */
   readonly webhooks: WebhookVerifier<WebhookEventMap>
 }
+
+/** Every option `createClient()` takes, each with its check. */
+const CLIENT_OPTIONS = {
+  baseUrl: option.baseUrl,
+  realtimeUrl: option.realtimeUrl,
+  auth: option.auth,
+  webhookSecret: option.webhookSecret,
+  timeout: option.timeout,
+  totalTimeout: option.totalTimeout,
+  retry: option.retry,
+  headers: option.headers,
+  fetch: option.fetchOption,
+  WebSocket: option.webSocketOption,
+  logger: option.logger,
+  logLevel: option.logLevel,
+  userAgent: option.userAgent,
+  rest: option.section,
+  webhooks: option.section,
+  realtime: option.section,
+} satisfies OptionFields
 
 /**
  * Creates a client: options are validated and frozen once, and one Auth is shared by every module.

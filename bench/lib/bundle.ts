@@ -8,11 +8,11 @@ import { fileURLToPath } from 'node:url'
 import { brotliCompressSync, constants, gzipSync } from 'node:zlib'
 import { type Plugin, build } from 'esbuild'
 
-/** The package root: `wirekit` imports resolve to its package.json exports, as a user's would. */
+/** The package root: `@wirekit/sdk` imports resolve to its package.json exports, as a user's would. */
 export const packageRoot = fileURLToPath(new URL('../../', import.meta.url))
 
 /**
- * `wirekit` and `wirekit/<subpath>` resolved through package.json `exports` to the built files, the
+ * `@wirekit/sdk` and `@wirekit/sdk/<subpath>` resolved through package.json `exports` to the built files, the
  * way a user's bundler resolves the published package. (Left to itself, esbuild would follow
  * tsconfig.json's `paths` to src/, which is not what users get.)
  */
@@ -22,8 +22,8 @@ const builtPackage: Plugin = {
     const { exports } = JSON.parse(readFileSync(`${packageRoot}package.json`, 'utf8')) as {
       exports: Record<string, { import?: { default?: string } }>
     }
-    plugin.onResolve({ filter: /^wirekit(\/.*)?$/ }, (args) => {
-      const subpath = `.${args.path.slice('wirekit'.length)}`
+    plugin.onResolve({ filter: /^@wirekit\/sdk(\/.*)?$/ }, (args) => {
+      const subpath = `.${args.path.slice('@wirekit/sdk'.length)}`
       const file = exports[subpath]?.import?.default
       if (!file) return { errors: [{ text: `wirekit has no export "${subpath}"` }] }
       return { path: fileURLToPath(new URL(file, `file://${packageRoot}`)) }
@@ -31,7 +31,7 @@ const builtPackage: Plugin = {
   },
 }
 
-/** A user's browser build of `source`: esbuild, browser platform, ESM, minified, tree-shaken; `wirekit` resolved by `resolver`. */
+/** A user's browser build of `source`: esbuild, browser platform, ESM, minified, tree-shaken; `@wirekit/sdk` resolved by `resolver`. */
 function browserBundle(source: string, resolver: Plugin) {
   return build({
     stdin: { contents: source, resolveDir: packageRoot, loader: 'js' },
@@ -65,7 +65,7 @@ export interface BundleSize {
  * Bundles `source` (module code that imports what is measured) for the browser and measures it.
  *
  * @example
- * await bundleSize(`export { createClient } from 'wirekit'`)
+ * await bundleSize(`export { createClient } from '@wirekit/sdk'`)
  */
 export async function bundleSize(source: string): Promise<BundleSize> {
   const result = await browserBundle(source, builtPackage)
@@ -86,7 +86,7 @@ export function includesPackage(size: BundleSize, name: string): boolean {
 
 /**
  * Where a bundle's bytes come from: the same browser bundle built from the TypeScript sources, so each
- * byte can be traced to its file, grouped as `wirekit/<module>`, `wirekit core` and each npm package.
+ * byte can be traced to its file, grouped as `@wirekit/sdk/<module>`, `wirekit core` and each npm package.
  * Minified bytes (brotli does not split by file); the total agrees with {@link bundleSize}'s to within
  * a few bytes, which `minified` lets a reader check.
  */
@@ -98,8 +98,8 @@ export async function bundleOrigins(source: string): Promise<{ minified: number;
       // The browser picks of package.json `imports`, as the built package's browser condition has them.
       plugin.onResolve({ filter: /^#socket$/ }, () => sourceFile('src/realtime/socket-native.ts'))
       plugin.onResolve({ filter: /^#node-crypto$/ }, () => sourceFile('src/webhooks/node-crypto-none.ts'))
-      plugin.onResolve({ filter: /^wirekit(\/.*)?$/ }, (args) =>
-        sourceFile(args.path === 'wirekit' ? 'src/index.ts' : `src/${args.path.slice('wirekit/'.length)}/index.ts`),
+      plugin.onResolve({ filter: /^@wirekit\/sdk(\/.*)?$/ }, (args) =>
+        sourceFile(args.path === '@wirekit/sdk' ? 'src/index.ts' : `src/${args.path.slice("@wirekit/sdk/".length)}/index.ts`),
       )
     },
   }
@@ -119,6 +119,6 @@ function originOf(file: string): string {
   const dependency = /node_modules\/((?:@[^/]+\/)?[^/]+)\//.exec(file)
   if (dependency) return dependency[1]!
   const module = /^src\/([^/]+)\//.exec(file)
-  if (module) return module[1] === 'core' ? 'wirekit core' : `wirekit/${module[1]}`
-  return 'wirekit'
+  if (module) return module[1] === 'core' ? 'wirekit core' : `@wirekit/sdk/${module[1]}`
+  return '@wirekit/sdk'
 }

@@ -217,7 +217,7 @@ export function resultOf(results: ContenderResult[], name: string): ContenderRes
  * the honest way to compare two contenders neither of which is the baseline.
  *
  * @example
- * pairedRatio(results, 'wirekit', 'svix', 'opsPerSecond') // 3.1 (2.9–3.3): 3.1× svix's rate
+ * pairedRatio(results, '@wirekit/sdk', 'svix', 'opsPerSecond') // 3.1 (2.9–3.3): 3.1× svix's rate
  */
 export function pairedRatio(results: ContenderResult[], a: string, b: string, figure: 'opsPerSecond' | 'cpuMicrosPerOp'): Spread {
   const mine = resultOf(results, a).repetitions[figure]

@@ -73,7 +73,7 @@ export function barChart(title: string, unit: string, bars: ChartBar[], referenc
     const fmt = bar.value.median >= 100 ? Math.round(bar.value.median).toLocaleString('en-US') : bar.value.median.toFixed(2)
     return [
       `<text x="${labelWidth - 8}" y="${y + 16}" text-anchor="end">${escape(bar.label)}</text>`,
-      `<rect x="${labelWidth}" y="${y + 4}" width="${Math.max(1, x(bar.value.median) - labelWidth).toFixed(1)}" height="16" fill="${bar.label.startsWith('wirekit') ? '#2563eb' : '#9ca3af'}"/>`,
+      `<rect x="${labelWidth}" y="${y + 4}" width="${Math.max(1, x(bar.value.median) - labelWidth).toFixed(1)}" height="16" fill="${bar.label.startsWith('@wirekit/sdk') ? '#2563eb' : '#9ca3af'}"/>`,
       `<line x1="${x(bar.value.min).toFixed(1)}" x2="${x(bar.value.max).toFixed(1)}" y1="${y + 12}" y2="${y + 12}" stroke="#111" stroke-width="1.5"/>`,
       `<text x="${(x(bar.value.max) + 6).toFixed(1)}" y="${y + 16}">${fmt}${escape(unit)}</text>`,
     ].join('')

@@ -13,8 +13,8 @@
  */
 import { type IncomingMessage, type ServerResponse, createServer } from 'node:http'
 import type { AddressInfo } from 'node:net'
-import { WebhookVerificationError, createClient, defineEndpoints, isWirekitError, typed } from 'wirekit'
-import { MemoryReplayStore } from 'wirekit/webhooks'
+import { WebhookVerificationError, createClient, defineEndpoints, isWirekitError, typed } from '@wirekit/sdk'
+import { MemoryReplayStore } from '@wirekit/sdk/webhooks'
 import { DEMO_CLIENT, startPlatform } from '../platform/index.ts'
 import { Reporter } from './reporter.ts'
 

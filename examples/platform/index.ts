@@ -1,13 +1,13 @@
 /**
  * The example platform: a small service with all three faces wirekit talks to — the notes REST API,
  * a webhook sender that signs Standard Webhooks deliveries, and the wirekit.v1 realtime server from
- * `wirekit/testing` publishing every change. Everything listens on 127.0.0.1, on free ports unless
+ * `@wirekit/sdk/testing` publishing every change. Everything listens on 127.0.0.1, on free ports unless
  * told otherwise.
  */
 import { randomBytes } from 'node:crypto'
 import { type Server, createServer } from 'node:http'
 import type { AddressInfo } from 'node:net'
-import { createTestRealtimeServer } from 'wirekit/testing'
+import { createTestRealtimeServer } from '@wirekit/sdk/testing'
 import { createNotesApi } from './notes-api.ts'
 import { createWebhookSender } from './webhook-sender.ts'
 

@@ -3,7 +3,7 @@
  * POSTed to each registered receiver, retried with backoff until the receiver answers 2xx — the
  * retries are why receivers need replay protection.
  */
-import { standardWebhooks } from 'wirekit/webhooks'
+import { standardWebhooks } from '@wirekit/sdk/webhooks'
 
 export interface Delivery {
   id: string

@@ -3,7 +3,7 @@
  * saves the last position after each one, and passes it back as `from` next time, so nothing is
  * missed while it was down. A gap (history lost) is where it would refetch over REST.
  *
- * In an app, import from 'wirekit/realtime'. Run it against the reference server with the test in
+ * In an app, import from '@wirekit/sdk/realtime'. Run it against the reference server with the test in
  * test/realtime/examples.test.ts, or against your service:
  *   REALTIME_URL=wss://api.example.com/realtime API_TOKEN=… npx tsx examples/realtime/node-subscriber.ts
  */

@@ -7,7 +7,7 @@
  * locations within about a minute can both pass; where that matters, back the store with a Durable
  * Object (its storage is strongly consistent) instead.
  *
- * In your worker, import from 'wirekit/webhooks'. `KVNamespace` below is the slice of the Workers type used.
+ * In your worker, import from '@wirekit/sdk/webhooks'. `KVNamespace` below is the slice of the Workers type used.
  */
 import { type ReplayStore, WebhookVerificationError, type WebhookVerifier, stripeWebhooks } from '../../src/webhooks/index.js'
 

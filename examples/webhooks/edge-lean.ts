@@ -4,7 +4,7 @@
  * refusal reasons as `standardWebhooks`, in a fraction of the bundle. It takes the body as text or
  * bytes, so read the Request once with `request.text()`.
  *
- * In your function, import from 'wirekit/webhooks'.
+ * In your function, import from '@wirekit/sdk/webhooks'.
  */
 import { MemoryReplayStore, WebhookVerificationError, createStandardVerifier } from '../../src/webhooks/index.js'
 

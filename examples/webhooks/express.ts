@@ -10,7 +10,7 @@
  * If `express.json()` ran first, `req.body` is a parsed object and wirekit answers `payload_not_raw`
  * with this fix in the message. The types below are the slice of Express this file uses, so it
  * typechecks without installing express (in your app: `import type { Request, Response } from 'express'`,
- * and import from 'wirekit/webhooks').
+ * and import from '@wirekit/sdk/webhooks').
  */
 import { MemoryReplayStore, WebhookVerificationError, standardWebhooks } from '../../src/webhooks/index.js'
 

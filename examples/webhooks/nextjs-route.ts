@@ -4,7 +4,7 @@
  * body and the signature can no longer be checked). Replay protection here uses a memory store, which
  * is per server instance; on serverless, back the ReplayStore with Redis (see the README).
  *
- * In your app, import from 'wirekit/webhooks'.
+ * In your app, import from '@wirekit/sdk/webhooks'.
  */
 import { MemoryReplayStore, WebhookVerificationError, standardWebhooks } from '../../src/webhooks/index.js'
 

@@ -7,7 +7,7 @@
  *
  * Run: npx esbuild examples/webhooks/node-http.ts --bundle --platform=node --format=esm --outfile=/tmp/receiver.mjs
  *      WEBHOOK_SECRET=whsec_… npx node /tmp/receiver.mjs
- * (in your app, import from 'wirekit/webhooks').
+ * (in your app, import from '@wirekit/sdk/webhooks').
  */
 import { type IncomingMessage, type Server, type ServerResponse, createServer } from 'node:http'
 import { MemoryReplayStore, WebhookVerificationError, standardWebhooks } from '../../src/webhooks/index.js'

@@ -3,6 +3,7 @@
  * (any number of concurrent callers during a refresh share one provider call), refreshes ahead of a
  * known expiry, and forgets the token on `invalidate()` after a 401 or a realtime auth-expired close.
  */
+import { HEADER_NAME, unknownKey } from './checks.js'
 import { AuthError, ConfigError } from './errors.js'
 import { Redactor } from './secret.js'
 
@@ -222,19 +223,17 @@ export function validateAuthOption(value: unknown): AuthOption | undefined {
       if (typeof record.apiKey !== 'string' || record.apiKey.length === 0) {
         throw new ConfigError('auth.apiKey', 'must be a non-empty string')
       }
-      if (record.header !== undefined && (typeof record.header !== 'string' || !/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/.test(record.header))) {
+      if (record.header !== undefined && (typeof record.header !== 'string' || !HEADER_NAME.test(record.header))) {
         throw new ConfigError('auth.header', 'must be a valid HTTP header name such as "x-api-key"')
       }
-      const extra = keys.filter((key) => key !== 'apiKey' && key !== 'header')
-      if (extra.length > 0) throw new ConfigError(`auth.${extra[0]}`, 'is not an option of { apiKey, header }')
+      for (const key of keys) if (key !== 'apiKey' && key !== 'header') unknownKey('auth', key, ['apiKey', 'header'])
       return record as unknown as ApiKeyAuth
     }
     if ('token' in record) {
       if (typeof record.token !== 'string' || record.token.length === 0) {
         throw new ConfigError('auth.token', 'must be a non-empty string; for a token that changes, pass a function')
       }
-      const extra = keys.filter((key) => key !== 'token')
-      if (extra.length > 0) throw new ConfigError(`auth.${extra[0]}`, 'is not an option of { token }')
+      for (const key of keys) if (key !== 'token') unknownKey('auth', key, ['token'])
       return record as unknown as TokenAuth
     }
   }

@@ -4,6 +4,7 @@
  */
 import { type AuthOption, validateAuthOption } from './auth.js'
 import type { BackoffOptions } from './backoff.js'
+import { CONTROL, type Check, HEADER_NAME, backoff, check, count, describe, dictionary, fn, isRecord, milliseconds, oneOf, record, shorthand, timeLimit } from './checks.js'
 import { ConfigError } from './errors.js'
 import type { LogLevel, Logger } from './log.js'
 import { Redactor, Secret } from './secret.js'
@@ -103,11 +104,11 @@ export interface CoreOptions {
 
 /** Module-specific sections; each module validates its own. */
 export interface ModuleSections {
-  /** Options of `wirekit/rest`. */
+  /** Options of `@wirekit/sdk/rest`. */
   rest?: object
-  /** Options of `wirekit/webhooks`. */
+  /** Options of `@wirekit/sdk/webhooks`. */
   webhooks?: object
-  /** Options of `wirekit/realtime`. */
+  /** Options of `@wirekit/sdk/realtime`. */
   realtime?: object
 }
 
@@ -149,24 +150,18 @@ export interface ResolvedConfig {
   readonly logLevel: LogLevel
   /** The User-Agent for REST requests; `wirekit/<version>` when not given. */
   readonly userAgent: string
-  /** A frozen copy of the `rest` section; `wirekit/rest` validates it. */
+  /** A frozen copy of the `rest` section; `@wirekit/sdk/rest` validates it. */
   readonly rest: Readonly<Record<string, unknown>>
   /** A frozen copy of the `webhooks` section; `client.webhooks` validates it. */
   readonly webhooks: Readonly<Record<string, unknown>>
-  /** A frozen copy of the `realtime` section; `wirekit/realtime` validates it. */
+  /** A frozen copy of the `realtime` section; `@wirekit/sdk/realtime` validates it. */
   readonly realtime: Readonly<Record<string, unknown>>
   /** Scrubs every known secret out of text; shared by the logger and Auth. */
   readonly redactor: Redactor
 }
 
-/**
- * How one option is checked: it gets the raw value (`undefined` when absent) and the config resolved so
- * far, and returns its part of the resolved config. Throws a {@link ConfigError} naming the option.
- */
-export type OptionCheck = (value: unknown, config: Partial<ResolvedConfig> & { redactor: Redactor }) => Partial<ResolvedConfig>
-
-/** The options a client accepts, each with its check, in the order they are resolved. */
-export type OptionChecks = { readonly [K in keyof (CoreOptions & ModuleSections)]?: OptionCheck }
+/** The options a client accepts, each with its check from the kit in `checks.ts`. */
+export type OptionFields = { readonly [K in keyof (CoreOptions & ModuleSections)]?: Check<unknown> }
 
 /** Which resolved field each option fills. */
 interface Fills {
@@ -188,8 +183,8 @@ interface Fills {
   realtime: 'realtime'
 }
 
-/** The resolved config of a client that accepts the options in `C`. */
-export type ConfigOf<C extends OptionChecks> = Pick<ResolvedConfig, Fills[keyof C & keyof Fills] | 'redactor'>
+/** The resolved config of a client that accepts the options in `F`. */
+export type ConfigOf<F extends OptionFields> = Pick<ResolvedConfig, Fills[keyof F & keyof Fills] | 'redactor'>
 
 /** Names people reach for from other SDKs, and what to write instead. */
 const RENAMED: Record<string, string> = {
@@ -213,117 +208,84 @@ const RENAMED: Record<string, string> = {
 
 const LOG_LEVELS: readonly LogLevel[] = ['debug', 'info', 'warn', 'error', 'silent']
 const DEFAULT_BACKOFF = { base: 500, cap: 8_000 }
-const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/
-const CONTROL = /[\r\n\0]/
 
-// One check per option. Each module's own client takes only the options it reads (the tables at the
-// end), so a bundle that builds one module alone leaves the other modules' checks out.
+// One check per option, each from the kit. Every client builds its own table from the ones it reads
+// (createClient in src/index.ts, createRestClient, createRealtimeClient), so a bundle that builds one
+// module alone leaves the other modules' checks out.
 
-const baseUrl: OptionCheck = (value) => ({ baseUrl: value === undefined ? undefined : parseUrl('baseUrl', value, 'http') })
+/** `baseUrl`: an absolute http(s) URL. */
+export const baseUrl: Check<URL | undefined> = (value, path) => (value === undefined ? undefined : parseUrl(path, value, 'http'))
 
-/** Given, or derived from baseUrl: http→ws, https→wss, `/realtime` under the base path. Resolve after baseUrl. */
-const realtimeUrl: OptionCheck = (value, { baseUrl }) => {
-  const url = value === undefined ? baseUrl && new URL(baseUrl.href) : parseUrl('realtimeUrl', value, 'ws')
-  if (url && value === undefined) url.pathname = `${url.pathname.replace(/\/+$/, '')}/realtime`
-  if (url?.protocol.startsWith('http')) url.protocol = url.protocol === 'https:' ? 'wss:' : 'ws:'
-  return { realtimeUrl: url }
-}
+/** `realtimeUrl`: an absolute ws(s) or http(s) URL; derived from `baseUrl` by `resolveOptions` when absent. */
+export const realtimeUrl: Check<URL | undefined> = (value, path) => (value === undefined ? undefined : parseUrl(path, value, 'ws'))
 
-const auth: OptionCheck = (value, { redactor }) => {
+/** `auth`: a token, `{ apiKey, header }`, `{ token }` or a provider, wrapped so it never prints. */
+export const auth: Check<Secret<AuthOption> | undefined> = (value) => {
   const option = validateAuthOption(value)
-  if (option === undefined) return { auth: undefined }
-  if (typeof option !== 'function') redactor.add(typeof option === 'string' ? option : 'apiKey' in option ? option.apiKey : option.token)
-  return { auth: new Secret(option) }
+  return option === undefined ? undefined : new Secret(option)
 }
 
-const webhookSecret: OptionCheck = (value, { redactor }) => {
+/** `webhookSecret`: one secret or a list, each wrapped so it never prints. */
+export const webhookSecret: Check<readonly Secret[]> = (value, path) => {
   const list = typeof value === 'string' ? [value] : (value ?? [])
   if (!Array.isArray(list) || (value !== undefined && list.length === 0)) {
-    throw new ConfigError('webhookSecret', 'must be a non-empty string or a non-empty array of strings')
+    throw new ConfigError(path, 'must be a non-empty string or a non-empty array of strings')
   }
-  const secrets = list.map((secret: unknown, index) => {
-    if (typeof secret !== 'string' || secret.length === 0) {
-      throw new ConfigError(Array.isArray(value) ? `webhookSecret[${index}]` : 'webhookSecret', 'must be a non-empty string')
-    }
-    redactor.add(secret)
-    return new Secret(secret)
-  })
-  return { webhookSecrets: Object.freeze(secrets) }
+  return Object.freeze(
+    list.map((secret: unknown, index) => {
+      if (typeof secret !== 'string' || secret.length === 0) throw new ConfigError(Array.isArray(value) ? `${path}[${index}]` : path, 'must be a non-empty string')
+      return new Secret(secret)
+    }),
+  )
 }
 
-const timeout: OptionCheck = (value) => ({ timeout: duration('timeout', value, 60_000) })
-const totalTimeout: OptionCheck = (value) => ({ totalTimeout: duration('totalTimeout', value, false) })
+/** `timeout`: per attempt (REST) or per connect (realtime). */
+export const timeout = timeLimit(60_000)
+/** `totalTimeout`: a whole REST call. */
+export const totalTimeout = timeLimit(false)
 
-const retry: OptionCheck = (value) => {
-  const record: Record<string, unknown> =
-    value === undefined || typeof value === 'boolean' ? { limit: value === false ? 0 : 2 } : typeof value === 'number' ? { limit: value } : (value as never)
-  if (!isRecord(record)) {
-    throw new ConfigError('retry', `must be a number, a boolean or { limit, backoff, maxRetryAfter }, got ${describe(value)}`)
-  }
-  const field = typeof value === 'number' ? 'retry' : 'retry.limit'
-  checkKeys('retry', record, ['limit', 'backoff', 'maxRetryAfter'])
-  const limit = record.limit ?? 2
-  if (typeof limit !== 'number' || !Number.isInteger(limit) || limit < 0) {
-    throw new ConfigError(field, `must be a whole number of retries, 0 or more, got ${describe(limit)}`)
-  }
-  const backoff = { ...DEFAULT_BACKOFF }
-  if (record.backoff !== undefined) {
-    if (!isRecord(record.backoff)) throw new ConfigError('retry.backoff', 'must be { base, cap } in milliseconds')
-    checkKeys('retry.backoff', record.backoff, ['base', 'cap'])
-    for (const key of ['base', 'cap'] as const) backoff[key] = milliseconds(`retry.backoff.${key}`, record.backoff[key], backoff[key])
-    if (backoff.cap < backoff.base) throw new ConfigError('retry.backoff.cap', 'must be at least retry.backoff.base')
-  }
-  const maxRetryAfter = milliseconds('retry.maxRetryAfter', record.maxRetryAfter, 60_000)
-  return { retry: Object.freeze({ limit, backoff: Object.freeze(backoff), maxRetryAfter }) }
+/** `retry`: a number is the limit, `false` turns retries off, or `{ limit, backoff, maxRetryAfter }`. */
+export const retry: Check<ResolvedConfig['retry']> = shorthand(
+  // A number is checked as `retry`, the name the user wrote.
+  (value, path) => (typeof value === 'number' ? { limit: count()(value, path) } : typeof value === 'boolean' ? { limit: value ? 2 : 0 } : value),
+  record({ limit: count(2), backoff: backoff(DEFAULT_BACKOFF), maxRetryAfter: milliseconds(60_000) }),
+  'a number, a boolean or { limit, backoff, maxRetryAfter }',
+)
+
+/** `headers`: extra REST headers, names lower-cased; credentials belong in `auth`. */
+export const headers: Check<Readonly<Record<string, string>>> = dictionary(
+  check((value) => typeof value === 'string' && !CONTROL.test(value), 'a string without CR, LF or NUL'),
+  'a plain object of header names to string values',
+  (name, path) => {
+    if (!HEADER_NAME.test(name)) throw new ConfigError(path, 'is not a valid HTTP header name')
+    if (name.toLowerCase() === 'authorization') throw new ConfigError(path, 'must not carry credentials; use the auth option so they refresh and stay redacted')
+    return name.toLowerCase()
+  },
+)
+
+/** `fetch`: read at each request. */
+export const fetchOption: Check<typeof fetch | undefined> = fn('a fetch function')
+/** `WebSocket`: read at each connect. */
+export const webSocketOption: Check<WebSocketConstructor | undefined> = fn('a WebSocket constructor')
+/** `logger`: console-shaped. */
+export const logger: Check<Logger | undefined> = check(isRecord, 'console-shaped: { debug, info, warn, error }')
+/** `logLevel`: the quietest level written. */
+export const logLevel: Check<LogLevel> = oneOf(LOG_LEVELS, 'warn')
+/** `userAgent`: sent where the runtime allows. */
+export const userAgent: Check<string> = check(
+  (value) => typeof value === 'string' && value.length > 0 && !CONTROL.test(value),
+  'a non-empty string without CR, LF or NUL',
+  `wirekit/${VERSION}`,
+)
+
+/** A module section as the core sees it: an object, frozen; the module checks its fields. */
+export const section: Check<Readonly<Record<string, unknown>>> = (value = {}, path) => {
+  if (!isRecord(value)) throw new ConfigError(path, "must be an object of that module's options")
+  return Object.freeze({ ...value })
 }
 
-const headers: OptionCheck = (value = {}) => {
-  if (!isRecord(value) || value instanceof Headers) {
-    throw new ConfigError('headers', 'must be a plain object of header names to string values')
-  }
-  const out: Record<string, string> = {}
-  for (const [name, raw] of Object.entries(value)) {
-    const field = `headers.${name}`
-    if (!HEADER_NAME.test(name)) throw new ConfigError(field, 'is not a valid HTTP header name')
-    if (typeof raw !== 'string' || CONTROL.test(raw)) throw new ConfigError(field, 'must be a string without CR, LF or NUL')
-    if (name.toLowerCase() === 'authorization') {
-      throw new ConfigError(field, 'must not carry credentials; use the auth option so they refresh and stay redacted')
-    }
-    out[name.toLowerCase()] = raw
-  }
-  return { headers: Object.freeze(out) }
-}
-
-const fetchOption: OptionCheck = (value) => ({ fetch: checkFunction('fetch', value) as typeof fetch | undefined })
-const webSocketOption: OptionCheck = (value) => ({ WebSocket: checkFunction('WebSocket', value) as WebSocketConstructor | undefined })
-
-const logger: OptionCheck = (value) => {
-  if (value !== undefined && !isRecord(value)) throw new ConfigError('logger', 'must be console-shaped: { debug, info, warn, error }')
-  return { logger: value as Logger | undefined }
-}
-
-const logLevel: OptionCheck = (value = 'warn') => {
-  if (!LOG_LEVELS.includes(value as LogLevel)) {
-    throw new ConfigError('logLevel', `must be one of ${LOG_LEVELS.join(', ')}, got ${describe(value)}`)
-  }
-  return { logLevel: value as LogLevel }
-}
-
-const userAgent: OptionCheck = (value = `wirekit/${VERSION}`) => {
-  if (typeof value !== 'string' || value.length === 0 || CONTROL.test(value)) {
-    throw new ConfigError('userAgent', 'must be a non-empty string without CR, LF or NUL')
-  }
-  return { userAgent: value }
-}
-
-/** A module's own section: only its shape is checked here; the module checks its fields. */
-function section(name: 'rest' | 'webhooks' | 'realtime', value: unknown = {}): Partial<ResolvedConfig> {
-  if (!isRecord(value)) throw new ConfigError(name, "must be an object of that module's options")
-  return { [name]: Object.freeze({ ...value }) }
-}
-
-/** Every option, for `createClient()`. */
-export const CLIENT_OPTIONS = {
+/** Every core option, the module sections checked as objects only: what `resolveConfig()` takes. */
+const CORE_FIELDS = {
   baseUrl,
   realtimeUrl,
   auth,
@@ -337,59 +299,61 @@ export const CLIENT_OPTIONS = {
   logger,
   logLevel,
   userAgent,
-  rest: (value) => section('rest', value),
-  webhooks: (value) => section('webhooks', value),
-  realtime: (value) => section('realtime', value),
-} satisfies OptionChecks
+  rest: section,
+  webhooks: section,
+  realtime: section,
+} satisfies OptionFields
 
-/** The options `createRealtimeClient()` reads. */
-export const REALTIME_OPTIONS = { baseUrl, realtimeUrl, auth, timeout, WebSocket: webSocketOption, logger, logLevel, realtime: (value) => section('realtime', value) } satisfies OptionChecks
-
-/** The part of the resolved config `wirekit/realtime` reads (what `createRealtimeClient()` resolves). */
+/** The part of the resolved config `@wirekit/sdk/realtime` reads (what `createRealtimeClient()` resolves). */
 export type RealtimeConfig = Pick<
   ResolvedConfig,
   'baseUrl' | 'realtimeUrl' | 'auth' | 'timeout' | 'WebSocket' | 'logger' | 'logLevel' | 'realtime' | 'redactor'
 >
 
+/** The part of the resolved config `@wirekit/sdk/rest` reads (what `createRestClient()` resolves). */
+export type RestConfig = Pick<
+  ResolvedConfig,
+  'baseUrl' | 'auth' | 'timeout' | 'totalTimeout' | 'retry' | 'headers' | 'fetch' | 'logger' | 'logLevel' | 'userAgent' | 'rest' | 'redactor'
+>
+
 /**
- * Validates and freezes every option `createClient()` takes. Throws a {@link ConfigError} naming the
- * first field at fault.
+ * Validates and freezes every option `createClient()` takes; the module sections are checked as
+ * objects here and field by field by their modules. Throws a {@link ConfigError} naming the first
+ * field at fault.
  *
  * @example
  * const config = resolveConfig({ baseUrl: 'https://api.example.com', auth: { apiKey } })
  */
 export function resolveConfig(options: CoreOptions & ModuleSections = {}): ResolvedConfig {
-  return resolveOptions(options, CLIENT_OPTIONS)
+  return resolveOptions(options, CORE_FIELDS)
 }
 
 /**
- * Validates and freezes the options in `checks`, in their order, and refuses any other key; a client
- * built alone passes only the options it reads, so its bundle holds only their checks.
+ * Validates and freezes the options in `fields` and refuses any other key; a client built alone
+ * passes only the options it reads, so its bundle holds only their checks. Derives `realtimeUrl`
+ * from `baseUrl` and registers every static secret with the redactor.
  * @internal
  */
-export function resolveOptions<C extends OptionChecks>(options: CoreOptions & ModuleSections, checks: C): ConfigOf<C> {
-  if (!isRecord(options)) throw new ConfigError('options', 'must be an object')
-  const known = Object.keys(checks)
-  for (const key of Object.keys(options)) if (!known.includes(key)) unknownOption(key, known)
-  const config = { redactor: new Redactor() }
-  for (const key of known) Object.assign(config, checks[key as keyof OptionChecks]!(options[key as keyof typeof options], config))
-  return Object.freeze(config) as ConfigOf<C>
-}
-
-function unknownOption(key: string, known: string[]): never {
-  // A rename is suggested only where this client takes the option it names.
-  const renamed = Object.hasOwn(RENAMED, key) && known.includes(RENAMED[key]!.split(/[ :]/)[0]!) ? RENAMED[key] : undefined
-  const near = known.find((name) => editDistance(name.toLowerCase(), key.toLowerCase()) <= 2)
-  throw new ConfigError(
-    key,
-    `is not an option; ${renamed ? `write ${renamed} instead` : near ? `did you mean ${near}?` : `the options are ${known.join(', ')}`}`,
-  )
-}
-
-function checkKeys(field: string, record: object, known: string[]): void {
-  for (const key of Object.keys(record)) {
-    if (!known.includes(key)) throw new ConfigError(`${field}.${key}`, `is not an option; the options are ${known.join(', ')}`)
+export function resolveOptions<F extends OptionFields>(options: CoreOptions & ModuleSections, fields: F): ConfigOf<F> {
+  const config: Record<string, unknown> = { ...record(fields as Record<string, Check<unknown>>, RENAMED)(options, '') }
+  if ('realtimeUrl' in fields) config.realtimeUrl = wsUrl(config.realtimeUrl as URL | undefined, config.baseUrl as URL | undefined)
+  const redactor = new Redactor()
+  const option = (config.auth as Secret<AuthOption> | undefined)?.reveal()
+  if (option !== undefined && typeof option !== 'function') redactor.add(typeof option === 'string' ? option : 'apiKey' in option ? option.apiKey : option.token)
+  for (const secret of (config.webhookSecrets ?? config.webhookSecret ?? []) as Secret[]) redactor.add(secret.reveal())
+  if ('webhookSecret' in config) {
+    config.webhookSecrets = config.webhookSecret
+    delete config.webhookSecret
   }
+  return Object.freeze({ ...config, redactor }) as unknown as ConfigOf<F>
+}
+
+/** The realtime URL: as given, or `<baseUrl path>/realtime`; http(s) becomes ws(s). */
+function wsUrl(given: URL | undefined, base: URL | undefined): URL | undefined {
+  const url = given ?? (base && new URL(base.href))
+  if (url && !given) url.pathname = `${url.pathname.replace(/\/+$/, '')}/realtime`
+  if (url?.protocol.startsWith('http')) url.protocol = url.protocol === 'https:' ? 'wss:' : 'ws:'
+  return url
 }
 
 /** `http` allows http: and https:; `ws` allows ws: and wss: too. */
@@ -408,49 +372,4 @@ function parseUrl(field: string, value: unknown, kind: 'http' | 'ws'): URL {
   if (url.username || url.password) throw new ConfigError(field, 'must not carry credentials; use the auth option instead')
   if (url.search || url.hash) throw new ConfigError(field, 'must not have a query or fragment; pass query parameters per request')
   return url
-}
-
-function duration(field: string, value: unknown, fallback: number | false): number | false {
-  if (value === undefined || value === false) return value ?? fallback
-  if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0) {
-    throw new ConfigError(field, `must be a positive number of milliseconds or false, got ${describe(value)}`)
-  }
-  return value
-}
-
-function milliseconds(field: string, value: unknown, fallback: number): number {
-  if (value === undefined) return fallback
-  if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) {
-    throw new ConfigError(field, `must be a non-negative number of milliseconds, got ${describe(value)}`)
-  }
-  return value
-}
-
-function checkFunction(field: string, value: unknown): unknown {
-  if (value !== undefined && typeof value !== 'function') throw new ConfigError(field, `must be a function, got ${describe(value)}`)
-  return value
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value)
-}
-
-function describe(value: unknown): string {
-  if (value === null || typeof value === 'number' || typeof value === 'boolean') return String(value)
-  return Array.isArray(value) ? 'an array' : `a ${typeof value}`
-}
-
-/** Levenshtein distance, for "did you mean". */
-function editDistance(a: string, b: string): number {
-  const row = Array.from({ length: b.length + 1 }, (_, index) => index)
-  for (let i = 1; i <= a.length; i++) {
-    let previous = row[0]!
-    row[0] = i
-    for (let j = 1; j <= b.length; j++) {
-      const current = row[j]!
-      row[j] = Math.min(row[j]! + 1, row[j - 1]! + 1, previous + (a[i - 1] === b[j - 1] ? 0 : 1))
-      previous = current
-    }
-  }
-  return row[b.length]!
 }

@@ -3,7 +3,7 @@
  * by `createClient()`; a module used on its own builds its own from the same options.
  */
 import { Auth } from './auth.js'
-import { type ConfigOf, type CoreOptions, type ModuleSections, type OptionChecks, type ResolvedConfig, resolveOptions } from './config.js'
+import { type ConfigOf, type CoreOptions, type ModuleSections, type OptionFields, type ResolvedConfig, resolveOptions } from './config.js'
 import { type Log, createLog } from './log.js'
 
 /** The shared pieces a module needs; `Config` is the part of the resolved config the module reads. */
@@ -17,12 +17,12 @@ export interface ClientContext<Config = ResolvedConfig> {
 }
 
 /**
- * Resolves options into a context. Throws a ConfigError naming the field at fault. `checks` lists the
- * options the client accepts (`CLIENT_OPTIONS` for all); it must include `auth`, `logger` and `logLevel`.
+ * Resolves options into a context. Throws a ConfigError naming the field at fault. `fields` lists the
+ * options the client accepts, each with its check; it must include `auth`, `logger` and `logLevel`.
  */
-export function createContext<C extends OptionChecks>(options: CoreOptions & ModuleSections, checks: C): ClientContext<ConfigOf<C>> {
-  const config: Partial<ResolvedConfig> = resolveOptions(options, checks)
+export function createContext<F extends OptionFields>(options: CoreOptions & ModuleSections, fields: F): ClientContext<ConfigOf<F>> {
+  const config: Partial<ResolvedConfig> = resolveOptions(options, fields)
   const auth = new Auth(config.auth?.reveal(), { redactor: config.redactor })
   const log = createLog(config.logger, config.logLevel ?? 'warn', config.redactor!)
-  return Object.freeze({ config: config as ConfigOf<C>, auth, log })
+  return Object.freeze({ config: config as ConfigOf<F>, auth, log })
 }

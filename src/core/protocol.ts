@@ -1,6 +1,6 @@
 /**
  * The `wirekit.v1` realtime protocol: frame shapes and close codes, shared by the client
- * (`wirekit/realtime`) and the reference server (`wirekit/testing`), which must not import each
+ * (`@wirekit/sdk/realtime`) and the reference server (`@wirekit/sdk/testing`), which must not import each
  * other. docs/protocol.md is the normative text; this file mirrors it.
  */
 

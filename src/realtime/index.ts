@@ -1,11 +1,12 @@
 /**
- * `wirekit/realtime`: an auto-reconnecting WebSocket client for the `wirekit.v1` protocol
+ * `@wirekit/sdk/realtime`: an auto-reconnecting WebSocket client for the `wirekit.v1` protocol
  * (docs/protocol.md) that resumes every subscription without losing or repeating an event.
  * Public subpath; usable alone through {@link createRealtimeClient}.
  *
  * @module
  */
-import { type CoreOptions, REALTIME_OPTIONS, createContext } from '../core/index.js'
+import * as option from '../core/config.js'
+import { type CoreOptions, type OptionFields, createContext } from '../core/index.js'
 import { RealtimeClient } from './client.js'
 import type { RealtimeOptions, SchemaMap } from './options.js'
 import type { AnyEvents, EventMap, InferEvents } from './types.js'
@@ -40,6 +41,18 @@ export interface RealtimeClientOptions
   /** Realtime-specific settings. */
   realtime?: RealtimeOptions
 }
+
+/** The options `createRealtimeClient()` reads, each with its check. */
+const REALTIME_OPTIONS = {
+  baseUrl: option.baseUrl,
+  realtimeUrl: option.realtimeUrl,
+  auth: option.auth,
+  timeout: option.timeout,
+  WebSocket: option.webSocketOption,
+  logger: option.logger,
+  logLevel: option.logLevel,
+  realtime: option.section,
+} satisfies OptionFields
 
 /**
  * Creates a realtime client on its own, without REST or webhooks. Nothing connects until the first

@@ -13,7 +13,7 @@ export interface Clock {
 /** Standard Schemas for event payloads, by channel and event name. */
 export type SchemaMap = { readonly [channel: string]: { readonly [name: string]: StandardSchemaV1 } }
 
-/** Options of `wirekit/realtime`, given as the `realtime` section of the client options. */
+/** Options of `@wirekit/sdk/realtime`, given as the `realtime` section of the client options. */
 export interface RealtimeOptions {
   /**
    * Send a ping this often, in milliseconds. A smaller `heartbeatMs` in the server's welcome wins.

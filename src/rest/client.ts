@@ -3,7 +3,8 @@
  * one method per named endpoint, and `withOptions()` / `withEndpoints()` for derived clients that
  * share the Auth.
  */
-import { CLIENT_OPTIONS, type ClientContext, type CoreOptions, createContext, resolveConfig } from '../core/index.js'
+import * as option from '../core/config.js'
+import { type ClientContext, type CoreOptions, type OptionFields, type RestConfig, createContext, resolveConfig } from '../core/index.js'
 import { RESERVED, type Endpoints, type EndpointMethods, bindEndpoints, checkEndpoints } from './endpoints.js'
 import { type CallOptions, RestEngine } from './engine.js'
 import type { OpenApiMethods, OpenApiPaginate } from './openapi.js'
@@ -81,7 +82,7 @@ export type RestClientFor<Paths, E extends Endpoints> = [keyof Paths] extends [n
   : RestClientBase & OpenApiPaginate<Paths> & OpenApiMethods<Paths> & EndpointMethods<E>
 
 /** Builds a REST client over a context; `createClient()` and {@link createRestClient} both use it. */
-export function buildRestClient(context: ClientContext): RestClient {
+export function buildRestClient(context: ClientContext<RestConfig>): RestClient {
   const { settings, endpoints } = resolveRestSettings(context.config)
   checkEndpoints(endpoints, RESERVED)
   return makeClient(new RestEngine(context, settings), endpoints)
@@ -121,25 +122,40 @@ function makeClient(engine: RestEngine, endpoints: Endpoints): RestClient {
 export interface RestClientOptions<E extends Endpoints = Endpoints> extends CoreOptions {
   /** See {@link RestOptions}. */
   rest?: RestOptions<E>
-  /** Options of `wirekit/webhooks`; accepted so one options object can serve every module. */
+  /** Options of `@wirekit/sdk/webhooks`; accepted so one options object can serve every module. */
   webhooks?: object
-  /** Options of `wirekit/realtime`; accepted so one options object can serve every module. */
+  /** Options of `@wirekit/sdk/realtime`; accepted so one options object can serve every module. */
   realtime?: object
 }
+
+/** The options `createRestClient()` reads, each with its check. */
+const REST_OPTIONS = {
+  baseUrl: option.baseUrl,
+  auth: option.auth,
+  timeout: option.timeout,
+  totalTimeout: option.totalTimeout,
+  retry: option.retry,
+  headers: option.headers,
+  fetch: option.fetchOption,
+  logger: option.logger,
+  logLevel: option.logLevel,
+  userAgent: option.userAgent,
+  rest: option.section,
+} satisfies OptionFields
 
 /**
  * A REST client on its own, without `createClient()`: the same options, its own Auth.
  * `createRestClient<paths>(…)` for OpenAPI mode; endpoints are inferred from `rest.endpoints`.
  *
  * @example
- * import { createRestClient, defineEndpoints, typed } from 'wirekit/rest'
+ * import { createRestClient, defineEndpoints, typed } from '@wirekit/sdk/rest'
  * const rest = createRestClient({ baseUrl: 'https://api.example.com', auth: { apiKey }, rest: { endpoints } })
  * const note = await rest.getNote({ id: '42' })
  */
 export function createRestClient<const O extends RestClientOptions = RestClientOptions>(options?: O): RestClientFor<{}, EndpointsOf<O>>
 export function createRestClient<Paths extends object>(options?: RestClientOptions): RestClientFor<Paths, {}>
 export function createRestClient(options: RestClientOptions = {}): RestClientBase {
-  return buildRestClient(createContext(options, CLIENT_OPTIONS))
+  return buildRestClient(createContext(options, REST_OPTIONS))
 }
 
 /**

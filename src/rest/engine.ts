@@ -4,7 +4,7 @@
  * 401 with a fresh token, read the body, and map any failure to a wirekit error.
  */
 import ky, { HTTPError, type Hooks, type Options as KyOptions, SchemaValidationError } from 'ky'
-import { type ClientContext, ConfigError, type StandardSchemaV1, TimeoutError, type WirekitError, isWirekitError } from '../core/index.js'
+import { type ClientContext, ConfigError, type RestConfig, type StandardSchemaV1, TimeoutError, type WirekitError, isWirekitError } from '../core/index.js'
 import { METHODS as ENDPOINT_METHODS } from './endpoints.js'
 import { InvalidRequestError, ResponseValidationError, toWirekitError } from './errors.js'
 import { IDEMPOTENCY_HEADER, idempotencyKeyFor } from './idempotency.js'
@@ -73,7 +73,7 @@ const MAX_TIMEOUT = 2_147_483_647
 
 /** The engine a REST client and all its derived clients share the Auth through. */
 export class RestEngine {
-  readonly context: ClientContext
+  readonly context: ClientContext<RestConfig>
   readonly settings: RestSettings
   readonly #prefix: string | undefined
   readonly #fetch: typeof fetch
@@ -87,7 +87,7 @@ export class RestEngine {
   #lastToken: string | undefined
   #lastHeaders: Record<string, string> | undefined
 
-  constructor(context: ClientContext, settings: RestSettings) {
+  constructor(context: ClientContext<RestConfig>, settings: RestSettings) {
     this.context = context
     this.settings = settings
     const { config } = context
@@ -276,7 +276,7 @@ function whileNotAborted<T>(promise: Promise<T>, signal: AbortSignal | undefined
 }
 
 /** ky hooks for the user's hooks and debug logging; none at all when there is nothing to run. */
-function kyHooks(settings: RestSettings, context: ClientContext): Hooks | undefined {
+function kyHooks(settings: RestSettings, context: ClientContext<RestConfig>): Hooks | undefined {
   const { beforeRequest, afterResponse } = settings.hooks
   const debug = context.config.logger !== undefined && context.config.logLevel === 'debug'
   if (beforeRequest.length === 0 && afterResponse.length === 0 && !debug) return undefined

@@ -1,5 +1,5 @@
 /**
- * `wirekit/rest`: typed REST calls on ky — endpoint definitions, OpenAPI `paths` types, safe retries
+ * `@wirekit/sdk/rest`: typed REST calls on ky — endpoint definitions, OpenAPI `paths` types, safe retries
  * that never duplicate a write, pagination, auth refresh, typed errors. Public: everything exported
  * here. The other files of this folder are internal.
  *

@@ -2,7 +2,7 @@
  * The `rest` section of the client options, and the per-client settings derived clients override.
  * Validated once, when the client is made; a misspelled option is a ConfigError naming it.
  */
-import { ConfigError, type RandomSource, type ResolvedConfig, type RetryOptions, type WirekitError } from '../core/index.js'
+import { ConfigError, type RandomSource, type ResolvedConfig, type RestConfig, type RetryOptions, type WirekitError } from '../core/index.js'
 import type { Endpoints } from './endpoints.js'
 import type { RetryPolicy } from './retry.js'
 
@@ -50,7 +50,7 @@ export interface RestHooks {
 }
 
 /**
- * Options of `wirekit/rest`, given as `rest: { … }` to `createClient()` or `createRestClient()`.
+ * Options of `@wirekit/sdk/rest`, given as `rest: { … }` to `createClient()` or `createRestClient()`.
  *
  * @example
  * createClient({ baseUrl, rest: { endpoints, requestIdHeader: 'x-amzn-requestid' } })
@@ -145,7 +145,7 @@ function checkOptions(field: keyof typeof KEYS, given: object): void {
 }
 
 /** Validates the `rest` section and combines it with the shared config. */
-export function resolveRestSettings(config: ResolvedConfig): { settings: RestSettings; endpoints: Endpoints } {
+export function resolveRestSettings(config: RestConfig): { settings: RestSettings; endpoints: Endpoints } {
   const section = config.rest as RestOptions
   checkOptions('rest', section)
   const settings = makeSettings('rest', config, section, {
@@ -181,7 +181,7 @@ export function deriveSettings(
 /** The frozen settings: `base` with the given hooks appended and idempotencyKeys applied. */
 function makeSettings(
   field: keyof typeof KEYS,
-  config: ResolvedConfig,
+  config: Pick<ResolvedConfig, "timeout" | "totalTimeout" | "headers">,
   given: { hooks?: RestHooks | undefined; idempotencyKeys?: boolean | undefined },
   base: Partial<RestSettings> & Pick<RestSettings, 'retry' | 'idempotencyKeys' | 'requestIdHeader'>,
 ): RestSettings {

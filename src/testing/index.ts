@@ -1,5 +1,5 @@
 /**
- * `wirekit/testing`: a reference `wirekit.v1` server for tests, yours and ours. Node only (it listens
+ * `@wirekit/sdk/testing`: a reference `wirekit.v1` server for tests, yours and ours. Node only (it listens
  * on a real socket through the `ws` package). Public subpath.
  *
  * @module

@@ -1,5 +1,5 @@
 /**
- * `wirekit/webhooks`: verify (and sign) webhook deliveries — Standard Webhooks v1/v1a and the Stripe,
+ * `@wirekit/sdk/webhooks`: verify (and sign) webhook deliveries — Standard Webhooks v1/v1a and the Stripe,
  * GitHub, Slack and Shopify presets — with node:crypto on Node and Web Crypto everywhere else. Public:
  * everything exported here. No third-party dependency; each preset is tree-shaken away when unused.
  *

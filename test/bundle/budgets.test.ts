@@ -34,9 +34,9 @@ describe('browser bundle budgets (brotli)', () => {
 
   // Any one provider preset weighs about what the Standard Webhooks one does; each is held to that
   // target's budget, so no preset can grow unseen.
-  it.each(['stripeWebhooks', 'githubWebhooks', 'slackWebhooks', 'shopifyWebhooks'])('wirekit/webhooks with %s alone stays within the one-preset budget', async (preset) => {
-    const onePreset = TARGETS.find((target) => target.name === 'wirekit/webhooks (standardWebhooks only)')!
-    const { brotli } = await bundleSize(`export { ${preset} } from 'wirekit/webhooks'`)
+  it.each(['stripeWebhooks', 'githubWebhooks', 'slackWebhooks', 'shopifyWebhooks'])('@wirekit/sdk/webhooks with %s alone stays within the one-preset budget', async (preset) => {
+    const onePreset = TARGETS.find((target) => target.name === '@wirekit/sdk/webhooks (standardWebhooks only)')!
+    const { brotli } = await bundleSize(`export { ${preset} } from '@wirekit/sdk/webhooks'`)
     expect(brotli).toBeLessThanOrEqual(enforced(onePreset.budget, kyBrotli))
   })
 
@@ -48,11 +48,11 @@ describe('browser bundle budgets (brotli)', () => {
   })
 
   it('the by-origin breakdown accounts for the built bundle it explains', async () => {
-    const target = TARGETS.find((candidate) => candidate.name.startsWith('wirekit/realtime'))!
+    const target = TARGETS.find((candidate) => candidate.name.startsWith('@wirekit/sdk/realtime'))!
     const { minified, groups } = await bundleOrigins(target.source)
     const built = sizes.get(target.name)!.minified
     expect(Math.abs(minified - built) / built).toBeLessThan(0.02)
-    expect([...groups.keys()].sort()).toEqual(['eventemitter3', 'wirekit core', 'wirekit/realtime'])
+    expect([...groups.keys()].sort()).toEqual(['@wirekit/sdk/realtime', 'eventemitter3', 'wirekit core'])
     const attributed = [...groups.values()].reduce((sum, bytes) => sum + bytes, 0)
     // What no file owns is esbuild's glue (the export list, the module wrappers): a few percent.
     expect(attributed / minified).toBeGreaterThan(0.95)

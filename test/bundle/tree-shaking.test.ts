@@ -17,12 +17,12 @@ const PRESET_MARKERS = {
 
 /** ky's own names (its error classes and options); they stay readable in a minified bundle. */
 const KY_NAMES = /HTTPError|KyError|ForceRetryError|onDownloadProgress|beforeRetry/
-/** The realtime protocol's name: only wirekit/realtime (and createClient) carry it. */
+/** The realtime protocol's name: only @wirekit/sdk/realtime (and createClient) carry it. */
 const REALTIME_MARKER = 'wirekit.v1'
 
-describe('wirekit/webhooks', () => {
+describe('@wirekit/sdk/webhooks', () => {
   it('holds no ky, ws or eventemitter3, nor any other third-party or REST/realtime code', async () => {
-    const bundle = await bundleSize(`export * from 'wirekit/webhooks'`)
+    const bundle = await bundleSize(`export * from '@wirekit/sdk/webhooks'`)
     for (const name of ['ky', 'ws', 'isomorphic-ws', 'eventemitter3']) expect(includesPackage(bundle, name), name).toBe(false)
     expect(bundle.inputs.filter((input) => input.includes('node_modules'))).toEqual([])
     expect(bundle.code).not.toMatch(KY_NAMES)
@@ -33,7 +33,7 @@ describe('wirekit/webhooks', () => {
 
   for (const [name, marker] of Object.entries(PRESET_MARKERS)) {
     it(`${name} alone carries no other preset`, async () => {
-      const { code, inputs } = await bundleSize(`export { ${name} } from 'wirekit/webhooks'`)
+      const { code, inputs } = await bundleSize(`export { ${name} } from '@wirekit/sdk/webhooks'`)
       expect(code).toContain(marker)
       for (const [other, otherMarker] of Object.entries(PRESET_MARKERS)) {
         if (other !== name) expect(code, `${other} leaked into ${name}`).not.toContain(otherMarker)
@@ -45,7 +45,7 @@ describe('wirekit/webhooks', () => {
 
 describe('the lean Standard Webhooks verifier', () => {
   it('createStandardVerifier alone: no Ed25519, signing, Request or stream reading, schemas or other presets', async () => {
-    const { code, inputs } = await bundleSize(`export { createStandardVerifier } from 'wirekit/webhooks'`)
+    const { code, inputs } = await bundleSize(`export { createStandardVerifier } from '@wirekit/sdk/webhooks'`)
     expect(code).toContain(PRESET_MARKERS.standardWebhooks)
     const others = Object.values(PRESET_MARKERS).filter((marker) => marker !== PRESET_MARKERS.standardWebhooks)
     for (const marker of ['"Ed25519"', 'pkcs8', '"jwk"', 'randomUUID', 'arrayBuffer', 'readableEnded', '~standard', ...others]) {
@@ -55,9 +55,9 @@ describe('the lean Standard Webhooks verifier', () => {
   })
 })
 
-describe('wirekit/realtime', () => {
+describe('@wirekit/sdk/realtime', () => {
   it('holds no ky, no ws and no Node built-ins', async () => {
-    const bundle = await bundleSize(`export { createRealtimeClient } from 'wirekit/realtime'`)
+    const bundle = await bundleSize(`export { createRealtimeClient } from '@wirekit/sdk/realtime'`)
     expect(bundle.code).toContain(REALTIME_MARKER)
     expect(includesPackage(bundle, 'ky')).toBe(false)
     expect(bundle.code).not.toMatch(KY_NAMES)
@@ -68,9 +68,9 @@ describe('wirekit/realtime', () => {
   })
 })
 
-describe('wirekit/rest', () => {
+describe('@wirekit/sdk/rest', () => {
   it('holds no realtime code, no ws and no eventemitter3', async () => {
-    const bundle = await bundleSize(`export { createRestClient } from 'wirekit/rest'`)
+    const bundle = await bundleSize(`export { createRestClient } from '@wirekit/sdk/rest'`)
     expect(includesPackage(bundle, 'ky')).toBe(true)
     for (const name of ['ws', 'isomorphic-ws', 'eventemitter3']) expect(includesPackage(bundle, name), name).toBe(false)
     expect(bundle.code).not.toContain(REALTIME_MARKER)

@@ -1,5 +1,6 @@
 import { describe, expect, expectTypeOf, it } from 'vitest'
-import { ConfigError, type CoreOptions, REALTIME_OPTIONS, isWirekitError, resolveConfig, resolveOptions } from '../../src/core/index.js'
+import * as option from '../../src/core/config.js'
+import { ConfigError, type CoreOptions, isWirekitError, resolveConfig, resolveOptions } from '../../src/core/index.js'
 import { createRealtimeClient } from '../../src/realtime/index.js'
 
 function configError(run: () => unknown): ConfigError {
@@ -82,17 +83,17 @@ describe('resolveConfig', () => {
     ['retry', () => resolveConfig({ retry: -1 }), /whole number/],
     ['retry.limit', () => resolveConfig({ retry: { limit: 1.5 } }), /whole number/],
     ['retry.max', () => resolveConfig({ retry: { max: 3 } as never }), /limit, backoff, maxRetryAfter/],
-    ['retry.backoff.base', () => resolveConfig({ retry: { backoff: { base: -5 } } }), /non-negative/],
+    ['retry.backoff.base', () => resolveConfig({ retry: { backoff: { base: -5 } } }), /number of milliseconds, at least 0/],
     ['retry.backoff.cap', () => resolveConfig({ retry: { backoff: { base: 100, cap: 10 } } }), /at least/],
-    ['retry.maxRetryAfter', () => resolveConfig({ retry: { maxRetryAfter: Infinity } }), /non-negative/],
+    ['retry.maxRetryAfter', () => resolveConfig({ retry: { maxRetryAfter: Infinity } }), /number of milliseconds, at least 0/],
     ['headers', () => resolveConfig({ headers: new Headers() as never }), /plain object/],
     ['headers.bad name', () => resolveConfig({ headers: { 'bad name': 'x' } }), /header name/],
     ['headers.x-a', () => resolveConfig({ headers: { 'x-a': 'a\r\nb' } }), /CR, LF/],
     ['headers.Authorization', () => resolveConfig({ headers: { Authorization: 'Bearer x' } }), /auth option/],
     ['fetch', () => resolveConfig({ fetch: 'fetch' as never }), /function/],
-    ['WebSocket', () => resolveConfig({ WebSocket: {} as never }), /function/],
+    ['WebSocket', () => resolveConfig({ WebSocket: {} as never }), /WebSocket constructor/],
     ['logger', () => resolveConfig({ logger: 'console' as never }), /console-shaped/],
-    ['logLevel', () => resolveConfig({ logLevel: 'loud' as never }), /debug, info/],
+    ['logLevel', () => resolveConfig({ logLevel: 'loud' as never }), /'debug', 'info'/],
     ['userAgent', () => resolveConfig({ userAgent: '' }), /non-empty/],
     ['auth', () => resolveConfig({ auth: '' }), /empty/],
     ['auth', () => resolveConfig({ auth: 42 as never }), /token string/],
@@ -138,6 +139,18 @@ describe('resolveConfig', () => {
 })
 
 describe('a client that takes only the options it reads', () => {
+  // A table shaped like createRealtimeClient's: the options one module reads.
+  const REALTIME_OPTIONS = {
+    baseUrl: option.baseUrl,
+    realtimeUrl: option.realtimeUrl,
+    auth: option.auth,
+    timeout: option.timeout,
+    WebSocket: option.webSocketOption,
+    logger: option.logger,
+    logLevel: option.logLevel,
+    realtime: option.section,
+  }
+
   it('resolves its own options and refuses the others, listing what it takes', () => {
     const config = resolveOptions({ baseUrl: 'https://api.example.com/v1', timeout: 5_000 }, REALTIME_OPTIONS)
     expect(config.realtimeUrl?.href).toBe('wss://api.example.com/v1/realtime')

@@ -8,7 +8,7 @@ const run = promisify(execFile)
 const root = new URL('../../', import.meta.url)
 
 // These run the examples as `npm run demo` / `npm run platform` do: Node on the .ts file, importing
-// `wirekit` by name from the built package (`npm test` builds first).
+// `@wirekit/sdk` by name from the built package (`npm test` builds first).
 describe('npm run demo', () => {
   it('shows REST, webhooks and realtime end to end and exits 0, with nothing lost', async () => {
     const { stdout } = await run(process.execPath, ['examples/demo/index.ts', '--json'], { cwd: root, timeout: 20_000 })

@@ -1,7 +1,7 @@
 import { type Server, createServer } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { afterEach, describe, expect, it } from 'vitest'
-import { standardWebhooks } from 'wirekit/webhooks'
+import { standardWebhooks } from '@wirekit/sdk/webhooks'
 import { createWebhookSender } from '../../examples/platform/webhook-sender.js'
 
 const SECRET = 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw'

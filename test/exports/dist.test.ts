@@ -5,7 +5,7 @@ import { pathToFileURL } from 'node:url'
 import { describe, expect, it } from 'vitest'
 import { pkg, root, subpaths } from './subpaths.js'
 
-// These load the BUILT package: `npm test` builds before vitest runs. vitest maps `wirekit` to the
+// These load the BUILT package: `npm test` builds before vitest runs. vitest maps `@wirekit/sdk` to the
 // source for the other tests, so the ESM side is imported by the file its exports entry names; the
 // CJS side goes through Node's own require, by package name.
 const require = createRequire(join(root, 'package.json'))

@@ -15,7 +15,7 @@ export const pkg = JSON.parse(readFileSync(new URL('package.json', `file://${roo
   exports: Record<string, string | { import: Condition | Record<string, Condition>; require: Condition | Record<string, Condition> }>
 }
 
-/** Every public subpath (`wirekit`, `wirekit/rest`, …) with its built files, from package.json's exports. */
+/** Every public subpath (`@wirekit/sdk`, `@wirekit/sdk/rest`, …) with its built files, from package.json's exports. */
 export const subpaths = Object.entries(pkg.exports)
   .filter(([key]) => key !== './package.json')
   .map(([key, value]) => {

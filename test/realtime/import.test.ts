@@ -4,7 +4,7 @@ afterEach(() => {
   vi.restoreAllMocks()
 })
 
-describe('importing wirekit/realtime', () => {
+describe('importing @wirekit/sdk/realtime', () => {
   it('does no work: no Math.random, no timer, no socket — and neither does creating a client', async () => {
     vi.resetModules()
     const random = vi.spyOn(Math, 'random')

@@ -1,5 +1,5 @@
 // The realtime example page (examples/realtime/browser) in a real Chromium: bundled as a user's
-// bundler would (wirekit/realtime through package exports, browser field on), served with its
+// bundler would (@wirekit/sdk/realtime through package exports, browser field on), served with its
 // token route, then shown live orders, a server-side drop, and orders published while it was down.
 import { createServer } from 'node:http'
 import { readFileSync } from 'node:fs'

@@ -2,8 +2,8 @@
 // JavaScript so each runtime loads it as it is; it imports wirekit by its package name, so each
 // runtime resolves the build its own export conditions pick. It talks only to the local fixture
 // servers whose addresses it is given (test/runtimes/fixtures.mjs).
-import { ConfigError, NotFoundError, createClient, defineEndpoints, isWirekitError, typed } from 'wirekit'
-import { WebhookVerificationError, githubWebhooks, standardWebhooks } from 'wirekit/webhooks'
+import { ConfigError, NotFoundError, createClient, defineEndpoints, isWirekitError, typed } from '@wirekit/sdk'
+import { WebhookVerificationError, githubWebhooks, standardWebhooks } from '@wirekit/sdk/webhooks'
 
 /** Which runtime this is, by what it has. */
 export function runtimeName() {

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it, vi } from 'vitest'
 
-describe('importing wirekit/webhooks does no work', () => {
+describe('importing @wirekit/sdk/webhooks does no work', () => {
   afterEach(() => vi.restoreAllMocks())
 
   it('no timers, no randomness, no crypto, no node:crypto lookup at import time', async () => {

@@ -4,7 +4,7 @@
  * without losing or repeating an order. The realtime endpoint is this origin's /realtime, unless the
  * page names another in <meta name="wirekit-realtime-url">.
  */
-import { createRealtimeClient } from 'wirekit/realtime'
+import { createRealtimeClient } from '@wirekit/sdk/realtime'
 
 type Events = { orders: { created: { id: number; total: number }; cancelled: { id: number } } }
 

@@ -46,7 +46,7 @@ export const TARGETS: SizeTarget[] = [
   {
     name: '@wirekit/sdk/realtime (createRealtimeClient)',
     source: `export { createRealtimeClient } from '@wirekit/sdk/realtime'`,
-    budget: { issue: () => 3_500, issueText: '3.5 kB', guard: 8_500 /* 8,348 with the lean realtime client (was 8,720 with the realtime-only option checks, 9,429 before) */ },
+    budget: { issue: () => 3_500, issueText: '3.5 kB', guard: 8_670 /* 8,560 once the core options moved onto the one validation kit (issue 12 allows 2 % over the 8,500 guard; was 8,348) */ },
   },
   {
     name: '@wirekit/sdk/rest (createRestClient)',

@@ -4,8 +4,8 @@
  * throws a {@link ConfigError} naming that full path. Records refuse unknown keys with a did-you-mean,
  * and list their fields so a test can walk every option path. Importing this file does no work.
  *
- * Checks built at a module's top level are marked `@__PURE__`, so a bundle that never reads an
- * option drops its check (docs/performance.md#pure-option-checks).
+ * Checks built at the top level of a file that several modules import are marked `@__PURE__`, so a
+ * bundle that never reads an option drops its check (docs/performance.md#pure-option-checks).
  */
 import { ConfigError } from './errors.js'
 
@@ -41,7 +41,6 @@ export function describe(value: unknown): string {
 }
 
 /** A leaf check from a test: `undefined` gives `fallback`; a value that fails `valid` is refused with `must be <expected>`. */
-/* @__NO_SIDE_EFFECTS__ */
 export function check<T>(valid: (value: unknown) => boolean, expected: string, fallback?: T): Check<T> {
   return (value, path) => {
     if (value === undefined) return fallback as T
@@ -51,49 +50,41 @@ export function check<T>(valid: (value: unknown) => boolean, expected: string, f
 }
 
 /** A number of milliseconds, at least `min`. */
-/* @__NO_SIDE_EFFECTS__ */
 export function milliseconds(fallback?: number, min = 0): Check<number> {
   return check((value) => typeof value === 'number' && Number.isFinite(value) && value >= min, `a number of milliseconds, at least ${min}`, fallback)
 }
 
 /** A number of seconds, at least `min`. */
-/* @__NO_SIDE_EFFECTS__ */
 export function seconds(fallback?: number, min = 0): Check<number> {
   return check((value) => typeof value === 'number' && Number.isFinite(value) && value >= min, `a number of seconds, at least ${min}`, fallback)
 }
 
 /** A whole number, at least `min`; `Infinity` passes where it is the default ("no limit"). */
-/* @__NO_SIDE_EFFECTS__ */
 export function count(fallback?: number, min = 0): Check<number> {
   return check((value) => value === fallback || (Number.isInteger(value) && (value as number) >= min), `a whole number, ${min} or more`, fallback)
 }
 
 /** A positive number of milliseconds, or `false` for no limit. */
-/* @__NO_SIDE_EFFECTS__ */
 export function timeLimit(fallback: number | false): Check<number | false> {
   return check((value) => value === false || (typeof value === 'number' && Number.isFinite(value) && value > 0), 'a positive number of milliseconds or false', fallback)
 }
 
 /** `true` or `false`. */
-/* @__NO_SIDE_EFFECTS__ */
 export function boolean(fallback?: boolean): Check<boolean> {
   return check((value) => typeof value === 'boolean', 'true or false', fallback)
 }
 
 /** A function; `expected` says what it must do (`a function returning [0, 1)`). */
-/* @__NO_SIDE_EFFECTS__ */
 export function fn<T>(expected = 'a function', fallback?: T): Check<T> {
   return check((value) => typeof value === 'function', expected, fallback)
 }
 
 /** One of a fixed set of strings. */
-/* @__NO_SIDE_EFFECTS__ */
 export function oneOf<const V extends string>(values: readonly V[], fallback?: V): Check<V> {
   return check((value) => values.includes(value as V), `one of ${values.map((name) => `'${name}'`).join(', ')}`, fallback)
 }
 
 /** An HTTP header name, lower-cased. */
-/* @__NO_SIDE_EFFECTS__ */
 export function headerName(fallback?: string): Check<string> {
   const name = check<string>((value) => typeof value === 'string' && HEADER_NAME.test(value), 'an HTTP header name such as "x-request-id"', fallback)
   return (value, path) => name(value, path)?.toLowerCase()
@@ -104,7 +95,6 @@ export function headerName(fallback?: string): Check<string> {
  * default applies. An unknown key is refused with the full path and the nearest known name.
  * `renamed` maps names people reach for from other SDKs to what to write instead.
  */
-/* @__NO_SIDE_EFFECTS__ */
 export function record<F extends Record<string, Check<unknown>>>(fields: F, renamed: Readonly<Record<string, string>> = {}): Check<Checked<F>> {
   const known = Object.keys(fields)
   const checkRecord = (value: unknown, path: string) => {
@@ -122,7 +112,6 @@ export function record<F extends Record<string, Check<unknown>>>(fields: F, rena
  * A plain object of any keys, each value checked at `<path>.<key>` (`headers`, `schemas`); absent
  * means `{}`. `key` checks each key and returns the one to keep (lower-cased header names).
  */
-/* @__NO_SIDE_EFFECTS__ */
 export function dictionary<T>(each: Check<T>, expected: string, key: (name: string, path: string) => string = (name) => name): Check<Readonly<Record<string, T>>> {
   const checkDictionary = (value: unknown, path: string) => {
     if (value === undefined) value = {}
@@ -140,7 +129,6 @@ export function dictionary<T>(each: Check<T>, expected: string, key: (name: stri
  * `{ limit: 3 }`: `expand` returns the long form. Anything else that is not an object is refused
  * with `must be <expected>`. The long form's fields stay walkable.
  */
-/* @__NO_SIDE_EFFECTS__ */
 export function shorthand<T>(expand: (value: unknown, path: string) => unknown, long: Check<T>, expected: string): Check<T> {
   const checkShorthand = (value: unknown, path: string) => {
     const expanded = expand(value, path)
@@ -151,7 +139,6 @@ export function shorthand<T>(expand: (value: unknown, path: string) => unknown, 
 }
 
 /** Full-jitter backoff bounds `{ base, cap }` in milliseconds, `cap` at least `base`. */
-/* @__NO_SIDE_EFFECTS__ */
 export function backoff(fallback: { base: number; cap: number }): Check<{ readonly base: number; readonly cap: number }> {
   const bounds = record({ base: milliseconds(fallback.base), cap: milliseconds(fallback.cap) })
   const checkBackoff = (value: unknown, path: string) => {

@@ -211,7 +211,7 @@ const DEFAULT_BACKOFF = { base: 500, cap: 8_000 }
 
 // One check per option, each from the kit. Every client builds its own table from the ones it reads
 // (createClient in src/index.ts, createRestClient, createRealtimeClient), so a bundle that builds one
-// module alone leaves the other modules' checks out.
+// module alone leaves the other modules' checks out. perf: docs/performance.md#pure-option-checks
 
 /** `baseUrl`: an absolute http(s) URL. */
 export const baseUrl: Check<URL | undefined> = (value, path) => (value === undefined ? undefined : parseUrl(path, value, 'http'))
@@ -240,21 +240,21 @@ export const webhookSecret: Check<readonly Secret[]> = (value, path) => {
 }
 
 /** `timeout`: per attempt (REST) or per connect (realtime). */
-export const timeout = timeLimit(60_000)
+export const timeout = /* @__PURE__ */ timeLimit(60_000)
 /** `totalTimeout`: a whole REST call. */
-export const totalTimeout = timeLimit(false)
+export const totalTimeout = /* @__PURE__ */ timeLimit(false)
 
 /** `retry`: a number is the limit, `false` turns retries off, or `{ limit, backoff, maxRetryAfter }`. */
-export const retry: Check<ResolvedConfig['retry']> = shorthand(
+export const retry: Check<ResolvedConfig['retry']> = /* @__PURE__ */ shorthand(
   // A number is checked as `retry`, the name the user wrote.
   (value, path) => (typeof value === 'number' ? { limit: count()(value, path) } : typeof value === 'boolean' ? { limit: value ? 2 : 0 } : value),
-  record({ limit: count(2), backoff: backoff(DEFAULT_BACKOFF), maxRetryAfter: milliseconds(60_000) }),
+  /* @__PURE__ */ record({ limit: /* @__PURE__ */ count(2), backoff: /* @__PURE__ */ backoff(DEFAULT_BACKOFF), maxRetryAfter: /* @__PURE__ */ milliseconds(60_000) }),
   'a number, a boolean or { limit, backoff, maxRetryAfter }',
 )
 
 /** `headers`: extra REST headers, names lower-cased; credentials belong in `auth`. */
-export const headers: Check<Readonly<Record<string, string>>> = dictionary(
-  check((value) => typeof value === 'string' && !CONTROL.test(value), 'a string without CR, LF or NUL'),
+export const headers: Check<Readonly<Record<string, string>>> = /* @__PURE__ */ dictionary(
+  /* @__PURE__ */ check((value) => typeof value === 'string' && !CONTROL.test(value), 'a string without CR, LF or NUL'),
   'a plain object of header names to string values',
   (name, path) => {
     if (!HEADER_NAME.test(name)) throw new ConfigError(path, 'is not a valid HTTP header name')
@@ -264,15 +264,15 @@ export const headers: Check<Readonly<Record<string, string>>> = dictionary(
 )
 
 /** `fetch`: read at each request. */
-export const fetchOption: Check<typeof fetch | undefined> = fn('a fetch function')
+export const fetchOption: Check<typeof fetch | undefined> = /* @__PURE__ */ fn('a fetch function')
 /** `WebSocket`: read at each connect. */
-export const webSocketOption: Check<WebSocketConstructor | undefined> = fn('a WebSocket constructor')
+export const webSocketOption: Check<WebSocketConstructor | undefined> = /* @__PURE__ */ fn('a WebSocket constructor')
 /** `logger`: console-shaped. */
-export const logger: Check<Logger | undefined> = check(isRecord, 'console-shaped: { debug, info, warn, error }')
+export const logger: Check<Logger | undefined> = /* @__PURE__ */ check(isRecord, 'console-shaped: { debug, info, warn, error }')
 /** `logLevel`: the quietest level written. */
-export const logLevel: Check<LogLevel> = oneOf(LOG_LEVELS, 'warn')
+export const logLevel: Check<LogLevel> = /* @__PURE__ */ oneOf(LOG_LEVELS, 'warn')
 /** `userAgent`: sent where the runtime allows. */
-export const userAgent: Check<string> = check(
+export const userAgent: Check<string> = /* @__PURE__ */ check(
   (value) => typeof value === 'string' && value.length > 0 && !CONTROL.test(value),
   'a non-empty string without CR, LF or NUL',
   `wirekit/${VERSION}`,

@@ -49,6 +49,7 @@ export type {
   RandomSource,
   ResolvedConfig,
   RealtimeConfig,
+  RestConfig,
   RetryOptions,
   TokenAuth,
   TokenProvider,

@@ -37,7 +37,7 @@ export function isRecord(value: unknown): value is Record<string, unknown> {
 /** How a wrong value is named in an error: its type, or a short primitive as written. */
 export function describe(value: unknown): string {
   if (value === null || typeof value === 'number' || typeof value === 'boolean') return String(value)
-  return Array.isArray(value) ? 'an array' : `a ${typeof value}`
+  return Array.isArray(value) ? 'an array' : typeof value === 'object' ? 'an object' : `a ${typeof value}`
 }
 
 /** A leaf check from a test: `undefined` gives `fallback`; a value that fails `valid` is refused with `must be <expected>`. */

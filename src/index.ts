@@ -4,8 +4,8 @@
  *
  * @module
  */
-import * as option from './core/config.js'
-import { type ClientContext, type CoreOptions, type ModuleSections, type OptionFields, createContext } from './core/index.js'
+import { CLIENT_OPTIONS } from './client-options.js'
+import { type ClientContext, type CoreOptions, type ModuleSections, createContext } from './core/index.js'
 import { RealtimeClient } from './realtime/client.js'
 import type { RealtimeOptions } from './realtime/options.js'
 import { type EndpointsOf, type RestClient, type RestClientBase, type RestClientFor, type RestOptions, buildRestClient } from './rest/index.js'
@@ -112,26 +112,6 @@ export interface Client<Rest = RestClient> extends ClientContext {
    */
   readonly webhooks: WebhookVerifier<WebhookEventMap>
 }
-
-/** Every option `createClient()` takes, each with its check. */
-const CLIENT_OPTIONS = {
-  baseUrl: option.baseUrl,
-  realtimeUrl: option.realtimeUrl,
-  auth: option.auth,
-  webhookSecret: option.webhookSecret,
-  timeout: option.timeout,
-  totalTimeout: option.totalTimeout,
-  retry: option.retry,
-  headers: option.headers,
-  fetch: option.fetchOption,
-  WebSocket: option.webSocketOption,
-  logger: option.logger,
-  logLevel: option.logLevel,
-  userAgent: option.userAgent,
-  rest: option.section,
-  webhooks: option.section,
-  realtime: option.section,
-} satisfies OptionFields
 
 /**
  * Creates a client: options are validated and frozen once, and one Auth is shared by every module.

@@ -153,24 +153,30 @@ export function backoff(fallback: { base: number; cap: number }): Check<{ readon
 export function unknownKey(path: string, key: string, known: readonly string[], renamed: Readonly<Record<string, string>> = {}): never {
   // A rename is suggested only where this record takes the option it names.
   const rename = Object.hasOwn(renamed, key) && known.includes(renamed[key]!.split(/[ :]/)[0]!) ? renamed[key] : undefined
-  const near = known.find((name) => editDistance(name.toLowerCase(), key.toLowerCase()) <= 2)
+  let near: string | undefined
+  let nearest = 3 // a name more than two edits away is not a likely misspelling
+  for (const name of known) {
+    const distance = editDistance(name.toLowerCase(), key.toLowerCase())
+    if (distance < nearest) [near, nearest] = [name, distance]
+  }
   const hint = rename ? `write ${rename} instead` : near ? `did you mean ${near}?` : `the options are ${known.join(', ')}`
   throw new ConfigError(join(path, key), `is not an option; ${hint}`)
 }
 
-/** Levenshtein distance, for "did you mean". */
+/** Edit distance counting a swap of two neighbouring letters as one edit (the commonest typo), for "did you mean". */
 function editDistance(a: string, b: string): number {
-  const row = Array.from({ length: b.length + 1 }, (_, index) => index)
+  let before: number[] = []
+  let previous = Array.from({ length: b.length + 1 }, (_, index) => index)
   for (let i = 1; i <= a.length; i++) {
-    let previous = row[0]!
-    row[0] = i
+    const row = [i]
     for (let j = 1; j <= b.length; j++) {
-      const current = row[j]!
-      row[j] = Math.min(row[j]! + 1, row[j - 1]! + 1, previous + (a[i - 1] === b[j - 1] ? 0 : 1))
-      previous = current
+      const cost = a[i - 1] === b[j - 1] ? 0 : 1
+      row[j] = Math.min(previous[j]! + 1, row[j - 1]! + 1, previous[j - 1]! + cost)
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) row[j] = Math.min(row[j]!, before[j - 2]! + 1)
     }
+    ;[before, previous] = [previous, row]
   }
-  return row[b.length]!
+  return previous[b.length]!
 }
 
 /** One option path a record check accepts, with the check found there. */

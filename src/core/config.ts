@@ -285,7 +285,7 @@ export const section: Check<Readonly<Record<string, unknown>>> = (value = {}, pa
 }
 
 /** Every core option, the module sections checked as objects only: what `resolveConfig()` takes. */
-const CORE_FIELDS = {
+export const CORE_OPTIONS = {
   baseUrl,
   realtimeUrl,
   auth,
@@ -325,7 +325,7 @@ export type RestConfig = Pick<
  * const config = resolveConfig({ baseUrl: 'https://api.example.com', auth: { apiKey } })
  */
 export function resolveConfig(options: CoreOptions & ModuleSections = {}): ResolvedConfig {
-  return resolveOptions(options, CORE_FIELDS)
+  return resolveOptions(options, CORE_OPTIONS)
 }
 
 /**

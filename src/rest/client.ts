@@ -129,7 +129,7 @@ export interface RestClientOptions<E extends Endpoints = Endpoints> extends Core
 }
 
 /** The options `createRestClient()` reads, each with its check. */
-const REST_OPTIONS = {
+export const REST_OPTIONS = {
   baseUrl: option.baseUrl,
   auth: option.auth,
   timeout: option.timeout,

@@ -79,6 +79,12 @@ describe('record', () => {
     expect(refusal(() => options({ zzz: 1 }, '')).message).toBe('zzz: is not an option; the options are heartbeatMs, backoff, queue, mode')
   })
 
+  it('counts two swapped letters as one edit when it picks the nearest name', () => {
+    expect(() => unknownKey('', 'rets', ['retry', 'rest'])).toThrow('rets: is not an option; did you mean rest?')
+    expect(() => unknownKey('', 'rtery', ['retry', 'rest'])).toThrow('did you mean retry?')
+    expect(() => unknownKey('', 'headrs', ['heartbeatMs'])).toThrow('the options are heartbeatMs')
+  })
+
   it('treats keys Object.prototype has as unknown', () => {
     expect(refusal(() => options(JSON.parse('{"__proto__": {}}'), 'realtime')).field).toBe('realtime.__proto__')
     expect(refusal(() => options({ toString: 1 }, 'realtime')).field).toBe('realtime.toString')

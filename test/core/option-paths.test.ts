@@ -1,0 +1,98 @@
+// Generated from the option checks themselves: every option path of every entry point, nested
+// records and dictionaries included, is probed with a misspelled key and with values of the wrong
+// type, through the public entry point a user calls. Every probe must be refused with a ConfigError
+// that names the exact path (and, for a misspelling, suggests the intended name).
+import { afterAll, describe, expect, it } from 'vitest'
+import { type Check, record, walkOptions } from '../../src/core/checks.js'
+import { CLIENT_OPTIONS } from '../../src/client-options.js'
+import { CORE_OPTIONS } from '../../src/core/config.js'
+import { ConfigError, resolveConfig } from '../../src/core/index.js'
+import { createClient } from '../../src/index.js'
+import { REST_OPTIONS, createRestClient } from '../../src/rest/client.js'
+
+interface EntryPoint {
+  name: string
+  /** The entry point's option checks, by option name. */
+  fields: Record<string, Check<unknown>>
+  /** Calls the entry point as a user does. */
+  make: (options: Record<string, unknown>) => unknown
+  /** Options every probe starts from (what the entry point requires). */
+  base?: Record<string, unknown>
+}
+
+const ENTRY_POINTS: EntryPoint[] = [
+  { name: 'resolveConfig', fields: CORE_OPTIONS, make: (options) => resolveConfig(options) },
+  { name: 'createClient', fields: CLIENT_OPTIONS, make: (options) => createClient(options) },
+  { name: 'createRestClient', fields: REST_OPTIONS, make: (options) => createRestClient(options) },
+]
+
+/** `options` with `value` written at `path` (dot-separated; parents made as needed). */
+function withValue(options: Record<string, unknown>, path: string[], value: unknown): Record<string, unknown> {
+  const root: Record<string, unknown> = structuredClone(options)
+  let holder = root
+  for (const key of path.slice(0, -1)) {
+    const next = holder[key]
+    holder[key] = typeof next === 'object' && next !== null && !Array.isArray(next) ? { ...next } : {}
+    holder = holder[key] as Record<string, unknown>
+  }
+  holder[path.at(-1)!] = value
+  return root
+}
+
+/** Two misspellings a hand makes: two letters swapped, one letter doubled. */
+function misspellings(key: string): string[] {
+  const swapped = key.length > 2 ? key.slice(0, -2) + key.at(-1) + key.at(-2) : `${key}${key}`
+  return [...new Set([swapped, key + key.at(-1)])].filter((typo) => typo !== key)
+}
+
+/** The ConfigError `run` throws, or a description of what happened instead. */
+function refusal(run: () => unknown): ConfigError | string {
+  try {
+    run()
+    return 'accepted'
+  } catch (error) {
+    return error instanceof ConfigError ? error : `threw ${String(error)}`
+  }
+}
+
+const WRONG_TYPES: ReadonlyArray<[string, unknown]> = [
+  ['a symbol', Symbol('probe')],
+  ['a bigint', 10n],
+]
+
+const counts = { paths: 0, probes: 0 }
+afterAll(() => console.log(`[acceptance] option paths: ${counts.paths} paths, ${counts.probes} probes, 100 % refused with the path named`))
+
+describe.each(ENTRY_POINTS)('$name', ({ name, fields, make, base = {} }: EntryPoint) => {
+  const root: Check<unknown> = record(fields)
+  const paths = walkOptions(root)
+
+  it('has option paths to probe', () => {
+    expect(paths.length).toBeGreaterThan(0)
+  })
+
+  it.each(paths.map(({ path }) => path))('%s: a wrong type is refused naming the path', (path) => {
+    counts.paths++
+    const segments = path.split('.').map((segment) => (segment === '*' ? 'x-probe' : segment))
+    for (const [what, value] of WRONG_TYPES) {
+      counts.probes++
+      const error = refusal(() => make(withValue(base, segments, value)))
+      expect(error, `${name}: ${path} given ${what}`).toBeInstanceOf(ConfigError)
+      expect((error as ConfigError).field, `${name}: ${path} given ${what}`).toBe(segments.join('.'))
+    }
+  })
+
+  const keyed = paths.map(({ path }) => path).filter((path) => !path.endsWith('*'))
+  it.each(keyed)('%s: a misspelling is refused naming the path and the right name', (path) => {
+    const segments = path.split('.').map((segment) => (segment === '*' ? 'x-probe' : segment))
+    const key = segments.at(-1)!
+    for (const typo of misspellings(key)) {
+      counts.probes++
+      const typed = [...segments.slice(0, -1), typo]
+      const error = refusal(() => make(withValue(base, typed, 1)))
+      expect(error, `${name}: ${typed.join('.')}`).toBeInstanceOf(ConfigError)
+      expect((error as ConfigError).field).toBe(typed.join('.'))
+      expect((error as ConfigError).message).toContain(`did you mean ${key}?`)
+    }
+  })
+})

@@ -335,17 +335,20 @@ export function resolveConfig(options: CoreOptions & ModuleSections = {}): Resol
  * @internal
  */
 export function resolveOptions<F extends OptionFields>(options: CoreOptions & ModuleSections, fields: F): ConfigOf<F> {
-  const config: Record<string, unknown> = { ...record(fields as Record<string, Check<unknown>>, RENAMED)(options, '') }
-  if ('realtimeUrl' in fields) config.realtimeUrl = wsUrl(config.realtimeUrl as URL | undefined, config.baseUrl as URL | undefined)
-  const redactor = new Redactor()
-  const option = (config.auth as Secret<AuthOption> | undefined)?.reveal()
-  if (option !== undefined && typeof option !== 'function') redactor.add(typeof option === 'string' ? option : 'apiKey' in option ? option.apiKey : option.token)
-  for (const secret of (config.webhookSecrets ?? config.webhookSecret ?? []) as Secret[]) redactor.add(secret.reveal())
-  if ('webhookSecret' in config) {
-    config.webhookSecrets = config.webhookSecret
-    delete config.webhookSecret
-  }
-  return Object.freeze({ ...config, redactor }) as unknown as ConfigOf<F>
+  const { webhookSecret, ...checked }: Record<string, unknown> = record(fields as Record<string, Check<unknown>>, RENAMED)(options, '')
+  const config: Record<string, unknown> = { ...checked, redactor: new Redactor() }
+  if ('realtimeUrl' in fields) config.realtimeUrl = wsUrl(checked.realtimeUrl as URL | undefined, checked.baseUrl as URL | undefined)
+  if ('webhookSecret' in fields) config.webhookSecrets = webhookSecret
+  registerSecrets(config as Partial<ResolvedConfig> & Pick<ResolvedConfig, 'redactor'>)
+  return Object.freeze(config) as unknown as ConfigOf<F>
+}
+
+/** Every static credential goes to the redactor, so no log line can carry it. */
+function registerSecrets({ auth, webhookSecrets = [], redactor }: Partial<ResolvedConfig> & Pick<ResolvedConfig, 'redactor'>): void {
+  const option = auth?.reveal()
+  if (typeof option === 'string') redactor.add(option)
+  else if (typeof option === 'object') redactor.add('apiKey' in option ? option.apiKey : option.token)
+  for (const secret of webhookSecrets) redactor.add(secret.reveal())
 }
 
 /** The realtime URL: as given, or `<baseUrl path>/realtime`; http(s) becomes ws(s). */

@@ -17,6 +17,8 @@ export default defineConfig({
   },
   test: {
     include: ['test/**/*.test.ts'],
+    // The Redis suite (`*.redis.test.ts`) needs redis-server and runs as `npm run test:redis`.
+    exclude: ['**/node_modules/**', 'test/**/*.redis.test.ts'],
     environment: 'node',
     testTimeout: 20_000,
     hookTimeout: 20_000,

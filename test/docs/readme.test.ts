@@ -54,7 +54,7 @@ describe('README.md', () => {
     expect(blocks.filter((block) => !block.partial).length).toBeGreaterThan(0)
   })
 
-  it('every ts block compiles on its own', async () => {
+  it('every ts block compiles on its own', { timeout: 60_000 }, async () => {
     const dir = join(root, '.tmp/readme')
     rmSync(dir, { recursive: true, force: true })
     mkdirSync(dir, { recursive: true })

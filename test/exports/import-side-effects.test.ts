@@ -1,6 +1,6 @@
 import { execFileSync } from 'node:child_process'
 import { describe, expect, it } from 'vitest'
-import { root, subpaths } from './subpaths.js'
+import { root, subpaths } from './support.js'
 
 /**
  * Importing wirekit must do no work: no timers, no randomness, no network, no crypto. Each subpath is

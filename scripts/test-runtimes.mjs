@@ -17,9 +17,9 @@ const NODE_22 = 'node@22.23.3'
 const MARKER = 'WIREKIT_SMOKE_REPORT '
 
 /**
- * Each leg's time limit, in seconds: generous for a busy 2-core machine (a leg usually takes a
- * tenth of it), and there so that a hung leg fails, named, instead of hanging CI. The first run of
- * a `node 22` leg also installs node@22 through npx.
+ * Each leg's time limit, in seconds: generous for a busy 2-core machine (a leg usually takes a small
+ * part of it), and there so that a hung leg fails, named, instead of hanging CI. The first run of a
+ * `node 22` leg also installs node@22 through npx.
  */
 const LIMITS = {
   smoke: 180,

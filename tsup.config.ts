@@ -34,7 +34,7 @@ export default defineConfig({
   dts: true,
   clean: true,
   // No source maps in the package: dist is unminified, so a stack trace already points at readable code,
-  // and maps would either carry every source (two thirds of the package's bytes) or point at src/ files
+  // and maps would either carry every source (62 % of the package's bytes) or point at src/ files
   // the package does not ship. CHANGELOG, issue 12.
   sourcemap: false,
   target: 'es2022',

@@ -5,7 +5,7 @@ const src = fileURLToPath(new URL('./src/', import.meta.url))
 
 export default defineConfig({
   resolve: {
-    // Examples import `wirekit/…` by name, as users do; tests run them against the source. The
+    // Examples import `@wirekit/sdk/…` by name, as users do; tests run them against the source. The
     // built package is tested on its own in test/exports.
     alias: [
       { find: /^@wirekit\/sdk$/, replacement: `${src}index.ts` },

@@ -1,8 +1,9 @@
 // `npm run test:runtimes`: the smoke suite (test/runtimes/smoke.mjs) in every runtime wirekit's users
 // run — Node 24, Node 22 (plus the whole unit suite there), Deno, Bun, workerd and a real Chromium —
 // against local fixture servers on 127.0.0.1. One line per runtime; a runtime that cannot start is a
-// failure with its reason, never a skip. Exits 1 if any runtime failed. WIREKIT_RUNTIMES=a,b narrows
-// the run for local work.
+// failure with its reason, never a skip, and so is a runtime that outruns its time limit (LIMITS):
+// its line says what it was doing, the step or its last output line. Exits 1 if any runtime failed.
+// WIREKIT_RUNTIMES=a,b narrows the run for local work.
 import { spawn } from 'node:child_process'
 import { existsSync } from 'node:fs'
 import { join } from 'node:path'
@@ -15,32 +16,82 @@ const bin = (name) => join(root, 'node_modules', '.bin', name)
 const NODE_22 = 'node@22.23.3'
 const MARKER = 'WIREKIT_SMOKE_REPORT '
 
-/** Runs a command; resolves to its exit code and output. Never rejects. */
-function run(command, args, { env = {}, timeout = 300_000 } = {}) {
+/**
+ * Each leg's time limit, in seconds: generous for a busy 2-core machine (a leg usually takes a small
+ * part of it), and there so that a hung leg fails, named, instead of hanging CI. The first run of a
+ * `node 22` leg also installs node@22 through npx.
+ */
+const LIMITS = {
+  smoke: 180,
+  'node 22 unit': 900,
+  chromium: 300,
+  'chromium example page': 180,
+  fixtures: 60,
+}
+
+/** The last non-empty line of some output, shortened, to say where a run stopped. */
+function lastLine(text) {
+  const line = text.trim().split('\n').filter((entry) => entry.trim()).at(-1) ?? '(no output)'
+  return line.length > 200 ? `${line.slice(0, 200)}…` : line
+}
+
+/**
+ * Runs a command in its own process group; resolves to its exit code and output, and `hung` with a
+ * message naming the last output line when it outran `limit` seconds (the whole group is killed:
+ * `npx` and the runtime it started, workerd under Miniflare). Never rejects.
+ */
+function run(command, args, { env = {}, limit }) {
   return new Promise((resolve) => {
     let output = ''
     let child
     try {
-      child = spawn(command, args, { cwd: root, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] })
+      child = spawn(command, args, { cwd: root, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'], detached: true })
     } catch (error) {
       return resolve({ code: -1, output: String(error) })
     }
-    const timer = setTimeout(() => child.kill('SIGKILL'), timeout)
+    let hung
+    const timer = setTimeout(() => {
+      hung = `hung: no result within ${limit} s; last output: ${lastLine(output)}`
+      try {
+        process.kill(-child.pid, 'SIGKILL')
+      } catch {
+        child.kill('SIGKILL')
+      }
+    }, limit * 1000)
     child.stdout.on('data', (chunk) => (output += chunk))
     child.stderr.on('data', (chunk) => (output += chunk))
     child.on('error', (error) => {
       clearTimeout(timer)
       resolve({ code: -1, output: output + String(error) })
     })
-    child.on('close', (code, signal) => {
+    child.on('close', (code) => {
       clearTimeout(timer)
-      resolve({ code: code ?? -1, output: signal ? `${output}\nkilled by ${signal} (time limit)` : output })
+      resolve({ code: code ?? -1, output, hung })
     })
   })
 }
 
+/**
+ * Runs an in-process leg with a time limit. `leg` gets a `step(text)` to say what it is doing; a leg
+ * that outruns the limit resolves to a failure naming that step (the process exits at the end, so
+ * the hung work cannot keep it alive).
+ */
+async function withinLimit(limit, leg) {
+  let current = 'starting'
+  let timer
+  const hang = new Promise((resolve) => {
+    timer = setTimeout(() => resolve({ ok: false, summary: `hung: no result within ${limit} s while ${current}` }), limit * 1000)
+  })
+  try {
+    return await Promise.race([leg((text) => (current = text)), hang])
+  } finally {
+    clearTimeout(timer)
+  }
+}
+
 /** The smoke report a CLI runtime printed, judged. */
 function judgeReport(result, label) {
+  if (result.hung) return { ok: false, summary: result.hung }
   const line = result.output.split('\n').find((text) => text.startsWith('{"runtime"') || text.includes(MARKER))
   if (!line) return { ok: false, summary: `no report (exit ${result.code}): ${tail(result.output)}` }
   const report = JSON.parse(line.includes(MARKER) ? line.slice(line.indexOf(MARKER) + MARKER.length) : line)
@@ -61,45 +112,20 @@ function tail(text, lines = 6) {
 }
 
 async function smokeCli(command, args, env) {
-  return judgeReport(await run(command, args, { env: { WIREKIT_SMOKE_ENV: JSON.stringify(env) } }))
-}
-
-async function smokeWorkerd(env) {
-  const { build } = await import('esbuild')
-  const { Miniflare } = await import('miniflare')
-  const bundle = await build({
-    entryPoints: [join(root, 'test/runtimes/worker.mjs')],
-    bundle: true,
-    write: false,
-    format: 'esm',
-    platform: 'neutral',
-    conditions: ['workerd', 'worker', 'browser'],
-    // As wrangler does: the `browser` field too, so isomorphic-ws resolves to the runtime's own WebSocket.
-    mainFields: ['browser', 'module', 'main'],
-    // Resolve `wirekit/…` through package.json exports to the built files, as a user's bundler does
-    // (the project tsconfig's paths would point at the source).
-    absWorkingDir: root,
-    tsconfigRaw: {},
-  })
-  const mf = new Miniflare({ modules: true, script: bundle.outputFiles[0].text, compatibilityDate: '2026-07-01' })
-  try {
-    const response = await mf.dispatchFetch('http://worker.local/', { method: 'POST', body: JSON.stringify(env) })
-    return judgeReport({ code: 0, output: await response.text() })
-  } finally {
-    await mf.dispose()
-  }
+  return judgeReport(await run(command, args, { env: { WIREKIT_SMOKE_ENV: JSON.stringify(env) }, limit: LIMITS.smoke }))
 }
 
 async function smokeChromium() {
   if (!existsSync('/usr/bin/chromium')) {
     return { ok: false, summary: 'Chromium is not installed at /usr/bin/chromium: apt-get install -y chromium' }
   }
-  const result = await run(bin('vitest'), ['run', '--config', 'vitest.browser.config.ts', '--silent=false'])
+  const result = await run(bin('vitest'), ['run', '--config', 'vitest.browser.config.ts', '--silent=false'], { limit: LIMITS.chromium })
   return judgeReport(result)
 }
 
 async function unitSuiteNode22() {
-  const result = await run('npx', ['-y', '-p', NODE_22, 'node', join(root, 'node_modules/vitest/vitest.mjs'), 'run'], { timeout: 600_000 })
+  const result = await run('npx', ['-y', '-p', NODE_22, 'node', join(root, 'node_modules/vitest/vitest.mjs'), 'run'], { limit: LIMITS['node 22 unit'] })
+  if (result.hung) return { ok: false, summary: result.hung }
   const files = /Test Files\s+(.*)/.exec(result.output.replace(/\x1b\[[0-9;]*m/g, ''))
   const tests = /Tests\s+(.*)/.exec(result.output.replace(/\x1b\[[0-9;]*m/g, ''))
   return {
@@ -108,7 +134,12 @@ async function unitSuiteNode22() {
   }
 }
 
-const { env, stop, platform } = await startFixtures()
+const fixtures = await withinLimit(LIMITS.fixtures, () => startFixtures().then((started) => ({ ok: true, ...started })))
+if (!fixtures.ok) {
+  console.error(`the fixture servers did not start: ${fixtures.summary}`)
+  process.exit(1)
+}
+const { env, stop, platform } = fixtures
 const runtimes = [
   ['node 24', () => smokeCli(process.execPath, ['test/runtimes/cli.mjs'], env)],
   ['node 22', () => smokeCli('npx', ['-y', '-p', NODE_22, 'node', 'test/runtimes/cli.mjs'], env)],
@@ -116,9 +147,13 @@ const runtimes = [
   ['deno', () => smokeCli(bin('deno'), ['run', '--allow-net=127.0.0.1', '--allow-read', '--allow-env', 'test/runtimes/cli.mjs'], env)],
   // Bun applies tsconfig paths at run time; the project's would send `@wirekit/sdk` to the source.
   ['bun', () => smokeCli(bin('bun'), ['--tsconfig-override=test/runtimes/tsconfig.json', 'test/runtimes/cli.mjs'], env)],
-  ['workerd', () => smokeWorkerd(env)],
+  // In a child process like the others, so a hang in workerd is killed with it and reported.
+  ['workerd', () => smokeCli(process.execPath, ['test/runtimes/workerd.mjs'], env)],
   ['chromium', smokeChromium],
-  ['chromium example page', async () => judgeReport({ code: 0, output: JSON.stringify(await checkExamplePage(root, platform)) })],
+  [
+    'chromium example page',
+    () => withinLimit(LIMITS['chromium example page'], async (step) => judgeReport({ code: 0, output: JSON.stringify(await checkExamplePage(root, platform, step)) })),
+  ],
 ]
 
 // WIREKIT_RUNTIMES=deno,bun runs only those (for local work); CI runs them all.
@@ -140,7 +175,9 @@ try {
     else failed++
   }
 } finally {
-  await stop()
+  const stopped = await withinLimit(LIMITS.fixtures, () => stop().then(() => ({ ok: true })))
+  if (!stopped.ok) console.error(`the fixture servers did not stop: ${stopped.summary}`)
 }
 console.log(`runtimes: ${passed} passed, ${failed} failed`)
-process.exitCode = failed === 0 ? 0 : 1
+// Exit now: a leg that hung in this process (the example page) may still hold the event loop.
+process.exit(failed === 0 ? 0 : 1)

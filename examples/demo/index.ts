@@ -144,7 +144,8 @@ export async function runDemo(options: DemoOptions): Promise<DemoSummary> {
     } catch (error) {
       if (!(error instanceof WebhookVerificationError)) throw error
       rejected.push(error.reason)
-      res.writeHead(400, { 'content-type': 'text/plain' }).end(error.reason)
+      // A replay was already processed: answer 2xx so the sender stops retrying (README, webhooks).
+      res.writeHead(error.reason === 'replayed' ? 200 : 400, { 'content-type': 'text/plain' }).end(error.reason)
     }
   })
   await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve))
@@ -210,8 +211,9 @@ export async function runDemo(options: DemoOptions): Promise<DemoSummary> {
     const tampered = await fetch(receiverUrl, { method: 'POST', headers: sample.headers, body: sample.body.replace('"data":{', '"data":{"admin":true,') })
     report.refused('webhooks', `a tampered delivery was refused: ${await tampered.text()} (HTTP ${tampered.status})`)
     const replayed = await fetch(receiverUrl, { method: 'POST', headers: sample.headers, body: sample.body })
-    report.refused('webhooks', `a replayed delivery was refused: ${await replayed.text()} (HTTP ${replayed.status})`)
+    report.refused('webhooks', `a replayed delivery was refused: ${await replayed.text()} (HTTP ${replayed.status}: acknowledged, not processed again)`)
     if (rejected.join() !== 'no_matching_signature,replayed') throw new DemoFailure(`unexpected refusals: ${rejected.join(', ') || 'none'}`)
+    if (tampered.status !== 400 || replayed.status !== 200) throw new DemoFailure(`the receiver answered ${tampered.status} to the forgery and ${replayed.status} to the replay (want 400 and 200)`)
 
     // 4. realtime: the platform drops the connection and keeps publishing while it is down.
     await until('the live events so far', () => offsets.length >= changesSoFar, deadline)

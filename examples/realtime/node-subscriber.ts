@@ -4,10 +4,10 @@
  * missed while it was down. A gap (history lost) is where it would refetch over REST.
  *
  * In an app, import from '@wirekit/sdk/realtime'. Run it against the reference server with the test in
- * test/realtime/examples.test.ts, or against your service:
+ * test/examples/realtime.test.ts, or against your service:
  *   REALTIME_URL=wss://api.example.com/realtime API_TOKEN=… npx tsx examples/realtime/node-subscriber.ts
  */
-import { type StreamPosition, createRealtimeClient } from '../../src/realtime/index.js'
+import { type StreamPosition, createRealtimeClient } from '@wirekit/sdk/realtime'
 
 type Events = { orders: { created: { id: number; total: number }; cancelled: { id: number } } }
 

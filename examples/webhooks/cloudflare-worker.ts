@@ -9,7 +9,7 @@
  *
  * In your worker, import from '@wirekit/sdk/webhooks'. `KVNamespace` below is the slice of the Workers type used.
  */
-import { type ReplayStore, WebhookVerificationError, type WebhookVerifier, stripeWebhooks } from '../../src/webhooks/index.js'
+import { type ReplayStore, WebhookVerificationError, type WebhookVerifier, stripeWebhooks } from '@wirekit/sdk/webhooks'
 
 interface KVNamespace {
   get(key: string): Promise<string | null>

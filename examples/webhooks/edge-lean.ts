@@ -6,7 +6,7 @@
  *
  * In your function, import from '@wirekit/sdk/webhooks'.
  */
-import { MemoryReplayStore, WebhookVerificationError, createStandardVerifier } from '../../src/webhooks/index.js'
+import { MemoryReplayStore, WebhookVerificationError, createStandardVerifier } from '@wirekit/sdk/webhooks'
 
 interface Events {
   'order.shipped': { type: 'order.shipped'; data: { orderId: string } }

@@ -12,7 +12,7 @@
  * typechecks without installing express (in your app: `import type { Request, Response } from 'express'`,
  * and import from '@wirekit/sdk/webhooks').
  */
-import { MemoryReplayStore, WebhookVerificationError, standardWebhooks } from '../../src/webhooks/index.js'
+import { MemoryReplayStore, WebhookVerificationError, standardWebhooks } from '@wirekit/sdk/webhooks'
 
 interface ExpressRequest {
   body: unknown

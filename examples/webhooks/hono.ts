@@ -9,7 +9,7 @@
  * `HonoContext` below is the slice of Hono's Context this file uses, so it typechecks without
  * installing hono (in your app: `import type { Context } from 'hono'`, and import from '@wirekit/sdk/webhooks').
  */
-import { MemoryReplayStore, WebhookVerificationError, githubWebhooks } from '../../src/webhooks/index.js'
+import { MemoryReplayStore, WebhookVerificationError, githubWebhooks } from '@wirekit/sdk/webhooks'
 
 interface HonoContext {
   req: { raw: Request }

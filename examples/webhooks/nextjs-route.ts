@@ -6,7 +6,7 @@
  *
  * In your app, import from '@wirekit/sdk/webhooks'.
  */
-import { MemoryReplayStore, WebhookVerificationError, standardWebhooks } from '../../src/webhooks/index.js'
+import { MemoryReplayStore, WebhookVerificationError, standardWebhooks } from '@wirekit/sdk/webhooks'
 
 interface Events {
   'invoice.paid': { type: 'invoice.paid'; data: { invoiceId: string; amount: number } }

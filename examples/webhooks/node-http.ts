@@ -10,7 +10,7 @@
  * (in your app, import from '@wirekit/sdk/webhooks').
  */
 import { type IncomingMessage, type Server, type ServerResponse, createServer } from 'node:http'
-import { MemoryReplayStore, WebhookVerificationError, standardWebhooks } from '../../src/webhooks/index.js'
+import { MemoryReplayStore, WebhookVerificationError, standardWebhooks } from '@wirekit/sdk/webhooks'
 
 /** What this app receives. */
 export interface AppEvents {

@@ -1,7 +1,7 @@
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 import { backoffDelay, backoffWindow } from '../../src/core/backoff.js'
-import { seeded } from '../support/random.js'
+import { seeded } from '../support.js'
 
 
 describe('backoffDelay (full jitter)', () => {

@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net'
 import { afterEach, describe, expect, it } from 'vitest'
 import { standardWebhooks } from '@wirekit/sdk/webhooks'
 import { createWebhookSender } from '../../examples/platform/webhook-sender.js'
+import { until } from './support.js'
 
 const SECRET = 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw'
 
@@ -61,7 +62,7 @@ describe('the example platform webhook sender', () => {
     const sender = createWebhookSender({ secret: SECRET, retryBase: 60_000 })
     sender.register(url)
     await sender.send('note.created', { id: 'note_4' })
-    while (seen.length === 0) await new Promise((resolve) => setTimeout(resolve, 5))
+    await until(() => seen.length > 0)
     sender.close()
     await sender.settle()
     expect(sender.deliveries[0]).toMatchObject({ status: 'failed', attempts: 1 })

@@ -1,21 +1,13 @@
 import { existsSync } from 'node:fs'
 import { createRequire } from 'node:module'
 import { join } from 'node:path'
-import { pathToFileURL } from 'node:url'
 import { describe, expect, it } from 'vitest'
-import { pkg, root, subpaths } from './subpaths.js'
+import { importTarget, pkg, root, subpaths } from './support.js'
 
 // These load the BUILT package: `npm test` builds before vitest runs. vitest maps `@wirekit/sdk` to the
 // source for the other tests, so the ESM side is imported by the file its exports entry names; the
 // CJS side goes through Node's own require, by package name.
 const require = createRequire(join(root, 'package.json'))
-
-function importTarget(entry: (typeof subpaths)[number]['entry']): string {
-  const condition = entry.import as { default?: string; node?: { default: string } }
-  const file = condition.default ?? condition.node?.default
-  if (!file) throw new Error('no import.default file in the exports entry')
-  return pathToFileURL(join(root, file)).href
-}
 
 describe('the built package', () => {
   it('lists its subpaths explicitly: no wildcard export', () => {

@@ -1,6 +1,6 @@
 import { execFileSync } from 'node:child_process'
 import { describe, expect, it } from 'vitest'
-import { root, subpaths } from './subpaths.js'
+import { root, subpaths } from './support.js'
 
 /**
  * Importing wirekit must do no work: no timers, no randomness, no network, no crypto. Each subpath is
@@ -37,24 +37,24 @@ Promise.resolve(${loader}).then((mod) => {
 })
 `
 
+// Each test spawns a Node process; the limits only end a hang, generously, since the machine may be busy.
+const SPAWN = { cwd: root, encoding: 'utf8', timeout: 50_000 } as const
+
 describe('importing does no work', () => {
   for (const { specifier } of subpaths) {
     for (const [format, loader] of [
       ['import', `import(${JSON.stringify(specifier)})`],
       ['require', `require(${JSON.stringify(specifier)})`],
     ] as const) {
-      it(`${specifier} (${format}) starts no timer, draws no random number, opens no socket`, () => {
-        const out = execFileSync(process.execPath, ['-e', probe(loader)], { cwd: root, encoding: 'utf8', timeout: 15_000 })
+      it(`${specifier} (${format}) starts no timer, draws no random number, opens no socket`, { timeout: 60_000 }, () => {
+        const out = execFileSync(process.execPath, ['-e', probe(loader)], SPAWN)
         expect(JSON.parse(out)).toEqual([])
       })
     }
   }
 
-  it('the probe itself notices work done at import', () => {
-    const out = execFileSync(process.execPath, ['-e', probe(`Promise.resolve(Math.random()).then(() => ({ a: setTimeout(() => {}, 0) }))`)], {
-      cwd: root,
-      encoding: 'utf8',
-    })
+  it('the probe itself notices work done at import', { timeout: 60_000 }, () => {
+    const out = execFileSync(process.execPath, ['-e', probe(`Promise.resolve(Math.random()).then(() => ({ a: setTimeout(() => {}, 0) }))`)], SPAWN)
     expect(JSON.parse(out)).toEqual(['Math.random', 'setTimeout'])
   })
 })

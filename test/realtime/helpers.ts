@@ -79,4 +79,4 @@ export class FakeClock implements Clock {
   }
 }
 
-export { seeded } from '../support/random.js'
+export { seeded } from '../support.js'

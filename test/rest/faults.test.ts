@@ -6,7 +6,7 @@
  */
 import { afterEach, describe, expect, it } from 'vitest'
 import { createClient } from '../../src/index.js'
-import { seeded } from '../support/random.js'
+import { seeded } from '../support.js'
 import { listen, readBody } from './support.js'
 
 

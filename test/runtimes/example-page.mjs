@@ -9,8 +9,12 @@ import { chromium } from 'playwright'
 
 const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync']
 
-/** Loads the page against `platform` and reports checks in the smoke suite's shape. */
-export async function checkExamplePage(root, platform) {
+/**
+ * Loads the page against `platform` and reports checks in the smoke suite's shape. `progress` is told
+ * each step as it starts, so a caller that gives up can say where it stopped.
+ */
+export async function checkExamplePage(root, platform, progress = () => {}) {
+  progress('bundling the page')
   const pageDir = join(root, 'examples/realtime/browser')
   const bundle = await build({
     entryPoints: [join(pageDir, 'app.ts')],
@@ -36,22 +40,26 @@ export async function checkExamplePage(root, platform) {
     res.writeHead(404).end()
   })
   await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve))
+  progress('launching Chromium')
   const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS })
   const checks = []
   try {
     const page = await browser.newPage()
     const errors = []
     page.on('pageerror', (error) => errors.push(error.message))
+    progress('loading the page')
     await page.goto(`http://127.0.0.1:${server.address().port}/`)
     const items = () => page.locator('#orders li').allTextContents()
     const waitFor = async (what, predicate) => {
-      const deadline = Date.now() + 10_000
+      // Generous for a busy machine; the runner's time limit for this leg is the backstop.
+      const deadline = Date.now() + 30_000
       while (!(await predicate())) {
         if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}; list: ${JSON.stringify(await items())}`)
         await new Promise((resolve) => setTimeout(resolve, 25))
       }
     }
     const step = async (name, run) => {
+      progress(`checking "${name}"`)
       try {
         checks.push({ name, ok: true, detail: await run() })
       } catch (error) {
@@ -77,6 +85,7 @@ export async function checkExamplePage(root, platform) {
       return `${list.length} orders, each once`
     })
   } finally {
+    progress('closing Chromium')
     await browser.close()
     server.closeAllConnections()
     await new Promise((resolve) => server.close(() => resolve()))

@@ -34,8 +34,11 @@ function tokenProvider(env, counter) {
   }
 }
 
-/** Resolves when `done()` holds; rejects naming `what` after `ms`. */
-async function until(what, done, ms = 5_000) {
+/**
+ * Resolves when `done()` holds; rejects naming `what` after `ms`, generous for a busy machine (the
+ * runner's time limit for the whole leg is the backstop).
+ */
+async function until(what, done, ms = 30_000) {
   const deadline = Date.now() + ms
   while (!done()) {
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`)

@@ -9,7 +9,7 @@ import { processed, webhookRoute } from '../../examples/webhooks/express.js'
 import { githubHandler, pushedRefs } from '../../examples/webhooks/hono.js'
 import { POST, paidInvoices } from '../../examples/webhooks/nextjs-route.js'
 import { createWebhookServer } from '../../examples/webhooks/node-http.js'
-import { standardWebhooks } from '../../src/webhooks/index.js'
+import { standardWebhooks } from '@wirekit/sdk/webhooks'
 
 const SECRET = 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw'
 const sender = standardWebhooks({ secret: SECRET })

@@ -1,11 +1,13 @@
 import { build } from 'esbuild'
 import { describe, expect, it } from 'vitest'
+import { createTestRealtimeServer } from '@wirekit/sdk/testing'
 import { followOrders } from '../../examples/realtime/node-subscriber.js'
-import { startServer, until } from './helpers.js'
+import { onCleanup, until } from './support.js'
 
 describe('examples/realtime', () => {
   it('the Node subscriber prints live events and resumes from its saved position', async () => {
-    const server = await startServer({ authenticate: (token) => token === 'demo' })
+    const server = await createTestRealtimeServer({ authenticate: (token) => token === 'demo' })
+    onCleanup(() => server.close())
     const lines: string[] = []
     const first = followOrders({ url: server.url, token: 'demo', limit: 2, print: (line) => lines.push(line) })
     await until(() => server.clients[0]?.channels.has('orders') === true)

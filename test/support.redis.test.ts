@@ -3,7 +3,7 @@
 import { Redis } from 'ioredis'
 import { createClient } from 'redis'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { type RedisServer, startRedis } from './redis-server.js'
+import { type RedisServer, startRedis } from './support.js'
 
 describe('the Redis test server', () => {
   let redis: RedisServer

@@ -7,7 +7,7 @@
 import * as option from './core/config.js'
 import { type ClientContext, type CoreOptions, type ModuleSections, type OptionFields, createContext } from './core/index.js'
 import { RealtimeClient } from './realtime/client.js'
-import type { RealtimeOptions } from './realtime/options.js'
+import { type RealtimeOptions, realtimeSection } from './realtime/options.js'
 import { type EndpointsOf, type RestClient, type RestClientBase, type RestClientFor, type RestOptions, buildRestClient } from './rest/index.js'
 import { clientWebhooks } from './webhooks/client.js'
 import type { VerifierOptions, WebhookVerifier, EventMap as WebhookEventMap } from './webhooks/index.js'
@@ -130,7 +130,7 @@ const CLIENT_OPTIONS = {
   userAgent: option.userAgent,
   rest: option.section,
   webhooks: option.section,
-  realtime: option.section,
+  realtime: realtimeSection,
 } satisfies OptionFields
 
 /**

@@ -8,7 +8,7 @@
 import * as option from '../core/config.js'
 import { type CoreOptions, type OptionFields, createContext } from '../core/index.js'
 import { RealtimeClient } from './client.js'
-import type { RealtimeOptions, SchemaMap } from './options.js'
+import { type RealtimeOptions, type SchemaMap, realtimeSection } from './options.js'
 import type { AnyEvents, EventMap, InferEvents } from './types.js'
 
 export { RealtimeClient } from './client.js'
@@ -51,7 +51,7 @@ const REALTIME_OPTIONS = {
   WebSocket: option.webSocketOption,
   logger: option.logger,
   logLevel: option.logLevel,
-  realtime: option.section,
+  realtime: realtimeSection,
 } satisfies OptionFields
 
 /**

@@ -6,11 +6,11 @@ import type { CloseCode } from '../core/protocol.js'
 
 /**
  * - `shut down`: fatal, never retried (4403);
- * - `refresh`: forget the refused token and ask the provider again; the same token again is fatal.
- *   `now`: reconnect at once with the fresh token, without waiting for the backoff;
- * - `wait`: reconnect after at least `floor` ms (the server asked for it) plus the backoff.
+ * - `refresh` / `refresh now`: forget the refused token and ask the provider again; the same token
+ *   again is fatal. With `now`, reconnect at once with the fresh token instead of after the backoff;
+ * - a number: reconnect after at least that many ms (the server asked for it) plus the backoff.
  */
-export type CloseAction = { readonly do: 'shut down' } | { readonly do: 'refresh'; readonly now: boolean } | { readonly do: 'wait'; readonly floor: number }
+export type CloseAction = 'shut down' | 'refresh' | 'refresh now' | number
 
 /**
  * Decides for a connection that ended with `code` (undefined when no close frame came: a dead link,
@@ -21,17 +21,17 @@ export function closePolicy(code: number | undefined, reason: string, attempt: n
   // The close codes of docs/protocol.md, as literals; `satisfies` ties each to CloseCode.
   switch (code) {
     case 4403 satisfies typeof CloseCode.forbidden:
-      return { do: 'shut down' }
+      return 'shut down'
     case 4401 satisfies typeof CloseCode.unauthorized:
-      return { do: 'refresh', now: false }
+      return 'refresh'
     case 4001 satisfies typeof CloseCode.tokenExpired:
       // A fresh token fixes this at once; only a repeat waits for the backoff.
-      return { do: 'refresh', now: attempt === 0 }
+      return attempt === 0 ? 'refresh now' : 'refresh'
     case 4429 satisfies typeof CloseCode.tooManyRequests: {
       // The reason is the wait in milliseconds; anything else there means "the backoff alone".
       const wait = Number.parseInt(reason, 10)
-      return { do: 'wait', floor: Number.isFinite(wait) && wait >= 0 ? wait : 0 }
+      return Number.isFinite(wait) && wait >= 0 ? wait : 0
     }
   }
-  return { do: 'wait', floor: serverDelay }
+  return serverDelay
 }

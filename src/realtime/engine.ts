@@ -9,13 +9,13 @@ import type { EventEmitter } from 'eventemitter3'
 import { defaultWebSocket, socketKind } from '#socket'
 import { type ClientContext, type RealtimeConfig, RealtimeError, backoffDelay } from '../core/index.js'
 import { type ClientFrame, type CloseCode, PROTOCOL, type ServerFrame, type StreamPosition, isOffset } from '../core/protocol.js'
-import { type Channel, Channels } from './channels.js'
+import { type Channel, createChannels } from './channels.js'
 import type { RealtimeDebugInfo } from './client.js'
 import { closePolicy } from './close-policy.js'
 import { encodeClientFrame, parseServerFrame } from './frames.js'
-import { Heartbeat } from './heartbeat.js'
+import { type Heartbeat, createHeartbeat } from './heartbeat.js'
 import type { RealtimeSettings } from './options.js'
-import { PublishQueue } from './publish-queue.js'
+import { createPublishQueue } from './publish-queue.js'
 import { type Sink, type Subscription, createSubscription } from './subscription.js'
 import type { ConnectionState, RealtimeClientEvents, StateChange, SubscribeOptions, SubscriptionHandlers } from './types.js'
 
@@ -47,8 +47,8 @@ export function createEngine({ config, auth, log }: ClientContext<RealtimeConfig
   const { heartbeatMs, heartbeatTimeoutMs, backoff, maxRetries, failedOpensBeforeError, stableAfterMs, random, clock } = settings
   const emit: EventEmitter<RealtimeClientEvents>['emit'] = (...args) => client.emit(...args)
   const now = () => clock.now()
-  const channels = new Channels(settings.schemas, { gap: (gap) => emit('gap', gap), error: (error) => emit('error', error) })
-  const queue = new PublishQueue(settings.queue.size, settings.queue.ttlMs)
+  const channels = createChannels(settings.schemas, { gap: (gap) => emit('gap', gap), error: (error) => emit('error', error) })
+  const queue = createPublishQueue(settings.queue.size, settings.queue.ttlMs)
   /** The armed timers, one per purpose: arming a slot replaces its timer, so none is forgotten or doubled. */
   const timers = new Map<Slot, unknown>()
   /** Removes the browser's `online` / `visibilitychange` listeners. */
@@ -69,6 +69,8 @@ export function createEngine({ config, auth, log }: ClientContext<RealtimeConfig
   let failure: unknown
   let connectError: RealtimeError | undefined
   let heartbeat: Heartbeat | undefined
+  /** The ping interval of the current connection: ours, or the server's when smaller. */
+  let interval = 0
   let seq = 0
   let idPrefix: string | undefined
 
@@ -94,12 +96,12 @@ export function createEngine({ config, auth, log }: ClientContext<RealtimeConfig
   const send = (frame: ClientFrame) => socket?.send(encodeClientFrame(frame))
   const sendText = (text: string) => socket!.send(text)
   const ping = (at: number) => send({ type: 'ping', t: at })
-  const armBeat = (at: number) => arm('heartbeat', heartbeat!.due - at, beat)
+  const armBeat = (at: number) => arm('heartbeat', heartbeat!.due() - at, beat)
 
   const beat = () => {
     const at = now()
     const verdict = heartbeat!.tick(at)
-    if (verdict === 'dead') return lost(undefined, `no frame for ${heartbeat!.interval + heartbeatTimeoutMs} ms`)
+    if (verdict === 'dead') return lost(undefined, `no frame for ${interval + heartbeatTimeoutMs} ms`)
     if (verdict === 'ping') ping(at)
     armBeat(at)
   }
@@ -184,7 +186,8 @@ export function createEngine({ config, auth, log }: ClientContext<RealtimeConfig
       if (state === 'open') return
       disarm('connect')
       const at = (openedAt = now())
-      heartbeat = new Heartbeat(frame.heartbeatMs > 0 ? Math.min(heartbeatMs, frame.heartbeatMs) : heartbeatMs, heartbeatTimeoutMs, at)
+      interval = frame.heartbeatMs > 0 ? Math.min(heartbeatMs, frame.heartbeatMs) : heartbeatMs
+      heartbeat = createHeartbeat(interval, heartbeatTimeoutMs, at)
       armBeat(at)
       // Resubscribes first, then the queued publishes, so a publish never overtakes its subscription.
       for (const ch of channels.values()) sendSubscribe(ch)
@@ -228,30 +231,30 @@ export function createEngine({ config, auth, log }: ClientContext<RealtimeConfig
     if (state === 'closed' || state === 'idle') return
     const refused = token
     const failedOpen = socket !== undefined && !opened
-    const cause = failureOf(failure)
+    const event = failure as { message?: unknown; error?: unknown } | undefined
+    const cause = failureOf(event?.message)
     endConnection(false)
     lastClose = { ...(code !== undefined && { closeCode: code }), closeReason: reason, ...cause }
     log.info('realtime: connection lost', { code, reason, ...cause })
     if (openedAt && now() - openedAt >= stableAfterMs) attempt = 0
     openedAt = 0
-    if (failedOpen && ++failedOpens >= failedOpensBeforeError) cannotConnect()
+    if (failedOpen && ++failedOpens >= failedOpensBeforeError) cannotConnect(event?.error)
     const action = closePolicy(code, reason, attempt, serverDelay)
-    if (action.do === 'shut down') return shutdown(fail(`the server refused access (4403): ${reason}`, 'forbidden', { closeCode: code }))
-    if (action.do === 'wait') return schedule(action.floor)
+    if (action === 'shut down') return shutdown(fail(`the server refused access (4403): ${reason}`, 'forbidden', { closeCode: code }))
+    if (typeof action === 'number') return schedule(action)
     setState('reconnecting')
-    void refresh(code!, refused, reason, action.now)
+    void refresh(code!, refused, reason, action === 'refresh now')
   }
 
   /**
    * Too many attempts in a row failed before the socket opened: the first time, one `error`; every
    * time, the subscriptions still waiting for `ready` are told. Retrying goes on.
    */
-  const cannotConnect = () => {
+  const cannotConnect = (error: unknown) => {
     if (failedOpens === failedOpensBeforeError) {
       const { closeCode, closeReason, cause } = lastClose
-      const last = cause ?? (closeReason || `close code ${closeCode}`)
-      connectError = fail(`could not connect to ${config.realtimeUrl}: ${failedOpens} attempts in a row failed before the socket opened (last: ${last})`, 'connect_failed', {
-        cause: (failure as { error?: unknown } | undefined)?.error ?? cause,
+      connectError = fail(`could not connect to ${config.realtimeUrl} (${failedOpens} tries): ${cause ?? (closeReason || closeCode)}`, 'connect_failed', {
+        cause: error ?? cause,
         closeCode,
       })
       emit('error', connectError)
@@ -406,8 +409,8 @@ export function createEngine({ config, auth, log }: ClientContext<RealtimeConfig
       socket: socket !== undefined,
       webSocket: config.WebSocket ? 'custom' : socketKind,
       browserListeners: unlisten.length,
-      channels: channels.size,
-      pendingPublishes: queue.pending,
+      channels: channels.size(),
+      pendingPublishes: queue.pending(),
     }),
   }
 }
@@ -416,12 +419,11 @@ export function createEngine({ config, auth, log }: ClientContext<RealtimeConfig
  * What a socket's `error` event says, where the implementation says anything: `ws` gives a message
  * ("Unexpected server response: 404", "connect ECONNREFUSED 127.0.0.1:80"); browsers give none.
  */
-function failureOf(event: unknown): Pick<StateChange, 'cause' | 'status'> {
-  const message = (event as { message?: unknown } | undefined)?.message
+function failureOf(message: unknown): Pick<StateChange, 'cause' | 'status'> {
   if (typeof message !== 'string' || !message) return {}
   // `ws` words a refused upgrade "Unexpected server response: <status>".
-  const status = /server response: (\d{3})/.exec(message)?.[1]
-  return { cause: message, ...(status && { status: Number(status) }) }
+  const status = /response: (\d{3})/.exec(message)
+  return { cause: message, ...(status && { status: +status[1]! }) }
 }
 
 /** A per-client id prefix for publishes, so ids from different clients never collide. */

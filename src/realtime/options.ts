@@ -118,13 +118,13 @@ export const realtimeSection: Check<RealtimeSettings> = /* @__PURE__ */ record({
   stableAfterMs: /* @__PURE__ */ milliseconds(10_000),
   queue: /* @__PURE__ */ record({ size: /* @__PURE__ */ count(1_000), ttlMs: /* @__PURE__ */ milliseconds(30_000, 1) }),
   schemas: /* @__PURE__ */ dictionary(
-    /* @__PURE__ */ dictionary(/* @__PURE__ */ check<StandardSchemaV1>(isStandardSchema, 'a Standard Schema'), 'an object of event names to Standard Schemas'),
-    'an object of channel names to { [event name]: Standard Schema }',
+    /* @__PURE__ */ dictionary(/* @__PURE__ */ check<StandardSchemaV1>(isStandardSchema, 'a Standard Schema'), '{ [event]: Standard Schema }'),
+    '{ [channel]: { [event]: Standard Schema } }',
   ),
   random: /* @__PURE__ */ fn('a function returning [0, 1)', () => Math.random()),
   clock: /* @__PURE__ */ check(
     (clock: any) => isFunction(clock?.now) && isFunction(clock.setTimeout) && isFunction(clock.clearTimeout),
-    'an object with now, setTimeout and clearTimeout functions',
+    '{ now, setTimeout, clearTimeout } functions',
     systemClock,
   ),
 })

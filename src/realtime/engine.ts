@@ -242,7 +242,8 @@ export function createEngine({ config, auth, log }: ClientContext<RealtimeConfig
     const action = closePolicy(code, reason, attempt, serverDelay)
     if (action === 'shut down') return shutdown(fail(`the server refused access (4403): ${reason}`, 'forbidden', { closeCode: code }))
     if (typeof action === 'number') return schedule(action)
-    setState('reconnecting')
+    // No event yet: the refreshed token decides between a reconnect (whose event says when) and a shutdown.
+    state = 'reconnecting'
     void refresh(code!, refused, reason, action === 'refresh now')
   }
 

@@ -137,7 +137,7 @@ describe('connect failures a user can see', () => {
     await until(() => client.state === 'closed')
     expect(errors).toEqual([expect.objectContaining({ name: 'RealtimeError', code: 'unauthorized', closeCode: 4001 })])
     expect(server.counters.connections).toBe(1)
-    expect(states.map((change) => change.state)).toEqual(['connecting', 'open', 'reconnecting', 'closed'])
+    expect(states.map((change) => change.state)).toEqual(['connecting', 'open', 'closed'])
   })
 
   it('4001 with a provider that keeps returning the same token is fatal after exactly one refresh', async () => {

@@ -112,6 +112,7 @@ export function createChannels(schemas: SchemaMap, events: ChannelEvents): Chann
         position: from && { ...from },
         sinks: new Set([sink]),
         live: false,
+        // perf: docs/performance.md#realtime-schemas-looked-up-per-channel
         schemas: Object.hasOwn(schemas, name) ? schemas[name] : undefined,
       }
       byName.set(name, created)

@@ -210,6 +210,7 @@ export function createEngine({ config, auth, log }: ClientContext<RealtimeConfig
   }
 
   const receive = (data: unknown) => {
+    // perf: docs/performance.md#realtime-one-heartbeat-timer
     heartbeat?.heard(now())
     const frame = parseServerFrame(data)
     if (!frame) return log.warn('realtime: ignored a malformed or unknown frame')

@@ -45,8 +45,7 @@ export function createSubscription<E>(
   ready.catch(() => {})
   let done = false
   let failure: unknown
-  // Iterator buffering starts only when someone iterates (or no handler was given), so a
-  // handler-only subscription holds no memory.
+  // Buffers only once someone iterates, or when no handler was given. perf: docs/performance.md#realtime-lazy-iterator-buffer
   let buffer: E[] | undefined = handlers.onEvent ? undefined : []
   let waiting: [resolve: (result: IteratorResult<E>) => void, reject: (error: unknown) => void] | undefined
 

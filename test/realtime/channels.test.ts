@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { createChannels } from '../../src/realtime/channels.js'
-import type { Gap, StandardSchemaV1 } from '../../src/realtime/index.js'
+import type { StandardSchemaV1 } from '../../src/core/index.js'
+import type { Gap } from '../../src/realtime/index.js'
 import type { Sink } from '../../src/realtime/subscription.js'
 import type { SchemaMap } from '../../src/realtime/options.js'
 

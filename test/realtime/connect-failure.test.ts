@@ -1,7 +1,8 @@
 import { type Server, createServer } from 'node:http'
 import { type AddressInfo, createServer as createTcpServer } from 'node:net'
 import { describe, expect, it } from 'vitest'
-import type { Logger, StateChange } from '../../src/realtime/index.js'
+import type { Logger } from '../../src/core/index.js'
+import type { StateChange } from '../../src/realtime/index.js'
 import { FakeClock, connectClient, onCleanup, startServer, until } from './helpers.js'
 import { createRealtimeClient } from '../../src/realtime/index.js'
 

@@ -94,7 +94,8 @@ export function createEngine({ config, auth, log }: ClientContext<RealtimeConfig
   }
 
   const send = (frame: ClientFrame) => socket?.send(encodeClientFrame(frame))
-  const sendText = (text: string) => socket!.send(text)
+  /** Sends every queued publish not yet sent on this connection, in publish order. */
+  const flush = () => socket && queue.flush((text) => socket!.send(text))
   const ping = (at: number) => send({ type: 'ping', t: at })
   const armBeat = (at: number) => arm('heartbeat', heartbeat!.due() - at, beat)
 
@@ -192,7 +193,7 @@ export function createEngine({ config, auth, log }: ClientContext<RealtimeConfig
       // Resubscribes first, then the queued publishes, so a publish never overtakes its subscription.
       for (const ch of channels.values()) sendSubscribe(ch)
       disarm('expiry')
-      queue.flush(sendText)
+      flush()
       armAuthRefresh()
       setState('open')
     },
@@ -389,7 +390,7 @@ export function createEngine({ config, auth, log }: ClientContext<RealtimeConfig
         return Promise.reject(error)
       }
       const settled = queue.add(id, text, now())
-      if (state === 'open') queue.flush(sendText)
+      if (state === 'open') flush()
       else {
         start()
         armExpiry()

@@ -250,19 +250,20 @@ export function createEngine({ config, auth, log }: ClientContext<RealtimeConfig
   }
 
   /**
-   * Too many attempts in a row failed before the socket opened: the first time, one `error`; every
-   * time, the subscriptions still waiting for `ready` are told. Retrying goes on.
+   * Too many attempts in a row failed before the socket opened: every time, the subscriptions still
+   * waiting for `ready` are told; the first time, one `error` too. Retrying goes on.
    */
   const cannotConnect = (error: unknown) => {
-    if (failedOpens === failedOpensBeforeError) {
+    const first = failedOpens === failedOpensBeforeError
+    if (first) {
       const { closeCode, closeReason, cause } = lastClose
       connectError = fail(`could not connect to ${config.realtimeUrl} (${failedOpens} tries): ${cause ?? (closeReason || closeCode)}`, 'connect_failed', {
         cause: error ?? cause,
         closeCode,
       })
-      emit('error', connectError)
     }
     channels.unready(connectError!)
+    if (first) emit('error', connectError)
   }
 
   /** 4001 and 4401: fatal, unless the token provider now yields a token different from the refused one. */
@@ -286,6 +287,8 @@ export function createEngine({ config, auth, log }: ClientContext<RealtimeConfig
 
   /** Arms the next attempt: the server's delay, if any, plus the full-jitter backoff on top. */
   const schedule = (serverDelay = 0, immediate = false) => {
+    // An `error` listener may have closed the client just before.
+    if (state === 'closed') return
     if (attempt >= maxRetries) {
       return shutdown(fail(`gave up after ${attempt} reconnect attempts`, 'retries_exhausted', { closeCode: lastClose.closeCode }))
     }

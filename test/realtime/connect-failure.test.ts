@@ -115,6 +115,15 @@ describe('connect failures a user can see', () => {
     expect(states.at(-1)).toMatchObject({ state: 'reconnecting', closeReason: 'connect timed out' })
   })
 
+  it('an error listener that closes the client on connect_failed leaves no timer or socket behind', async () => {
+    const port = await refusedPort()
+    const client = createRealtimeClient({ realtimeUrl: `ws://127.0.0.1:${port}`, realtime: { backoff: { base: 0, cap: 0 }, failedOpensBeforeError: 2 } })
+    client.on('error', () => client.close())
+    await expect(client.subscribe('x', () => {}).ready).rejects.toMatchObject({ code: 'connect_failed' })
+    expect(client.state).toBe('closed')
+    expect(client.inspect()).toMatchObject({ timers: [], socket: false, channels: 0 })
+  })
+
   it('a connection that opens starts the count again: failures split by a good connection are never reported', async () => {
     const server = await startServer()
     const client = connectClient(server, { realtime: { failedOpensBeforeError: 2 } })

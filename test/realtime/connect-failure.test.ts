@@ -1,7 +1,8 @@
 import { type Server, createServer } from 'node:http'
 import { type AddressInfo, createServer as createTcpServer } from 'node:net'
+import WebSocket from 'ws'
 import { describe, expect, it } from 'vitest'
-import type { Logger } from '../../src/core/index.js'
+import type { Logger, WebSocketConstructor } from '../../src/core/index.js'
 import type { StateChange } from '../../src/realtime/index.js'
 import { FakeClock, connectClient, onCleanup, startServer, until } from './helpers.js'
 import { createRealtimeClient } from '../../src/realtime/index.js'
@@ -126,15 +127,28 @@ describe('connect failures a user can see', () => {
 
   it('a connection that opens starts the count again: failures split by a good connection are never reported', async () => {
     const server = await startServer()
-    const client = connectClient(server, { realtime: { failedOpensBeforeError: 2 } })
-    const { errors } = watch(client)
-    await client.subscribe('x', () => {}).ready
-    for (let round = 0; round < 3; round++) {
-      server.closeWith(4000, 'again')
-      await until(() => client.state === 'reconnecting')
-      await until(() => client.state === 'open')
+    const refused = `ws://127.0.0.1:${await refusedPort()}`
+    // Each connect takes the next step of the plan: `bad` dials the refused port, `good` the server.
+    const plan = ['bad', 'bad', 'good', 'bad', 'bad', 'good']
+    class Flaky extends WebSocket {
+      constructor(url: string | URL, protocols?: string | string[]) {
+        super(plan.shift() === 'bad' ? refused : url, protocols)
+      }
     }
+    const client = connectClient(server, { WebSocket: Flaky as unknown as WebSocketConstructor, realtime: { failedOpensBeforeError: 3 } })
+    const { states, errors } = watch(client)
+    const opens = () => states.filter((change) => change.state === 'open').length
+    await client.subscribe('x', () => {}).ready
+    server.closeWith(4000, 'again')
+    await until(() => opens() === 2)
+    expect(plan).toEqual([])
     expect(errors).toHaveLength(0)
+
+    // Three in a row are reported, once.
+    plan.push('bad', 'bad', 'bad', 'bad', 'good')
+    server.closeWith(4000, 'again')
+    await until(() => opens() === 3)
+    expect(errors).toEqual([expect.objectContaining({ code: 'connect_failed' })])
   })
 
   it('4001 answered again and again to a static token: after one refresh gives the same token, fatal as 4401', async () => {

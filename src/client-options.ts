@@ -1,6 +1,7 @@
 /** Internal: the options `createClient()` takes, each with its check; the module sections are each module's own. */
 import * as option from './core/config.js'
 import type { OptionFields } from './core/index.js'
+import { realtimeSection } from './realtime/options.js'
 
 /** Every option `createClient()` takes, each with its check. */
 export const CLIENT_OPTIONS = {
@@ -19,5 +20,5 @@ export const CLIENT_OPTIONS = {
   userAgent: option.userAgent,
   rest: option.section,
   webhooks: option.section,
-  realtime: option.section,
+  realtime: realtimeSection,
 } satisfies OptionFields

@@ -27,7 +27,10 @@ export async function followOrders(options: FollowOptions): Promise<StreamPositi
     realtimeUrl: options.url,
     ...(options.token !== undefined && { auth: options.token }),
   })
-  realtime.on('state', (change) => options.print(`[state] ${change.state}${change.delay !== undefined ? ` in ${change.delay} ms` : ''}`))
+  // `cause` says why connecting failed: a wrong URL answers 404, a closed port refuses.
+  realtime.on('state', (change) =>
+    options.print(`[state] ${change.state}${change.delay !== undefined ? ` in ${change.delay} ms` : ''}${change.cause ? ` (${change.cause})` : ''}`),
+  )
   let seen = 0
   let position = options.from
   const subscription = realtime.subscribe(

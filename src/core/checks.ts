@@ -187,14 +187,15 @@ export interface OptionPath {
 
 /**
  * Every option path under `root`, nested records and dictionaries included (a dictionary's values
- * appear once, as `<path>.*`). For tests and docs: it is how the generated option tests find every path.
+ * appear once, as `<path>.*`, and a dictionary of dictionaries as `<path>.*.*`). For tests and docs:
+ * it is how the generated option tests find every path.
  */
 export function walkOptions(root: Check<unknown>, path = ''): OptionPath[] {
   const out: OptionPath[] = []
   for (const [key, field] of Object.entries(root.fields ?? {})) {
     const at = join(path, key)
     out.push({ path: at, check: field }, ...walkOptions(field, at))
-    if (field.each) out.push({ path: `${at}.*`, check: field.each }, ...walkOptions(field.each, `${at}.*`))
   }
+  if (root.each) out.push({ path: `${path}.*`, check: root.each }, ...walkOptions(root.each, `${path}.*`))
   return out
 }

@@ -1,4 +1,8 @@
-import { type ServerFrame, isOffset } from '../core/protocol.js'
+/**
+ * Internal: the `wirekit.v1` wire format (docs/protocol.md), kept apart from the engine, which deals
+ * in frame objects only: client frames are encoded here and server frames parsed and checked here.
+ */
+import { type ClientFrame, type ServerFrame, isOffset } from '../core/protocol.js'
 
 const str = (value: unknown) => typeof value === 'string'
 const num = Number.isFinite as (value: unknown) => value is number
@@ -30,4 +34,9 @@ export function parseServerFrame(text: unknown): ServerFrame | undefined {
     return undefined
   }
   return Object.hasOwn(SHAPES, frame?.type) && SHAPES[frame.type]!(frame) ? frame : undefined
+}
+
+/** Encodes one client frame for the socket. Throws the serialiser's own error for data it cannot encode. */
+export function encodeClientFrame(frame: ClientFrame): string {
+  return JSON.stringify(frame)
 }

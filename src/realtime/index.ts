@@ -5,10 +5,9 @@
  *
  * @module
  */
-import * as option from '../core/config.js'
-import { type CoreOptions, type OptionFields, createContext } from '../core/index.js'
+import { type CoreOptions, createContext } from '../core/index.js'
 import { RealtimeClient } from './client.js'
-import type { RealtimeOptions, SchemaMap } from './options.js'
+import { REALTIME_OPTIONS, type RealtimeOptions, type SchemaMap } from './options.js'
 import type { AnyEvents, EventMap, InferEvents } from './types.js'
 
 export { RealtimeClient } from './client.js'
@@ -41,18 +40,6 @@ export interface RealtimeClientOptions
   /** Realtime-specific settings. */
   realtime?: RealtimeOptions
 }
-
-/** The options `createRealtimeClient()` reads, each with its check. */
-const REALTIME_OPTIONS = {
-  baseUrl: option.baseUrl,
-  realtimeUrl: option.realtimeUrl,
-  auth: option.auth,
-  timeout: option.timeout,
-  WebSocket: option.webSocketOption,
-  logger: option.logger,
-  logLevel: option.logLevel,
-  realtime: option.section,
-} satisfies OptionFields
 
 /**
  * Creates a realtime client on its own, without REST or webhooks. Nothing connects until the first

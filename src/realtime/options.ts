@@ -1,4 +1,10 @@
-import { type BackoffOptions, ConfigError, type RandomSource, type StandardSchemaV1, isStandardSchema } from '../core/index.js'
+/**
+ * Internal: the `realtime` options, their docs and the one kit check that validates them at
+ * construction (`realtimeSection`, used by createClient's and createRealtimeClient's option tables).
+ */
+import { type Check, backoff, check, count, dictionary, fn, milliseconds, record } from '../core/checks.js'
+import * as option from '../core/config.js'
+import { type BackoffOptions, type OptionFields, type RandomSource, type StandardSchemaV1, isStandardSchema } from '../core/index.js'
 
 /** The timer functions and clock the client uses. Injectable so tests fake only these. */
 export interface Clock {
@@ -36,6 +42,14 @@ export interface RealtimeOptions {
    */
   maxRetries?: number
   /**
+   * Connection attempts in a row that fail before the socket opens (a refused upgrade such as an
+   * HTTP 404, a refused port, a host that never answers) before the client emits one `error`, a
+   * RealtimeError with code `connect_failed`, and rejects every unconfirmed `sub.ready` with it. The
+   * client keeps retrying (within `maxRetries`); a connection that opens starts the count again.
+   * @default 5
+   */
+  failedOpensBeforeError?: number
+  /**
    * A connection that stayed open this long resets the attempt count, in milliseconds.
    * @default 10000
    */
@@ -71,77 +85,59 @@ export interface RealtimeOptions {
 
 /** The realtime options, validated and defaulted: the same shape, every field present. */
 export interface RealtimeSettings {
-  heartbeatMs: number
-  heartbeatTimeoutMs: number
-  backoff: Required<BackoffOptions>
-  maxRetries: number
-  stableAfterMs: number
-  queue: Required<NonNullable<RealtimeOptions['queue']>>
-  schemas?: SchemaMap
-  random: RandomSource
-  clock: Clock
+  readonly heartbeatMs: number
+  readonly heartbeatTimeoutMs: number
+  readonly backoff: Readonly<Required<BackoffOptions>>
+  readonly maxRetries: number
+  readonly failedOpensBeforeError: number
+  readonly stableAfterMs: number
+  readonly queue: Readonly<Required<NonNullable<RealtimeOptions['queue']>>>
+  /** Empty when no schemas were given. */
+  readonly schemas: SchemaMap
+  readonly random: RandomSource
+  readonly clock: Clock
 }
 
-/** One option: where it is, its default, what it accepts, and what the error says it must be. */
-type Rule = readonly [path: string, fallback: unknown, valid: (value: any) => boolean, expected: string]
-
-const ms = (path: string, fallback: number, min: number): Rule => [
-  path,
-  fallback,
-  (value) => Number.isFinite(value) && value >= min,
-  `a number of milliseconds, at least ${min}`,
-]
-// The default itself is always accepted (`maxRetries: Infinity`).
-const count = (path: string, fallback: number): Rule => [
-  path,
-  fallback,
-  (value) => value === fallback || (Number.isInteger(value) && value >= 0),
-  'a whole number, 0 or more',
-]
 const isFunction = (value: unknown) => typeof value === 'function'
 
-const RULES: readonly Rule[] = [
-  ms('heartbeatMs', 25_000, 1),
-  ms('heartbeatTimeoutMs', 10_000, 1),
-  ms('backoff.base', 500, 0),
-  ms('backoff.cap', 30_000, 0),
-  count('maxRetries', Infinity),
-  ms('stableAfterMs', 10_000, 0),
-  count('queue.size', 1_000),
-  ms('queue.ttlMs', 30_000, 1),
-  ['random', () => Math.random(), isFunction, 'a function returning [0, 1)'],
-  [
-    'clock',
-    {
-      now: () => Date.now(),
-      setTimeout: (callback: () => void, delay: number) => setTimeout(callback, delay),
-      clearTimeout: (handle: ReturnType<typeof setTimeout>) => clearTimeout(handle),
-    } satisfies Clock,
-    (clock) => isFunction(clock?.now) && isFunction(clock.setTimeout) && isFunction(clock.clearTimeout),
-    'an object with now, setTimeout and clearTimeout functions',
-  ],
-]
-
-/** Validates the `realtime` section; throws a ConfigError naming the field. Does no other work. */
-export function resolveRealtimeOptions(section: Readonly<Record<string, any>>): RealtimeSettings {
-  const keys = [...new Set(RULES.map(([path]) => path.split('.')[0])), 'schemas']
-  for (const key in section) {
-    if (!keys.includes(key)) throw new ConfigError(`realtime.${key}`, `is not an option; the options are ${keys.join(', ')}`)
-  }
-  const settings: Record<string, any> = { ...section, backoff: { ...section.backoff }, queue: { ...section.queue } }
-  for (const [path, fallback, valid, expected] of RULES) {
-    const [outer, inner] = path.split('.') as [string, string?]
-    const holder = inner ? settings[outer] : settings
-    const key = inner ?? outer
-    if (holder[key] === undefined) holder[key] = fallback
-    else if (!valid(holder[key])) throw new ConfigError(`realtime.${path}`, `must be ${expected}`)
-  }
-  const { backoff, schemas } = settings
-  if (backoff.cap < backoff.base) throw new ConfigError('realtime.backoff.cap', 'must be at least backoff.base')
-  for (const channel in schemas) {
-    for (const name in schemas[channel]) {
-      if (!isStandardSchema(schemas[channel][name])) throw new ConfigError(`realtime.schemas.${channel}.${name}`, 'must be a Standard Schema')
-    }
-  }
-  return settings as RealtimeSettings
+const systemClock: Clock = {
+  now: () => Date.now(),
+  setTimeout: (callback, delay) => setTimeout(callback, delay),
+  clearTimeout: (handle) => clearTimeout(handle as ReturnType<typeof setTimeout>),
 }
+
+/**
+ * Checks the `realtime` section: defaults applied, frozen; an unknown key at any depth
+ * (`realtime.queue.sizee`) is a ConfigError naming its full path with the nearest name.
+ */
+export const realtimeSection: Check<RealtimeSettings> = /* @__PURE__ */ record({
+  heartbeatMs: /* @__PURE__ */ milliseconds(25_000, 1),
+  heartbeatTimeoutMs: /* @__PURE__ */ milliseconds(10_000, 1),
+  backoff: /* @__PURE__ */ backoff({ base: 500, cap: 30_000 }),
+  maxRetries: /* @__PURE__ */ count(Infinity),
+  failedOpensBeforeError: /* @__PURE__ */ count(5, 1),
+  stableAfterMs: /* @__PURE__ */ milliseconds(10_000),
+  queue: /* @__PURE__ */ record({ size: /* @__PURE__ */ count(1_000), ttlMs: /* @__PURE__ */ milliseconds(30_000, 1) }),
+  schemas: /* @__PURE__ */ dictionary(
+    /* @__PURE__ */ dictionary(/* @__PURE__ */ check<StandardSchemaV1>(isStandardSchema, 'a Standard Schema'), '{ [event]: Standard Schema }'),
+    '{ [channel]: { [event]: Standard Schema } }',
+  ),
+  random: /* @__PURE__ */ fn('a function returning [0, 1)', () => Math.random()),
+  clock: /* @__PURE__ */ check(
+    (clock: any) => isFunction(clock?.now) && isFunction(clock.setTimeout) && isFunction(clock.clearTimeout),
+    '{ now, setTimeout, clearTimeout } functions',
+    systemClock,
+  ),
+})
+
+/** The options `createRealtimeClient()` reads, each with its check. */
+export const REALTIME_OPTIONS = {
+  baseUrl: option.baseUrl,
+  realtimeUrl: option.realtimeUrl,
+  auth: option.auth,
+  timeout: option.timeout,
+  WebSocket: option.webSocketOption,
+  logger: option.logger,
+  logLevel: option.logLevel,
+  realtime: realtimeSection,
+} satisfies OptionFields

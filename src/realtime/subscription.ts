@@ -8,7 +8,12 @@ import type { Gap, SubscriptionHandlers } from './types.js'
 export interface Subscription<E> extends AsyncIterable<E> {
   /** The channel. */
   readonly channel: string
-  /** Settles when the server first confirmed the subscription; rejects if it never will. */
+  /**
+   * Resolves when the server first confirmed the subscription. Rejects when it never will (the server
+   * refused it, the client closed, or it was unsubscribed first), and with `connect_failed` once
+   * `realtime.failedOpensBeforeError` connection attempts in a row failed before opening; the
+   * subscription itself stays and delivers if a connection opens later.
+   */
   readonly ready: Promise<void>
   /** Stops delivery; the last subscription of a channel unsubscribes on the server too. Idempotent. */
   unsubscribe(): void
@@ -20,7 +25,8 @@ export interface Sink<E> {
   gap(gap: Gap): void
   /** Passes an error to `onError`; false when there is none to take it. */
   error(error: unknown): boolean
-  confirmed(): void
+  /** Settles `ready`, once: resolved by the server's confirmation, rejected with `error`. */
+  ready(error?: unknown): void
   /** Ends the subscription; with an error, iterators throw it and `ready` rejects with it. */
   end(error?: unknown): void
 }
@@ -39,8 +45,7 @@ export function createSubscription<E>(
   ready.catch(() => {})
   let done = false
   let failure: unknown
-  // Iterator buffering starts only when someone iterates (or no handler was given), so a
-  // handler-only subscription holds no memory.
+  // Buffers only once someone iterates, or when no handler was given. perf: docs/performance.md#realtime-lazy-iterator-buffer
   let buffer: E[] | undefined = handlers.onEvent ? undefined : []
   let waiting: [resolve: (result: IteratorResult<E>) => void, reject: (error: unknown) => void] | undefined
 
@@ -69,7 +74,7 @@ export function createSubscription<E>(
       handlers.onError(error)
       return true
     },
-    confirmed: () => settle(),
+    ready: settle,
     end(error) {
       if (done) return
       done = true

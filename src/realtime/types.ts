@@ -87,6 +87,14 @@ export interface StateChange {
   readonly closeCode?: number
   /** The close reason that came with it. */
   readonly closeReason?: string
+  /**
+   * Why the last connection failed, as the WebSocket implementation reported it, e.g.
+   * `Unexpected server response: 404` (a refused upgrade) or `connect ECONNREFUSED 127.0.0.1:8080`.
+   * Present where the implementation says (the `ws` package on Node, Deno); browsers report nothing.
+   */
+  readonly cause?: string
+  /** The HTTP status that refused the WebSocket upgrade, where {@link cause} names one. */
+  readonly status?: number
   /** With `closed` after a failure: why. */
   readonly error?: RealtimeError
 }
@@ -99,8 +107,9 @@ export interface RealtimeClientEvents {
   gap: (gap: Gap) => void
   /**
    * An error not tied to one call: the token provider threw, the server sent an `error` frame for no
-   * pending publish or subscription, an invalid event found no subscription `onError`, or the error
-   * that closed the client for good.
+   * pending publish or subscription, an invalid event found no subscription `onError`, connection
+   * attempts keep failing before the socket opens (`connect_failed`, once per run of
+   * `realtime.failedOpensBeforeError`), or the error that closed the client for good.
    */
   error: (error: unknown) => void
 }

@@ -8,6 +8,8 @@ import { CLIENT_OPTIONS } from '../../src/client-options.js'
 import { CORE_OPTIONS } from '../../src/core/config.js'
 import { ConfigError, resolveConfig } from '../../src/core/index.js'
 import { createClient } from '../../src/index.js'
+import { createRealtimeClient } from '../../src/realtime/index.js'
+import { REALTIME_OPTIONS } from '../../src/realtime/options.js'
 import { REST_OPTIONS, createRestClient } from '../../src/rest/client.js'
 
 interface EntryPoint {
@@ -24,6 +26,7 @@ const ENTRY_POINTS: EntryPoint[] = [
   { name: 'resolveConfig', fields: CORE_OPTIONS, make: (options) => resolveConfig(options) },
   { name: 'createClient', fields: CLIENT_OPTIONS, make: (options) => createClient(options) },
   { name: 'createRestClient', fields: REST_OPTIONS, make: (options) => createRestClient(options) },
+  { name: 'createRealtimeClient', fields: REALTIME_OPTIONS, make: (options) => createRealtimeClient(options) },
 ]
 
 /** `options` with `value` written at `path` (dot-separated; parents made as needed). */

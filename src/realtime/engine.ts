@@ -1,0 +1,439 @@
+/**
+ * Internal: the realtime engine, one closure per client. It owns the socket and the timers and
+ * wires the pure parts to them: the heartbeat rule (heartbeat.ts), the close-code policy
+ * (close-policy.ts), the publish queue (publish-queue.ts) and the channel table (channels.ts). Frames
+ * are encoded and parsed in frames.ts; the engine deals in frame objects only.
+ */
+import type { EventEmitter } from 'eventemitter3'
+// `#socket` is a package import resolved by condition: `ws` on Node, the runtime's own WebSocket elsewhere.
+import { defaultWebSocket, socketKind } from '#socket'
+import { type ClientContext, type RealtimeConfig, RealtimeError, backoffDelay } from '../core/index.js'
+import { type ClientFrame, type CloseCode, PROTOCOL, type ServerFrame, type StreamPosition, isOffset } from '../core/protocol.js'
+import { type Channel, createChannels } from './channels.js'
+import type { RealtimeDebugInfo } from './client.js'
+import { closePolicy } from './close-policy.js'
+import { encodeClientFrame, parseServerFrame } from './frames.js'
+import { type Heartbeat, createHeartbeat } from './heartbeat.js'
+import type { RealtimeSettings } from './options.js'
+import { createPublishQueue } from './publish-queue.js'
+import { type Sink, type Subscription, createSubscription } from './subscription.js'
+import type { ConnectionState, RealtimeClientEvents, StateChange, SubscribeOptions, SubscriptionHandlers } from './types.js'
+
+/** What `RealtimeClient` delegates to. */
+export interface Engine {
+  state(): ConnectionState
+  subscribe(channel: string, handler?: ((event: any) => void) | SubscriptionHandlers<any>, options?: SubscribeOptions): Subscription<any>
+  publish(channel: string, name: string, data: unknown): Promise<void>
+  position(channel: string): StreamPosition | undefined
+  close(): void
+  inspect(): RealtimeDebugInfo
+}
+
+/** Why the last connection ended, as every later `state` event reports it. */
+type LastClose = Pick<StateChange, 'closeCode' | 'closeReason' | 'cause' | 'status'>
+
+const ignore = () => {}
+
+type Slot = 'connect' | 'reconnect' | 'heartbeat' | 'expiry' | 'auth'
+
+const fail = (message: string, code: string, extra?: { cause?: unknown; closeCode?: number }) =>
+  new RealtimeError(message, { code, ...extra })
+const closed = () => fail('the client is closed', 'client_closed')
+
+/** Builds the engine of one client; `client` is where its events are emitted. */
+export function createEngine({ config, auth, log }: ClientContext<RealtimeConfig>, client: EventEmitter<RealtimeClientEvents>): Engine {
+  // Checked, defaulted and frozen by `realtimeSection` in the client's option table.
+  const settings = config.realtime as unknown as RealtimeSettings
+  const { heartbeatMs, heartbeatTimeoutMs, backoff, maxRetries, failedOpensBeforeError, stableAfterMs, random, clock } = settings
+  const emit: EventEmitter<RealtimeClientEvents>['emit'] = (...args) => client.emit(...args)
+  const now = () => clock.now()
+  const channels = createChannels(settings.schemas, { gap: (gap) => emit('gap', gap), error: (error) => emit('error', error) })
+  const queue = createPublishQueue(settings.queue.size, settings.queue.ttlMs)
+  /** The armed timers, one per purpose: arming a slot replaces its timer, so none is forgotten or doubled. */
+  const timers = new Map<Slot, unknown>()
+  /** Removes the browser's `online` / `visibilitychange` listeners. */
+  let unlisten: Array<() => void> = []
+  let state: ConnectionState = 'idle'
+  let attempt = 0
+  let socket: WebSocket | undefined
+  /** The token the current connection authenticated with. */
+  let token: string | undefined
+  /** Bumped whenever a connection ends, so async steps of an older one stop. */
+  let generation = 0
+  let openedAt = 0
+  let lastClose: LastClose = {}
+  /** The current socket fired `open`; connection attempts in a row that ended before it did. */
+  let opened = false
+  let failedOpens = 0
+  /** The current socket's last `error` event, and the error the current run of failed opens reported. */
+  let failure: unknown
+  let connectError: RealtimeError | undefined
+  let heartbeat: Heartbeat | undefined
+  /** The ping interval of the current connection: ours, or the server's when smaller. */
+  let interval = 0
+  let seq = 0
+  let idPrefix: string | undefined
+
+  const nextId = (prefix: string) => prefix + (++seq).toString(36)
+
+  const disarm = (slot: Slot) => {
+    if (!timers.has(slot)) return
+    clock.clearTimeout(timers.get(slot))
+    timers.delete(slot)
+  }
+
+  const arm = (slot: Slot, ms: number, callback: () => void) => {
+    disarm(slot)
+    timers.set(
+      slot,
+      clock.setTimeout(() => {
+        timers.delete(slot)
+        callback()
+      }, Math.max(0, ms)),
+    )
+  }
+
+  const send = (frame: ClientFrame) => socket?.send(encodeClientFrame(frame))
+  /** Sends every queued publish not yet sent on this connection, in publish order. */
+  const flush = () => socket && queue.flush((text) => socket!.send(text))
+  const ping = (at: number) => send({ type: 'ping', t: at })
+  const armBeat = (at: number) => arm('heartbeat', heartbeat!.due() - at, beat)
+
+  const beat = () => {
+    const at = now()
+    const verdict = heartbeat!.tick(at)
+    if (verdict === 'dead') return lost(undefined, `no frame for ${interval + heartbeatTimeoutMs} ms`)
+    if (verdict === 'ping') ping(at)
+    armBeat(at)
+  }
+
+  /** Asks at once and allows only the timeout for an answer (a hidden page shown again). */
+  const probe = () => {
+    const at = now()
+    ping(at)
+    heartbeat!.probe(at)
+    armBeat(at)
+  }
+
+  const setState = (next: ConnectionState, extra?: { delay?: number; error?: RealtimeError }) => {
+    state = next
+    const change: StateChange = { state, attempt, ...extra, ...lastClose }
+    log.debug('realtime: state', { ...change })
+    emit('state', change)
+  }
+
+  /** Feature-detected at the first connect, never at import; a target without listeners is skipped. */
+  const listen = (target: EventTarget | undefined, type: string, listener: () => void) => {
+    if (typeof target?.addEventListener !== 'function') return
+    target.addEventListener(type, listener)
+    unlisten.push(() => target.removeEventListener?.(type, listener))
+  }
+
+  const start = () => {
+    if (state !== 'idle') return
+    // The network came back, or a hidden page is shown again: waiting out the backoff is pointless.
+    listen(globalThis as unknown as EventTarget, 'online', reconnectNow)
+    const doc = (globalThis as { document?: Document }).document
+    listen(doc, 'visibilitychange', () => doc!.visibilityState === 'visible' && (state === 'open' ? probe() : reconnectNow()))
+    setState('connecting')
+    void connect()
+  }
+
+  const reconnectNow = () => {
+    if (state === 'reconnecting' && timers.has('reconnect')) void connect()
+  }
+
+  const connect = async () => {
+    const current = ++generation
+    disarm('reconnect')
+    if (config.timeout !== false) arm('connect', config.timeout, () => lost(undefined, 'connect timed out'))
+    let fresh: string | undefined
+    // Without auth the socket is made synchronously, in the same tick as the first subscribe.
+    if (auth.enabled) {
+      try {
+        fresh = await auth.getToken()
+      } catch (error) {
+        if (current !== generation) return
+        emit('error', error)
+        return lost(undefined, 'token provider failed')
+      }
+      if (current !== generation) return
+    }
+    if (!config.realtimeUrl) return shutdown(fail('no realtime URL: set realtimeUrl or baseUrl', 'no_url'))
+    let ws: WebSocket
+    try {
+      ws = new (config.WebSocket ?? defaultWebSocket())(config.realtimeUrl.href, PROTOCOL)
+    } catch (cause) {
+      return shutdown(fail('the WebSocket could not be created', 'connect_failed', { cause }))
+    }
+    token = fresh
+    socket = ws
+    opened = false
+    failure = undefined
+    ws.onopen = () => {
+      opened = true
+      failedOpens = 0
+      if (fresh !== undefined) send({ type: 'auth', token: fresh })
+    }
+    ws.onmessage = (message) => receive(message.data)
+    ws.onclose = (event) => lost(event.code, event.reason)
+    // An error is always followed by a close; it is kept only to say why. A listener must stay so `ws` never throws.
+    ws.onerror = (event) => (failure = event)
+  }
+
+  /** What each server frame does; the others (pong, authed, unsubscribed) only prove the link alive. */
+  const on: { [T in ServerFrame['type']]?: (frame: Extract<ServerFrame, { type: T }>) => void } = {
+    welcome(frame) {
+      if (state === 'open') return
+      disarm('connect')
+      const at = (openedAt = now())
+      interval = frame.heartbeatMs > 0 ? Math.min(heartbeatMs, frame.heartbeatMs) : heartbeatMs
+      heartbeat = createHeartbeat(interval, heartbeatTimeoutMs, at)
+      armBeat(at)
+      // Resubscribes first, then the queued publishes, so a publish never overtakes its subscription.
+      for (const ch of channels.values()) sendSubscribe(ch)
+      disarm('expiry')
+      flush()
+      armAuthRefresh()
+      setState('open')
+    },
+    subscribed: (frame) => channels.confirm(frame),
+    event: (frame) => channels.deliver(frame),
+    ack: (frame) => void queue.settle(frame.id),
+    error(frame) {
+      const error = fail(frame.message, frame.code)
+      // An error for a publish rejects it; for a subscribe, the server refused it and it is not retried.
+      if (frame.id !== undefined && (queue.settle(frame.id, error) || channels.refuse(frame.id, error))) return
+      emit('error', error)
+    },
+    // A planned close follows; leave now and come back no sooner than asked.
+    reconnect: (frame) => lost(undefined, 'server asked to reconnect', frame.afterMs),
+  }
+
+  const receive = (data: unknown) => {
+    // perf: docs/performance.md#realtime-one-heartbeat-timer
+    heartbeat?.heard(now())
+    const frame = parseServerFrame(data)
+    if (!frame) return log.warn('realtime: ignored a malformed or unknown frame')
+    ;(on[frame.type] as ((frame: ServerFrame) => void) | undefined)?.(frame)
+  }
+
+  const sendSubscribe = (ch: Channel) => {
+    ch.live = false
+    send({ type: 'subscribe', id: (ch.subId = nextId('s')), channel: ch.name, ...(ch.position && { from: ch.position }) })
+  }
+
+  const detach = (channel: string, sink: Sink<any>) => {
+    const ch = channels.remove(channel, sink)
+    if (ch && state === 'open' && ch.subId) send({ type: 'unsubscribe', id: nextId('u'), channel })
+  }
+
+  /** The connection ended (close, dead link, timeout, or a reconnect request): plan the next one. */
+  const lost = (code: number | undefined, reason: string, serverDelay?: number): void => {
+    if (state === 'closed' || state === 'idle') return
+    const refused = token
+    const failedOpen = socket !== undefined && !opened
+    const event = failure as { message?: unknown; error?: unknown } | undefined
+    const cause = failureOf(event?.message)
+    endConnection(false)
+    lastClose = { ...(code !== undefined && { closeCode: code }), closeReason: reason, ...cause }
+    log.info('realtime: connection lost', { code, reason, ...cause })
+    if (openedAt && now() - openedAt >= stableAfterMs) attempt = 0
+    openedAt = 0
+    if (failedOpen && ++failedOpens >= failedOpensBeforeError) cannotConnect(event?.error)
+    const action = closePolicy(code, reason, attempt, serverDelay)
+    if (action === 'shut down') return shutdown(fail(`the server refused access (4403): ${reason}`, 'forbidden', { closeCode: code }))
+    if (typeof action === 'number') return schedule(action)
+    // No event yet: the refreshed token decides between a reconnect (whose event says when) and a shutdown.
+    state = 'reconnecting'
+    void refresh(code!, refused, reason, action === 'refresh now')
+  }
+
+  /**
+   * Too many attempts in a row failed before the socket opened: every time, the subscriptions still
+   * waiting for `ready` are told; the first time, one `error` too. Retrying goes on.
+   */
+  const cannotConnect = (error: unknown) => {
+    const first = failedOpens === failedOpensBeforeError
+    if (first) {
+      const { closeCode, closeReason, cause } = lastClose
+      connectError = fail(`could not connect to ${config.realtimeUrl} (${failedOpens} tries): ${cause ?? (closeReason || closeCode)}`, 'connect_failed', {
+        cause: error ?? cause,
+        closeCode,
+      })
+    }
+    channels.unready(connectError!)
+    if (first) emit('error', connectError)
+  }
+
+  /** 4001 and 4401: fatal, unless the token provider now yields a token different from the refused one. */
+  const refresh = async (code: number, refused: string | undefined, reason: string, immediate: boolean) => {
+    const current = generation
+    auth.invalidate(refused)
+    let next: string | undefined
+    try {
+      next = await auth.getToken()
+    } catch (error) {
+      if (current !== generation) return
+      emit('error', error)
+      return schedule()
+    }
+    if (current !== generation) return
+    if (next === undefined || next === refused) {
+      return shutdown(fail(`the server refused the token (${code}): ${reason}`, 'unauthorized', { closeCode: code }))
+    }
+    schedule(0, immediate)
+  }
+
+  /** Arms the next attempt: the server's delay, if any, plus the full-jitter backoff on top. */
+  const schedule = (serverDelay = 0, immediate = false) => {
+    // An `error` listener may have closed the client just before.
+    if (state === 'closed') return
+    if (attempt >= maxRetries) {
+      return shutdown(fail(`gave up after ${attempt} reconnect attempts`, 'retries_exhausted', { closeCode: lastClose.closeCode }))
+    }
+    // A server-given delay is a floor, never shortened; jitter still goes on top so every client
+    // told "come back in 5 s" does not come back in the same millisecond.
+    const delay = serverDelay + (immediate ? 0 : backoffDelay(attempt, backoff, random))
+    attempt += 1
+    arm('reconnect', delay, connect)
+    armExpiry()
+    setState('reconnecting', { delay })
+  }
+
+  /** Detaches and ends the socket and everything tied to one connection. */
+  const endConnection = (graceful: boolean) => {
+    generation += 1
+    for (const slot of ['connect', 'heartbeat', 'auth'] as const) disarm(slot)
+    const ws = socket as (WebSocket & { terminate?: () => void }) | undefined
+    socket = token = heartbeat = failure = undefined
+    if (ws) {
+      ws.onopen = ws.onmessage = ws.onclose = null
+      ws.onerror = ignore
+      try {
+        // A dead link never finishes a close handshake, so it is cut; close() is for goodbyes.
+        if (!graceful && ws.terminate) ws.terminate()
+        else ws.close(1000 satisfies typeof CloseCode.normal)
+      } catch {
+        // Closing a socket that failed to open can throw in some runtimes; it is gone either way.
+      }
+    }
+    channels.reset()
+    queue.unsend()
+  }
+
+  const shutdown = (error?: RealtimeError) => {
+    if (state === 'closed') return
+    endConnection(true)
+    for (const slot of timers.keys()) disarm(slot)
+    for (const remove of unlisten) remove()
+    unlisten = []
+    queue.clear(error ?? fail('the client was closed', 'client_closed'))
+    channels.endAll(error)
+    setState('closed', error && { error })
+    if (error) emit('error', error)
+  }
+
+  /** Rejects unsent publishes past their deadline, and arms the timer for the next deadline. */
+  const armExpiry = () => {
+    const at = now()
+    const next = queue.expire(at)
+    if (next === undefined) disarm('expiry')
+    else arm('expiry', next - at, armExpiry)
+  }
+
+  /** Before a known expiry, the token is refreshed in-band, without dropping the connection. */
+  const armAuthRefresh = () => {
+    // Only a token provider gives an expiry.
+    const expiresAt = auth.expiresAt
+    if (expiresAt === undefined) return
+    const current = generation
+    // At least a second apart, so a provider handing out near-expired tokens cannot spin. The
+    // refresh goes out 30 s before expiry: Auth's default refresh margin, so getToken() then
+    // returns a fresh token.
+    arm('auth', Math.max(1_000, expiresAt - 30_000 - now()), async () => {
+      let next: string | undefined
+      try {
+        next = await auth.getToken()
+      } catch (error) {
+        return void emit('error', error)
+      }
+      if (current !== generation || next === undefined || next === token) return
+      token = next
+      send({ type: 'auth', token })
+      armAuthRefresh()
+    })
+  }
+
+  return {
+    state: () => state,
+
+    subscribe(channel, handler, options = {}) {
+      if (state === 'closed') throw closed()
+      if (typeof channel !== 'string' || !channel) throw fail('channel must be a non-empty string', 'invalid_channel')
+      const from = options.from
+      if (from !== undefined && !(isOffset(from.offset) && typeof from.epoch === 'string')) {
+        throw fail('from must be { offset: "<decimal>", epoch }', 'invalid_position')
+      }
+      const handlers = typeof handler === 'function' ? { onEvent: handler } : (handler ?? {})
+      const { subscription, sink } = createSubscription(channel, handlers, (ended) => detach(channel, ended))
+      const created = channels.add(channel, sink, from)
+      if (created && state === 'open') sendSubscribe(created)
+      start()
+      return subscription
+    },
+
+    publish(channel, name, data) {
+      if (state === 'closed') return Promise.reject(closed())
+      const id = nextId((idPrefix ??= newPrefix(random)))
+      let text: string
+      try {
+        text = encodeClientFrame({ type: 'publish', id, channel, name, data })
+      } catch (error) {
+        return Promise.reject(error)
+      }
+      const settled = queue.add(id, text, now())
+      if (state === 'open') flush()
+      else {
+        start()
+        armExpiry()
+      }
+      return settled
+    },
+
+    position(channel) {
+      const position = channels.get(channel)?.position
+      return position && { ...position }
+    },
+
+    close: () => shutdown(),
+
+    inspect: () => ({
+      state,
+      attempt,
+      timers: [...timers.keys()],
+      socket: socket !== undefined,
+      webSocket: config.WebSocket ? 'custom' : socketKind,
+      browserListeners: unlisten.length,
+      channels: channels.size(),
+      pendingPublishes: queue.pending(),
+    }),
+  }
+}
+
+/**
+ * What a socket's `error` event says, where the implementation says anything: `ws` gives a message
+ * ("Unexpected server response: 404", "connect ECONNREFUSED 127.0.0.1:80"); browsers give none.
+ */
+function failureOf(message: unknown): Pick<StateChange, 'cause' | 'status'> {
+  if (typeof message !== 'string' || !message) return {}
+  // `ws` words a refused upgrade "Unexpected server response: <status>".
+  const status = /response: (\d{3})/.exec(message)
+  return { cause: message, ...(status && { status: +status[1]! }) }
+}
+
+/** A per-client id prefix for publishes, so ids from different clients never collide. */
+function newPrefix(random: () => number): string {
+  const uuid = (globalThis as { crypto?: { randomUUID?: () => string } }).crypto?.randomUUID?.()
+  return `${uuid ?? Array.from({ length: 4 }, () => Math.floor(random() * 2 ** 32).toString(36)).join('')}:`
+}

@@ -2,7 +2,7 @@ import WebSocket from 'ws'
 import { describe, expect, it } from 'vitest'
 import type { WebSocketConstructor } from '../../src/core/config.js'
 import type { ReceivedFrame } from '../../src/testing/index.js'
-import { FakeClock, connectClient, startServer, until } from './helpers.js'
+import { FakeClock, connectClient, startServer, until } from './support.js'
 
 const tick = () => new Promise((resolve) => setTimeout(resolve, 10))
 

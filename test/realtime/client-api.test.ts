@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { createRealtimeClient } from '../../src/realtime/index.js'
-import { connectClient, onCleanup, startServer, until } from './helpers.js'
+import { connectClient, onCleanup, startServer, until } from './support.js'
 
 describe('client API edges', () => {
   it('refuses a malformed `from` and an empty channel name with typed errors', () => {

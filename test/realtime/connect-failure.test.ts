@@ -4,7 +4,7 @@ import WebSocket from 'ws'
 import { describe, expect, it } from 'vitest'
 import type { Logger, WebSocketConstructor } from '../../src/core/index.js'
 import type { StateChange } from '../../src/realtime/index.js'
-import { FakeClock, connectClient, onCleanup, startServer, until } from './helpers.js'
+import { FakeClock, connectClient, onCleanup, startServer, until } from './support.js'
 import { createRealtimeClient } from '../../src/realtime/index.js'
 
 /** An HTTP server on 127.0.0.1 that answers every request, WebSocket upgrades included, with 404. */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { FakeClock, connectClient, startServer, until } from './helpers.js'
+import { FakeClock, connectClient, startServer, until } from './support.js'
 
 describe('heartbeat', () => {
   it('pings every heartbeatMs (the smaller of ours and the server welcome)', async () => {

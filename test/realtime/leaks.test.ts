@@ -1,7 +1,7 @@
 import { runInNewContext } from 'node:vm'
 import { setFlagsFromString } from 'node:v8'
 import { describe, expect, it } from 'vitest'
-import { connectClient, startServer, until } from './helpers.js'
+import { connectClient, startServer, until } from './support.js'
 
 setFlagsFromString('--expose-gc')
 const gc = runInNewContext('gc') as () => void

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { RealtimeError, isWirekitError } from '../../src/core/errors.js'
-import { FakeClock, connectClient, seeded, startServer, until } from './helpers.js'
+import { FakeClock, connectClient, seeded, startServer, until } from './support.js'
 
 describe('publish', () => {
   it('settles with the ack, and the event reaches subscribers', async () => {

@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest'
 import { backoffWindow } from '../../src/core/backoff.js'
 import type { WebSocketConstructor } from '../../src/core/config.js'
 import { type StateChange, createRealtimeClient } from '../../src/realtime/index.js'
-import { FakeClock, connectClient, onCleanup, seeded, startServer, until } from './helpers.js'
+import { FakeClock, connectClient, onCleanup, seeded, startServer, until } from './support.js'
 
 const tick = () => new Promise((resolve) => setTimeout(resolve, 5))
 

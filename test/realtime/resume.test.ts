@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import type { Gap } from '../../src/realtime/index.js'
-import { connectClient, seeded, startServer, until } from './helpers.js'
+import { connectClient, seeded, startServer, until } from './support.js'
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
 

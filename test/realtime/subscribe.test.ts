@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import type { RealtimeEvent } from '../../src/realtime/index.js'
-import { connectClient, startServer, until } from './helpers.js'
+import { connectClient, startServer, until } from './support.js'
 
 describe('subscribe', () => {
   it('opens lazily, delivers events in order, and unsubscribes on the server', async () => {

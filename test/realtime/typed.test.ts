@@ -3,7 +3,7 @@ import { describe, expect, expectTypeOf, it } from 'vitest'
 import { z } from 'zod'
 import { createClient } from '../../src/index.js'
 import { type RealtimeEvent, createRealtimeClient } from '../../src/realtime/index.js'
-import { connectClient, onCleanup, startServer, until } from './helpers.js'
+import { connectClient, onCleanup, startServer, until } from './support.js'
 
 type Events = { chat: { message: { text: string }; typing: { user: string } }; presence: { joined: { id: number } } }
 

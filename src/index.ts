@@ -8,7 +8,8 @@ import * as option from './core/config.js'
 import { type ClientContext, type CoreOptions, type ModuleSections, type OptionFields, createContext } from './core/index.js'
 import { RealtimeClient } from './realtime/client.js'
 import type { RealtimeOptions } from './realtime/options.js'
-import { type EndpointsOf, type RestClient, type RestClientBase, type RestClientFor, type RestOptions, buildRestClient } from './rest/index.js'
+import { type EndpointsOf, type RestClient, type RestClientBase, type RestClientFor, buildRestClient } from './rest/client.js'
+import { type RestOptions, restOptions } from './rest/options.js'
 import { clientWebhooks } from './webhooks/client.js'
 import type { VerifierOptions, WebhookVerifier, EventMap as WebhookEventMap } from './webhooks/index.js'
 
@@ -60,6 +61,7 @@ export type {
   ClientContext,
   Log,
   AuthSettings,
+  Credentials,
   Redactor,
   StandardSchemaV1,
   StandardSchemaResult,
@@ -128,7 +130,7 @@ const CLIENT_OPTIONS = {
   logger: option.logger,
   logLevel: option.logLevel,
   userAgent: option.userAgent,
-  rest: option.section,
+  rest: restOptions,
   webhooks: option.section,
   realtime: option.section,
 } satisfies OptionFields

@@ -1,7 +1,8 @@
 import { http, HttpResponse } from 'msw'
 import { describe, expect, it } from 'vitest'
 import { createClient } from '../../src/index.js'
-import { PaginationError, nextLink } from '../../src/rest/index.js'
+import { PaginationError } from '../../src/rest/index.js'
+import { nextLink } from '../../src/rest/pagination.js'
 import { BASE, useMsw } from './support.js'
 
 const server = useMsw()

@@ -96,7 +96,7 @@ function makeClient(engine: RestEngine, endpoints: Endpoints): RestClient {
     (method: string) =>
     (path: string, init: RequestOptions = {}) =>
       request(method, path, init)
-  // The options object goes to the engine as it is (no per-call copy without params and body).
+  // perf: docs/performance.md#rest-one-init-per-call
   const request = async (method: string, path: string, options: RequestOptions = {}) =>
     (await engine.send({ method, path, pathParams: options.params?.path, query: options.params?.query, body: options.body, options, withInput: true })).data
   const client = {

@@ -104,7 +104,7 @@ export const restOptions = /* @__PURE__ */ record(
 )
 
 /** What the `rest` section is once checked: every field present, defaults applied. */
-export type CheckedRestOptions = ReturnType<typeof restOptions>
+type CheckedRestOptions = ReturnType<typeof restOptions>
 
 /** An override: absent stays `undefined` (the parent's value is kept) instead of taking the default. */
 function given<T>(inner: Check<T>): Check<T | undefined> {

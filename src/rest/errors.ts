@@ -114,8 +114,8 @@ export function toWirekitError(error: unknown, context: ErrorContext): unknown {
   return error
 }
 
-/** How deep an error body is copied and scrubbed; deeper parts become `'[…]'`. */
-const MAX_BODY_DEPTH = 20
+/** How many levels of an error body are copied and scrubbed (the top one included); deeper parts become `'[…]'`. */
+const MAX_BODY_DEPTH = 21
 
 /** A non-2xx response as the ApiError subclass for its status, with what its JSON body says. */
 export function fromResponse(response: Response, body: unknown, context: ErrorContext): ApiError {

@@ -2,6 +2,7 @@
 import * as option from './core/config.js'
 import type { OptionFields } from './core/index.js'
 import { realtimeSection } from './realtime/options.js'
+import { restOptions } from './rest/options.js'
 
 /** Every option `createClient()` takes, each with its check. */
 export const CLIENT_OPTIONS = {
@@ -18,7 +19,7 @@ export const CLIENT_OPTIONS = {
   logger: option.logger,
   logLevel: option.logLevel,
   userAgent: option.userAgent,
-  rest: option.section,
+  rest: restOptions,
   webhooks: option.section,
   realtime: realtimeSection,
 } satisfies OptionFields

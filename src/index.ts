@@ -8,7 +8,8 @@ import { CLIENT_OPTIONS } from './client-options.js'
 import { type ClientContext, type CoreOptions, type ModuleSections, createContext } from './core/index.js'
 import { RealtimeClient } from './realtime/client.js'
 import type { RealtimeOptions } from './realtime/options.js'
-import { type EndpointsOf, type RestClient, type RestClientBase, type RestClientFor, type RestOptions, buildRestClient } from './rest/index.js'
+import { type EndpointsOf, type RestClient, type RestClientBase, type RestClientFor, buildRestClient } from './rest/client.js'
+import type { RestOptions } from './rest/options.js'
 import { clientWebhooks } from './webhooks/client.js'
 import type { VerifierOptions, WebhookVerifier, EventMap as WebhookEventMap } from './webhooks/index.js'
 
@@ -60,6 +61,7 @@ export type {
   ClientContext,
   Log,
   AuthSettings,
+  Credentials,
   Redactor,
   StandardSchemaV1,
   StandardSchemaResult,

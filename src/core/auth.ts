@@ -73,8 +73,19 @@ interface CachedToken {
 }
 
 /**
- * The shared credential. `getToken()` for the value, `getHeaders()` for HTTP, `invalidate()` after
- * the server refused it.
+ * A token with the HTTP headers that carry it, from {@link Auth.credentials}. Frozen; the same
+ * object comes back for as long as the token is unchanged.
+ */
+export interface Credentials {
+  /** The token itself: what {@link Auth.invalidate} takes after the server refused it. */
+  readonly token: string
+  /** The headers that carry it: `{ authorization: 'Bearer <token>' }`, or the API key under its own header. */
+  readonly headers: Readonly<Record<string, string>>
+}
+
+/**
+ * The shared credential. `getToken()` for the value, `getHeaders()` or `credentials()` for HTTP,
+ * `invalidate()` after the server refused it.
  *
  * @example
  * const headers = await auth.getHeaders()
@@ -87,6 +98,7 @@ export class Auth {
   readonly #now: () => number
   readonly #redactor: Redactor
   #cached: CachedToken | undefined
+  #credentials: Credentials | undefined
   #inflight: Promise<CachedToken> | undefined
   #generation = 0
 
@@ -144,11 +156,37 @@ export class Auth {
     return (await this.#refresh()).token
   }
 
-  /** The HTTP headers that carry the credential; empty when no auth is configured. */
+  /** The HTTP headers that carry the credential, a fresh object; empty when no auth is configured. */
   async getHeaders(): Promise<Record<string, string>> {
-    const token = await this.getToken()
-    if (token === undefined) return {}
-    return { [this.#header]: this.#scheme ? `${this.#scheme} ${token}` : token }
+    const credentials = await this.credentials()
+    return { ...credentials?.headers }
+  }
+
+  /**
+   * The current token and the headers that carry it, fetching or refreshing the token first when
+   * needed; `undefined` when no auth is configured. The result is frozen and the same object is
+   * returned while the token is unchanged, so a caller can tell "same token" by identity and send
+   * the headers without copying them.
+   *
+   * @example
+   * const credentials = await auth.credentials()
+   * const response = await fetch(url, { headers: { ...credentials?.headers } })
+   * if (response.status === 401 && credentials) auth.invalidate(credentials.token)
+   */
+  credentials(): Promise<Credentials | undefined> {
+    if (this.#source === undefined) return Promise.resolve(undefined)
+    const cached = this.#cached
+    // perf: docs/performance.md#rest-credentials
+    if (cached && !this.#isStale(cached)) return Promise.resolve(this.#credentialsFor(cached.token))
+    return this.#refresh().then((next) => this.#credentialsFor(next.token))
+  }
+
+  #credentialsFor(token: string): Credentials {
+    if (this.#credentials?.token !== token) {
+      const headers = Object.freeze({ [this.#header]: this.#scheme ? `${this.#scheme} ${token}` : token })
+      this.#credentials = Object.freeze({ token, headers })
+    }
+    return this.#credentials!
   }
 
   /**

@@ -40,7 +40,7 @@ export function createLog(logger: Logger | undefined, level: LogLevel, redactor:
     if (typeof write !== 'function') return
     const line = redactor.redact(`[wirekit] ${message}`)
     if (details === undefined) write.call(logger, line)
-    else write.call(logger, line, scrub(details, redactor, 0))
+    else write.call(logger, line, redactor.scrub(details))
   }
   return {
     debug: (message, details) => emit('debug', message, details),
@@ -48,18 +48,4 @@ export function createLog(logger: Logger | undefined, level: LogLevel, redactor:
     warn: (message, details) => emit('warn', message, details),
     error: (message, details) => emit('error', message, details),
   }
-}
-
-const MAX_DEPTH = 6
-
-/** A copy of `value` with every string scrubbed; deep structures and cycles are cut off. */
-function scrub(value: unknown, redactor: Redactor, depth: number): unknown {
-  if (typeof value === 'string') return redactor.redact(value)
-  if (typeof value !== 'object' || value === null) return value
-  if (depth >= MAX_DEPTH) return '[…]'
-  if (Array.isArray(value)) return value.map((item) => scrub(item, redactor, depth + 1))
-  if (value instanceof Error) return { name: value.name, message: redactor.redact(value.message) }
-  const out: Record<string, unknown> = {}
-  for (const [key, item] of Object.entries(value)) out[key] = scrub(item, redactor, depth + 1)
-  return out
 }

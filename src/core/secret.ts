@@ -65,6 +65,27 @@ export class Redactor {
     return out
   }
 
+  /**
+   * A copy of `value` with every known secret scrubbed from its strings, for what gets printed with
+   * a log line or an error (a server may echo a credential back in its error body). Arrays and plain
+   * objects are copied; an Error becomes `{ name, message }`; anything nested deeper than `maxDepth`
+   * (a cycle included) becomes `'[…]'`.
+   */
+  scrub(value: unknown, maxDepth = 6): unknown {
+    return this.#scrub(value, maxDepth)
+  }
+
+  #scrub(value: unknown, depthLeft: number): unknown {
+    if (typeof value === 'string') return this.redact(value)
+    if (typeof value !== 'object' || value === null) return value
+    if (depthLeft <= 0) return '[…]'
+    if (Array.isArray(value)) return value.map((item) => this.#scrub(item, depthLeft - 1))
+    if (value instanceof Error) return { name: value.name, message: this.redact(value.message) }
+    const out: Record<string, unknown> = {}
+    for (const [key, item] of Object.entries(value)) out[key] = this.#scrub(item, depthLeft - 1)
+    return out
+  }
+
   /** `Redactor(<n> values)` for Node's `util.inspect`: how many values it knows, never the values. */
   [INSPECT](): string {
     return `Redactor(${this.#values.size} values)`

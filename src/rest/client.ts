@@ -4,20 +4,20 @@
  * share the Auth.
  */
 import * as option from '../core/config.js'
-import { type ClientContext, type CoreOptions, type OptionFields, type RestConfig, createContext, resolveConfig } from '../core/index.js'
+import { type ClientContext, type CoreOptions, type OptionFields, type RestConfig, createContext } from '../core/index.js'
 import { RESERVED, type Endpoints, type EndpointMethods, bindEndpoints, checkEndpoints } from './endpoints.js'
 import { type CallOptions, RestEngine } from './engine.js'
 import type { OpenApiMethods, OpenApiPaginate } from './openapi.js'
-import { type RestOptions, type RestOverrides, deriveSettings, resolveRestSettings } from './options.js'
+import { type RestOptions, type RestOverrides, deriveSettings, resolveRestSettings, restOptions } from './options.js'
 import { type Page, type PageOptions, type PaginateOptions, fetchPage, paginate } from './pagination.js'
-import type { QueryValue } from './url.js'
+import type { PathParamValue, QueryValue } from './url.js'
 
 /** Options of {@link RestClient.request}. */
 export interface RequestOptions extends CallOptions {
   /** Path parameters (filling `{name}` placeholders) and query values. */
   params?: {
     /** Values for the path's `{name}` placeholders. */
-    path?: Record<string, string | number | bigint | boolean>
+    path?: Record<string, PathParamValue>
     /** Query values, appended to the URL. */
     query?: Record<string, QueryValue>
   }
@@ -81,10 +81,13 @@ export type RestClientFor<Paths, E extends Endpoints> = [keyof Paths] extends [n
   ? RestClient & EndpointMethods<E>
   : RestClientBase & OpenApiPaginate<Paths> & OpenApiMethods<Paths> & EndpointMethods<E>
 
-/** Builds a REST client over a context; `createClient()` and {@link createRestClient} both use it. */
+/**
+ * Builds a REST client over a context whose `rest` section was checked with `restOptions` (both
+ * option tables, createClient's and {@link createRestClient}'s, use it). Internal: `createClient()`
+ * imports it from this file.
+ */
 export function buildRestClient(context: ClientContext<RestConfig>): RestClient {
   const { settings, endpoints } = resolveRestSettings(context.config)
-  checkEndpoints(endpoints, RESERVED)
   return makeClient(new RestEngine(context, settings), endpoints)
 }
 
@@ -93,7 +96,7 @@ function makeClient(engine: RestEngine, endpoints: Endpoints): RestClient {
     (method: string) =>
     (path: string, init: RequestOptions = {}) =>
       request(method, path, init)
-  // The options object goes to the engine as it is (no per-call copy without params and body).
+  // perf: docs/performance.md#rest-one-init-per-call
   const request = async (method: string, path: string, options: RequestOptions = {}) =>
     (await engine.send({ method, path, pathParams: options.params?.path, query: options.params?.query, body: options.body, options, withInput: true })).data
   const client = {
@@ -101,8 +104,7 @@ function makeClient(engine: RestEngine, endpoints: Endpoints): RestClient {
     paginate: (path: string, options: PaginateOptions) => paginate(engine, path, options),
     page: (path: string, options: PageOptions) => fetchPage(engine, path, options),
     withOptions: (overrides: RestOverrides) => {
-      const settings = deriveSettings(engine.settings, overrides, (options) => resolveConfig(options as CoreOptions))
-      return makeClient(new RestEngine(engine.context, settings), endpoints)
+      return makeClient(new RestEngine(engine.context, deriveSettings(engine.settings, overrides)), endpoints)
     },
     withEndpoints: (more: Endpoints) => {
       checkEndpoints(more, RESERVED)
@@ -140,7 +142,7 @@ export const REST_OPTIONS = {
   logger: option.logger,
   logLevel: option.logLevel,
   userAgent: option.userAgent,
-  rest: option.section,
+  rest: restOptions,
 } satisfies OptionFields
 
 /**

@@ -5,10 +5,9 @@
  * naming the endpoint and the failing path.
  */
 import { ConfigError, type InferSchemaOutput, type StandardSchemaV1, formatIssuePath, isStandardSchema, runSchema } from '../core/index.js'
-import type { CallOptions, RestEngine } from './engine.js'
+import { type CallOptions, METHODS, type RestEngine } from './engine.js'
 import { InvalidRequestError } from './errors.js'
-import type { QueryValue } from './url.js'
-import { compilePath } from './url.js'
+import { type QueryValue, compilePath } from './url.js'
 
 /**
  * A type with no run-time check, made by {@link typed}. It exists only to carry `T` to the compiler.
@@ -79,17 +78,15 @@ export function defineEndpoints<const E extends Endpoints>(endpoints: E): E {
 /** Method names a REST client already has; an endpoint may not take one. */
 export const RESERVED: ReadonlySet<string> = new Set(['request', 'paginate', 'page', 'withOptions', 'withEndpoints', 'GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'then'])
 
-/** The methods an endpoint may use; `request()` also takes QUERY. */
-export const METHODS: readonly string[] = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'HEAD', 'OPTIONS']
 const ENDPOINT_KEYS = new Set(['method', 'path', 'query', 'body', 'response'])
 
-/** Throws a ConfigError naming the first endpoint field at fault. */
-export function checkEndpoints(endpoints: unknown, reserved: ReadonlySet<string>): void {
+/** Throws a ConfigError naming the first endpoint field at fault, under `path` (`rest.endpoints`). */
+export function checkEndpoints(endpoints: unknown, reserved: ReadonlySet<string>, path = 'endpoints'): void {
   if (typeof endpoints !== 'object' || endpoints === null || Array.isArray(endpoints)) {
-    throw new ConfigError('endpoints', 'must be an object of named endpoint definitions')
+    throw new ConfigError(path, 'must be an object of named endpoint definitions; build it with defineEndpoints()')
   }
   for (const [name, definition] of Object.entries(endpoints)) {
-    const field = `endpoints.${name}`
+    const field = `${path}.${name}`
     if (reserved.has(name)) throw new ConfigError(field, `"${name}" is a REST client method; choose another name`)
     if (typeof definition !== 'object' || definition === null) throw new ConfigError(field, 'must be { method, path, … }')
     const record = definition as Record<string, unknown>
@@ -157,6 +154,8 @@ export function bindEndpoints(engine: () => RestEngine, endpoints: Endpoints): R
   const methods: Record<string, (input?: unknown, options?: CallOptions) => Promise<unknown>> = {}
   for (const [name, definition] of Object.entries(endpoints)) {
     const { names } = compilePath(definition.path)
+    // An endpoint method takes its path parameters as top-level arguments: `getNote({ id })`.
+    const pathParamsAt = `${name}.`
     const responseSchema = isStandardSchema(definition.response) ? definition.response : undefined
     const bodySchema = isStandardSchema(definition.body) ? definition.body : undefined
     methods[name] = async (input, options) => {
@@ -184,6 +183,7 @@ export function bindEndpoints(engine: () => RestEngine, endpoints: Endpoints): R
         path: definition.path,
         label: name,
         pathParams,
+        pathParamsAt,
         query: record.query as Record<string, QueryValue> | undefined,
         body,
         schema: responseSchema,

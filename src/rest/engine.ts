@@ -4,14 +4,28 @@
  * 401 with a fresh token, read the body, and map any failure to a wirekit error.
  */
 import ky, { HTTPError, type Hooks, type Options as KyOptions, SchemaValidationError } from 'ky'
-import { type ClientContext, ConfigError, type RestConfig, type StandardSchemaV1, TimeoutError, type WirekitError, isWirekitError } from '../core/index.js'
-import { METHODS as ENDPOINT_METHODS } from './endpoints.js'
+import { CONTROL, HEADER_NAME } from '../core/checks.js'
+import { type ClientContext, ConfigError, type Credentials, type RestConfig, type StandardSchemaV1, TimeoutError, type WirekitError, isWirekitError } from '../core/index.js'
 import { InvalidRequestError, ResponseValidationError, toWirekitError } from './errors.js'
+import type { RestHooks } from './hooks.js'
 import { IDEMPOTENCY_HEADER, idempotencyKeyFor } from './idempotency.js'
-import { type RestSettings, TOKEN } from './options.js'
 import { redirectSafeFetch } from './redirect.js'
-import { kyRetryOptions } from './retry.js'
+import { type RetryPolicy, kyRetryOptions } from './retry.js'
 import { type QueryValue, appendQuery, basePrefix, expandPath } from './url.js'
+
+/** The HTTP methods an endpoint may use; `request()` also takes QUERY. */
+export const METHODS: readonly string[] = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'HEAD', 'OPTIONS']
+
+/** The settings a REST client runs with, resolved and frozen (src/rest/options.ts makes them). */
+export interface RestSettings {
+  readonly headers: Readonly<Record<string, string>>
+  readonly timeout: number | false
+  readonly totalTimeout: number | false
+  readonly retry: Readonly<RetryPolicy>
+  readonly hooks: Readonly<Required<{ [K in keyof RestHooks]: NonNullable<RestHooks[K]> }>>
+  readonly idempotencyKeys: boolean
+  readonly requestIdHeader: string
+}
 
 /** Per-call options every REST method takes. */
 export interface CallOptions {
@@ -47,6 +61,8 @@ export interface Call {
   /** How errors name this call: the endpoint name; `METHOD /path` when absent. */
   label?: string
   pathParams?: Readonly<Record<string, unknown>> | undefined
+  /** How errors name a path parameter: `params.path.` (the default) or, for an endpoint, `getNote.`. */
+  pathParamsAt?: string
   query?: Readonly<Record<string, QueryValue>> | undefined
   body?: unknown
   /** An absolute URL already checked to be under baseUrl (a pagination link). */
@@ -64,7 +80,7 @@ export interface CallResult<T> {
   response: Response
 }
 
-const METHODS = new Set([...ENDPOINT_METHODS, 'QUERY'])
+const REQUEST_METHODS = new Set([...METHODS, 'QUERY'])
 const CALL_OPTION_KEYS = new Set(['signal', 'headers', 'idempotencyKey', 'timeout'])
 const NO_BODY_STATUSES = new Set([204, 205, 304])
 const JSON_TYPE = /^application\/(?:[\w.+-]*\+)?json\s*(?:;|$)/i
@@ -79,12 +95,10 @@ export class RestEngine {
   readonly #fetch: typeof fetch
   readonly #hooks: Hooks | undefined
   readonly #baseHeaders: Record<string, string>
-  // ky normalises retry options on every attempt; handing it the same two objects keeps that cheap.
+  // perf: docs/performance.md#rest-shared-retry-options
   readonly #retryPlain: KyOptions['retry']
   readonly #retryKeyed: KyOptions['retry']
-  /** The scheme Auth puts before the token (`Bearer `), so the refused token can be named on a 401. */
-  readonly #scheme: string
-  #lastToken: string | undefined
+  #lastCredentials: Credentials | undefined
   #lastHeaders: Record<string, string> | undefined
 
   constructor(context: ClientContext<RestConfig>, settings: RestSettings) {
@@ -99,8 +113,6 @@ export class RestEngine {
     this.#baseHeaders = { accept: 'application/json', 'user-agent': config.userAgent, ...settings.headers }
     this.#retryPlain = kyRetryOptions(settings.retry, false)
     this.#retryKeyed = kyRetryOptions(settings.retry, true)
-    // Auth sends `Bearer <token>` unless an API key goes raw under its own header.
-    this.#scheme = context.auth.header === 'authorization' ? 'Bearer ' : ''
   }
 
   /** Sends one call: the attempts, the 401 replay, the body, the error mapping. */
@@ -115,11 +127,11 @@ export class RestEngine {
       const { url, method, init } = this.#prepare(call, options)
       const headers = init.headers as Record<string, string>
       for (;;) {
-        // One call to the shared Auth per attempt; with no auth configured it resolves to {}.
-        const credential = await whileNotAborted(auth.getHeaders(), signal)
-        const token = tokenIn(credential, this.#scheme)
-        // `init` belongs to this call alone, so it is completed in place rather than copied.
-        init.headers = token === undefined ? headers : this.#withCredential(headers, credential, token)
+        // The credential is taken once per ky call (ky's own retries reuse it) and again for the
+        // 401 replay; `undefined` when no auth is configured.
+        const credentials = await whileNotAborted(auth.credentials(), signal)
+        // perf: docs/performance.md#rest-one-init-per-call
+        init.headers = credentials === undefined ? headers : this.#withCredentials(headers, credentials)
         if (total !== false) {
           // A 401 replay is a new ky call; it gets what is left of the budget, not a fresh one.
           const remaining = total - (performance.now() - started)
@@ -133,9 +145,9 @@ export class RestEngine {
           return { data: (await readBody(pending, response, method, call.schema)) as T, response }
         } catch (error) {
           // One replay with a fresh token; `invalidate(token)` makes a burst of 401s refresh once.
-          if (!replayed && error instanceof HTTPError && error.response.status === 401 && token !== undefined && auth.refreshable) {
+          if (!replayed && error instanceof HTTPError && error.response.status === 401 && credentials !== undefined && auth.refreshable) {
             replayed = true
-            auth.invalidate(token)
+            auth.invalidate(credentials.token)
             this.context.log.debug('401: refreshing the token and replaying once', { call: labelOf(call) })
             continue
           }
@@ -153,14 +165,15 @@ export class RestEngine {
   }
 
   /**
-   * The call's headers with the credential. A call that adds no headers of its own reuses the object
-   * built for the last such call while the token is the same (ky only reads it): no copy per request.
+   * The call's headers with the credential's. A call that adds no headers of its own gets the object
+   * built for the last such call while Auth hands out the same credentials (ky only reads it).
+   * perf: docs/performance.md#rest-credentials
    */
-  #withCredential(headers: Record<string, string>, credential: Record<string, string>, token: string): Record<string, string> {
-    if (headers !== this.#baseHeaders) return { ...headers, ...credential }
-    if (token !== this.#lastToken) {
-      this.#lastHeaders = { ...headers, ...credential }
-      this.#lastToken = token
+  #withCredentials(headers: Record<string, string>, credentials: Credentials): Record<string, string> {
+    if (headers !== this.#baseHeaders) return { ...headers, ...credentials.headers }
+    if (credentials !== this.#lastCredentials) {
+      this.#lastHeaders = { ...headers, ...credentials.headers }
+      this.#lastCredentials = credentials
     }
     return this.#lastHeaders!
   }
@@ -171,18 +184,18 @@ export class RestEngine {
       if (!CALL_OPTION_KEYS.has(key) && !(call.withInput && (key === 'params' || key === 'body'))) throw new InvalidRequestError(`options.${key}`, `is not a call option; the options are ${[...CALL_OPTION_KEYS].join(', ')}`)
     }
     const method = typeof call.method === 'string' ? call.method.toUpperCase() : ''
-    if (!METHODS.has(method)) throw new InvalidRequestError('method', `must be one of ${[...METHODS].join(', ')}`)
+    if (!REQUEST_METHODS.has(method)) throw new InvalidRequestError('method', `must be one of ${[...REQUEST_METHODS].join(', ')}`)
     if (options.timeout !== undefined && options.timeout !== false && !(typeof options.timeout === 'number' && options.timeout > 0 && options.timeout <= MAX_TIMEOUT)) {
       throw new InvalidRequestError('options.timeout', `must be a positive number of milliseconds up to ${MAX_TIMEOUT}, or false`)
     }
-    const url = call.url ?? appendQuery(this.#prefix + expandPath(call.path, call.pathParams), call.query)
+    const url = call.url ?? appendQuery(this.#prefix + expandPath(call.path, call.pathParams, call.pathParamsAt), call.query)
 
-    // The shared base headers are used as they are unless this call adds some (no copy per call).
+    // perf: docs/performance.md#rest-credentials
     let headers = this.#baseHeaders
     if (options.headers !== undefined) {
       headers = { ...headers }
       for (const [name, value] of Object.entries(options.headers)) {
-        if (!TOKEN.test(name) || typeof value !== 'string' || /[\r\n\0]/.test(value)) {
+        if (!HEADER_NAME.test(name) || typeof value !== 'string' || CONTROL.test(value)) {
           throw new InvalidRequestError(`options.headers.${name}`, 'must be a valid header name with a string value without CR, LF or NUL')
         }
         if (name.toLowerCase() === 'authorization') {
@@ -226,15 +239,6 @@ export class RestEngine {
 /** How errors and logs name a call: its endpoint name, or `METHOD /path` (built only when needed). */
 function labelOf(call: Call): string {
   return call.label ?? `${String(call.method).toUpperCase()} ${call.path}`
-}
-
-/** The token inside the credential headers Auth built: the one header's value without its scheme. */
-function tokenIn(credential: Record<string, string>, scheme: string): string | undefined {
-  for (const name in credential) {
-    const value = credential[name]!
-    return scheme && value.startsWith(scheme) ? value.slice(scheme.length) : value
-  }
-  return undefined
 }
 
 /** Reads a 2xx body: nothing for 204/HEAD, JSON (schema-checked by ky) for JSON, else text. */

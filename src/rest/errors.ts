@@ -17,15 +17,16 @@ import { serverDelay } from './retry.js'
 
 /**
  * The call was refused before anything was sent: a path parameter was missing or unsafe, a query
- * value had the wrong type, a body failed its schema. `field` names the input at fault.
+ * value had the wrong type, a body failed its schema, a pagination option was wrong. `field` names
+ * the input at fault as the caller wrote it.
  *
  * @example
- * catch (e) { if (e instanceof InvalidRequestError) console.log(e.field) } // 'params.path.id'
+ * catch (e) { if (e instanceof InvalidRequestError) console.log(e.field) } // 'getNote.id', 'params.path.id'
  */
 export class InvalidRequestError extends WirekitError {
   /** `'InvalidRequestError'`, to branch on where `instanceof` fails (another copy of the package). */
   override name = 'InvalidRequestError'
-  /** The input at fault, e.g. `params.path.id` or `body.title`. */
+  /** The input at fault, e.g. `getNote.id` (an endpoint method's argument), `params.path.id` or `pagination.style`. */
   readonly field: string
 
   constructor(field: string, message: string) {
@@ -72,7 +73,10 @@ export class ResponseValidationError extends WirekitError {
   }
 }
 
-/** A paginated walk cannot go on: the server repeated a cursor or link, or pointed off the API's origin. */
+/**
+ * A paginated walk cannot go on: the server repeated a cursor or link, pointed off the API's origin,
+ * or sent a page without its items. Bad pagination options are an {@link InvalidRequestError}.
+ */
 export class PaginationError extends WirekitError {
   /** `'PaginationError'`, to branch on where `instanceof` fails (another copy of the package). */
   override name = 'PaginationError'
@@ -110,6 +114,9 @@ export function toWirekitError(error: unknown, context: ErrorContext): unknown {
   return error
 }
 
+/** How many levels of an error body are copied and scrubbed (the top one included); deeper parts become `'[…]'`. */
+const MAX_BODY_DEPTH = 21
+
 /** A non-2xx response as the ApiError subclass for its status, with what its JSON body says. */
 export function fromResponse(response: Response, body: unknown, context: ErrorContext): ApiError {
   const parsed = parseErrorBody(body)
@@ -121,21 +128,11 @@ export function fromResponse(response: Response, body: unknown, context: ErrorCo
     code: parsed.code,
     requestId,
     // A server may echo the credential back ("token … is revoked"); the body is printed with the error.
-    body: scrub(body, context.redactor, 0),
+    body: context.redactor.scrub(body, MAX_BODY_DEPTH),
     headers: response.headers,
     response,
     retryAfter: response.status === 429 ? serverDelay(response.headers) : undefined,
   })
-}
-
-/** A copy of `value` with every known secret scrubbed from its strings. */
-function scrub(value: unknown, redactor: Redactor, depth: number): unknown {
-  if (typeof value === 'string') return redactor.redact(value)
-  if (typeof value !== 'object' || value === null || depth > 20) return value
-  if (Array.isArray(value)) return value.map((item) => scrub(item, redactor, depth + 1))
-  const out: Record<string, unknown> = {}
-  for (const [key, item] of Object.entries(value)) out[key] = scrub(item, redactor, depth + 1)
-  return out
 }
 
 /**

@@ -5,7 +5,7 @@
  *
  * @module
  */
-export { createRestClient, buildRestClient } from './client.js'
+export { createRestClient } from './client.js'
 export type { RequestOptions, RestClient, RestClientBase, RestClientFor, RestClientOptions, EndpointsOf } from './client.js'
 export { defineEndpoints, typed } from './endpoints.js'
 export type {
@@ -22,11 +22,10 @@ export type {
   TypeOnly,
 } from './endpoints.js'
 export type { CallOptions } from './engine.js'
-export { InvalidRequestError, PaginationError, ResponseValidationError, parseErrorBody } from './errors.js'
+export { InvalidRequestError, PaginationError, ResponseValidationError } from './errors.js'
 export type { ValidationIssue } from './errors.js'
 export type { ItemsAt, OpenApiInit, OpenApiMethod, OpenApiMethodFn, OpenApiMethods, OpenApiPaginate, OperationOf, PathsWithMethod, SuccessData } from './openapi.js'
-export type { AfterResponseContext, BeforeRequestContext, OnErrorContext, RestHooks, RestOptions, RestOverrides } from './options.js'
-export { nextLink } from './pagination.js'
+export type { AfterResponseContext, BeforeRequestContext, OnErrorContext, RestHooks } from './hooks.js'
+export type { RestOptions, RestOverrides } from './options.js'
 export type { CursorPagination, LinkPagination, Page, PageOptions, PagePagination, PaginateOptions, Pagination } from './pagination.js'
-export { RETRY_STATUSES, serverDelay } from './retry.js'
 export type { PathParamValue, QueryValue } from './url.js'

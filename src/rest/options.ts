@@ -1,53 +1,15 @@
 /**
- * The `rest` section of the client options, and the per-client settings derived clients override.
- * Validated once, when the client is made; a misspelled option is a ConfigError naming it.
+ * The `rest` section of the client options and the overrides of `withOptions()`, each one check from
+ * the core kit (core/checks.ts), and the settings a REST client runs with, derived from them once,
+ * when the client is made. A misspelled option, nested ones included, is a ConfigError naming its
+ * full path (`rest.hooks.beforeRequst`) and the nearest name.
  */
-import { ConfigError, type RandomSource, type ResolvedConfig, type RestConfig, type RetryOptions, type WirekitError } from '../core/index.js'
-import type { Endpoints } from './endpoints.js'
-import type { RetryPolicy } from './retry.js'
-
-/** What a `beforeRequest` hook sees. It may change `request.headers`. */
-export interface BeforeRequestContext {
-  /** The outgoing request, credential included: log `request.method` and `request.url`, not its headers. */
-  request: Request
-  /** 0 for the first attempt, 1 for the first retry, … */
-  attempt: number
-}
-
-/** What an `afterResponse` hook sees: every response, including ones that will be retried. */
-export interface AfterResponseContext {
-  /** The request this response answers, credential included: do not log its headers. */
-  request: Request
-  /** A clone: reading its body does not disturb the call. */
-  response: Response
-  /** 0 for the first attempt, 1 for the first retry, … */
-  attempt: number
-}
-
-/** What an `onError` hook sees: the final error of a call that failed, after all retries. */
-export interface OnErrorContext {
-  /** The wirekit error the call failed with. */
-  error: WirekitError
-  /** `GET /notes/{id}`, or the endpoint name. */
-  label: string
-}
-
-/**
- * Hooks for logging and metrics. `beforeRequest` and `afterResponse` run on ky's hooks, once per
- * attempt; `onError` runs once per failed call with the wirekit error. An exception thrown by a hook
- * fails the call and reaches the caller unchanged.
- *
- * @example
- * hooks: { afterResponse: [({ request, response }) => metrics.count(request.method, response.status)] }
- */
-export interface RestHooks {
-  /** @default [] */
-  beforeRequest?: ReadonlyArray<(context: BeforeRequestContext) => void | Promise<void>>
-  /** @default [] */
-  afterResponse?: ReadonlyArray<(context: AfterResponseContext) => void | Promise<void>>
-  /** @default [] */
-  onError?: ReadonlyArray<(context: OnErrorContext) => void | Promise<void>>
-}
+import { type Check, boolean, check, fn, headerName, record } from '../core/checks.js'
+import * as option from '../core/config.js'
+import { ConfigError, type RandomSource, type RestConfig, type RetryOptions } from '../core/index.js'
+import type { RestSettings } from './engine.js'
+import { type Endpoints, RESERVED, checkEndpoints } from './endpoints.js'
+import type { RestHooks } from './hooks.js'
 
 /**
  * Options of `@wirekit/sdk/rest`, given as `rest: { … }` to `createClient()` or `createRestClient()`.
@@ -100,107 +62,106 @@ export interface RestOverrides {
   idempotencyKeys?: boolean
 }
 
-/** The settings a REST client runs with, resolved and frozen. */
-export interface RestSettings {
-  readonly headers: Readonly<Record<string, string>>
-  readonly timeout: number | false
-  readonly totalTimeout: number | false
-  readonly retry: Readonly<RetryPolicy>
-  readonly hooks: Readonly<Required<{ [K in keyof RestHooks]: NonNullable<RestHooks[K]> }>>
-  readonly idempotencyKeys: boolean
-  readonly requestIdHeader: string
+/** Names people reach for, and what to write instead (given only where the record takes the target). */
+const RENAMED: Readonly<Record<string, string>> = {
+  idempotency: 'idempotencyKeys',
+  idempotencyKey: 'idempotencyKeys (per call, pass idempotencyKey in the call options)',
+  idempotent: 'idempotencyKeys',
+  autoIdempotencyKeys: 'idempotencyKeys',
+  requestId: 'requestIdHeader',
+  retries: 'retry',
+  maxRetries: 'retry: { limit }',
+  defaultHeaders: 'headers',
 }
 
-// The options each place accepts, and the hooks.
-const KEYS = {
-  rest: ['endpoints', 'requestIdHeader', 'idempotencyKeys', 'hooks', 'random'],
-  withOptions: ['headers', 'timeout', 'totalTimeout', 'retry', 'hooks', 'idempotencyKeys'],
-}
-const HOOK_KEYS = ['beforeRequest', 'afterResponse', 'onError'] as const
-/** An HTTP header name (RFC 9110 token). */
-export const TOKEN = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/
-const isObject = (value: unknown) => typeof value === 'object' && value !== null && !Array.isArray(value)
+/** A list of hook functions, copied and frozen so a later change to the caller's array has no effect. */
+const functions = /* @__PURE__ */ check<readonly unknown[]>((value) => Array.isArray(value) && value.every((hook) => typeof hook === 'function'), 'an array of functions', [])
+const hookList: Check<readonly never[]> = (value, path) => Object.freeze([...functions(value, path)]) as readonly never[]
 
-// One row per option the REST section checks itself (headers, timeouts and retry go through the
-// core's resolveConfig): what a valid value passes, and what to write instead.
-const CHECKS: Record<string, [(value: unknown) => boolean, string]> = {
-  requestIdHeader: [(value) => typeof value === 'string' && TOKEN.test(value), 'must be an HTTP header name such as "x-request-id"'],
-  idempotencyKeys: [(value) => typeof value === 'boolean', 'must be true or false'],
-  random: [(value) => typeof value === 'function', 'must be a function returning a number in [0, 1)'],
-  endpoints: [isObject, 'must be an object of endpoint definitions; build it with defineEndpoints()'],
-  hooks: [isObject, 'must be { beforeRequest, afterResponse, onError }'],
-}
+/** `hooks`: `{ beforeRequest, afterResponse, onError }`, each absent list empty. */
+const hooks = /* @__PURE__ */ record({ beforeRequest: hookList, afterResponse: hookList, onError: hookList })
 
-/** Throws a ConfigError for the first key of `given` not in `allowed`, or whose value fails its check. */
-function checkOptions(field: keyof typeof KEYS, given: object): void {
-  const allowed = KEYS[field]
-  for (const [key, value] of Object.entries(given)) {
-    if (!allowed.includes(key)) {
-      const hint = key.startsWith('idempotency') ? 'write idempotencyKeys' : `the options are ${allowed.join(', ')}`
-      throw new ConfigError(`${field}.${key}`, `is not an option${field === 'rest' ? '' : ' of a derived client'}; ${hint}`)
-    }
-    const check = CHECKS[key]
-    if (value !== undefined && check && !check[0](value)) throw new ConfigError(`${field}.${key}`, check[1])
-  }
-}
-
-/** Validates the `rest` section and combines it with the shared config. */
-export function resolveRestSettings(config: RestConfig): { settings: RestSettings; endpoints: Endpoints } {
-  const section = config.rest as RestOptions
-  checkOptions('rest', section)
-  const settings = makeSettings('rest', config, section, {
-    retry: { ...config.retry, random: section.random ?? Math.random },
-    idempotencyKeys: true,
-    requestIdHeader: (section.requestIdHeader ?? 'x-request-id').toLowerCase(),
-  })
-  return { settings, endpoints: section.endpoints ?? {} }
+/** `endpoints`: named endpoint definitions, each checked as `defineEndpoints()` checks it. */
+const endpoints: Check<Endpoints> = (value, path) => {
+  if (value === undefined) return {}
+  checkEndpoints(value, RESERVED, path)
+  return value as Endpoints
 }
 
 /**
- * A derived client's settings: the parent's with `overrides` on top. The same checks as
- * `createClient()`, so a bad override fails the same way.
+ * The check of the `rest` section, at the path `rest`: what createClient's and createRestClient's
+ * option tables use. Internal; exported so a test can walk every path (`walkOptions`).
  */
-export function deriveSettings(
-  parent: RestSettings,
-  overrides: RestOverrides,
-  resolve: (options: { timeout?: unknown; totalTimeout?: unknown; retry?: unknown; headers?: unknown }) => ResolvedConfig,
-): RestSettings {
-  if (!isObject(overrides)) throw new ConfigError('withOptions', 'takes an object of options')
-  checkOptions('withOptions', overrides)
-  // resolveConfig validates exactly as createClient does; only the fields given are taken from it.
-  const checked = resolve({ timeout: overrides.timeout, totalTimeout: overrides.totalTimeout, retry: overrides.retry, headers: overrides.headers })
-  return makeSettings('withOptions', checked, overrides, {
-    ...parent,
-    headers: { ...parent.headers, ...checked.headers },
-    ...(overrides.timeout !== undefined && { timeout: checked.timeout }),
-    ...(overrides.totalTimeout !== undefined && { totalTimeout: checked.totalTimeout }),
-    ...(overrides.retry !== undefined && { retry: { ...checked.retry, random: parent.retry.random } }),
-  })
+export const restOptions = /* @__PURE__ */ record(
+  {
+    endpoints,
+    requestIdHeader: /* @__PURE__ */ headerName('x-request-id'),
+    idempotencyKeys: /* @__PURE__ */ boolean(true),
+    hooks,
+    random: /* @__PURE__ */ fn<RandomSource>('a function returning a number in [0, 1)', Math.random),
+  },
+  RENAMED,
+)
+
+/** What the `rest` section is once checked: every field present, defaults applied. */
+type CheckedRestOptions = ReturnType<typeof restOptions>
+
+/** An override: absent stays `undefined` (the parent's value is kept) instead of taking the default. */
+function given<T>(inner: Check<T>): Check<T | undefined> {
+  const checkGiven = (value: unknown, path: string) => (value === undefined ? undefined : inner(value, path))
+  return Object.assign(checkGiven, { fields: inner.fields, each: inner.each })
 }
 
-/** The frozen settings: `base` with the given hooks appended and idempotencyKeys applied. */
-function makeSettings(
-  field: keyof typeof KEYS,
-  config: Pick<ResolvedConfig, "timeout" | "totalTimeout" | "headers">,
-  given: { hooks?: RestHooks | undefined; idempotencyKeys?: boolean | undefined },
-  base: Partial<RestSettings> & Pick<RestSettings, 'retry' | 'idempotencyKeys' | 'requestIdHeader'>,
-): RestSettings {
-  const hooks: Record<string, unknown[]> = {}
-  for (const key of HOOK_KEYS) hooks[key] = [...(base.hooks?.[key] ?? [])]
-  for (const [key, list] of Object.entries(given.hooks ?? {})) {
-    const at = `${field}.hooks.${key}`
-    if (!hooks[key]) throw new ConfigError(at, `is not a hook; the hooks are ${HOOK_KEYS.join(', ')}`)
-    if (!Array.isArray(list) || list.some((hook) => typeof hook !== 'function')) throw new ConfigError(at, 'must be an array of functions')
-    hooks[key].push(...list)
-  }
-  for (const key of HOOK_KEYS) Object.freeze(hooks[key])
-  return Object.freeze({
+/**
+ * The check of `withOptions()`'s argument, at the path `withOptions`: the core checks of `headers`,
+ * `timeout`, `totalTimeout` and `retry`, so a bad override fails as it would in `createClient()`.
+ * Internal; exported so a test can walk every path (`walkOptions`).
+ */
+export const withOptionsOptions = /* @__PURE__ */ record(
+  {
+    headers: option.headers,
+    timeout: /* @__PURE__ */ given(option.timeout),
+    totalTimeout: /* @__PURE__ */ given(option.totalTimeout),
+    retry: /* @__PURE__ */ given(option.retry),
+    hooks,
+    idempotencyKeys: /* @__PURE__ */ boolean(),
+  },
+  RENAMED,
+)
+
+/**
+ * A client's settings from its config, whose `rest` section the client's option table has already
+ * checked with {@link restOptions}.
+ */
+export function resolveRestSettings(config: RestConfig): { settings: RestSettings; endpoints: Endpoints } {
+  const section = config.rest as unknown as CheckedRestOptions
+  const settings: RestSettings = Object.freeze({
+    headers: config.headers,
     timeout: config.timeout,
     totalTimeout: config.totalTimeout,
-    ...base,
-    headers: Object.freeze({ ...config.headers, ...base.headers }),
-    retry: Object.freeze(base.retry),
-    hooks: Object.freeze(hooks) as unknown as RestSettings['hooks'],
-    idempotencyKeys: given.idempotencyKeys ?? base.idempotencyKeys,
+    retry: Object.freeze({ ...config.retry, random: section.random }),
+    hooks: section.hooks,
+    idempotencyKeys: section.idempotencyKeys,
+    requestIdHeader: section.requestIdHeader,
+  })
+  return { settings, endpoints: section.endpoints }
+}
+
+/** A derived client's settings: the parent's, with the checked `overrides` on top and their hooks after the parent's. */
+export function deriveSettings(parent: RestSettings, overrides: RestOverrides): RestSettings {
+  if (overrides === undefined) throw new ConfigError('withOptions', 'takes an object of options')
+  const changed = withOptionsOptions(overrides, 'withOptions')
+  return Object.freeze({
+    ...parent,
+    headers: Object.freeze({ ...parent.headers, ...changed.headers }),
+    timeout: changed.timeout ?? parent.timeout,
+    totalTimeout: changed.totalTimeout ?? parent.totalTimeout,
+    retry: changed.retry === undefined ? parent.retry : Object.freeze({ ...changed.retry, random: parent.retry.random }),
+    hooks: Object.freeze({
+      beforeRequest: Object.freeze([...parent.hooks.beforeRequest, ...changed.hooks.beforeRequest]),
+      afterResponse: Object.freeze([...parent.hooks.afterResponse, ...changed.hooks.afterResponse]),
+      onError: Object.freeze([...parent.hooks.onError, ...changed.hooks.onError]),
+    }),
+    idempotencyKeys: changed.idempotencyKeys ?? parent.idempotencyKeys,
   })
 }

@@ -5,7 +5,7 @@
  * with a PaginationError instead of looping forever.
  */
 import type { CallOptions, RestEngine } from './engine.js'
-import { PaginationError } from './errors.js'
+import { InvalidRequestError, PaginationError } from './errors.js'
 import { type QueryValue, isUnderBase } from './url.js'
 
 /**
@@ -116,7 +116,7 @@ export async function fetchPage<Item>(engine: RestEngine, path: string, options:
 export async function* paginate<Item>(engine: RestEngine, path: string, options: PaginateOptions): AsyncGenerator<Item, void, undefined> {
   const { maxItems = Number.POSITIVE_INFINITY, ...pageOptions } = options
   if (typeof maxItems !== 'number' || Number.isNaN(maxItems) || maxItems < 0) {
-    throw new PaginationError('maxItems must be a number, 0 or more', { code: 'invalid_request' })
+    throw new InvalidRequestError('maxItems', 'must be a number, 0 or more')
   }
   if (maxItems === 0) return
   const seen = new Set<string>()
@@ -142,20 +142,21 @@ export async function* paginate<Item>(engine: RestEngine, path: string, options:
   }
 }
 
+/** Refuses a `pagination` option that cannot work, before anything is sent. */
 function checkPagination(value: unknown): asserts value is Pagination {
   const record = value as { style?: unknown; cursorParam?: unknown; nextCursor?: unknown } | null | undefined
   if (typeof record !== 'object' || record === null) {
-    throw new PaginationError("pagination must be { style: 'cursor' | 'link' | 'page', … }", { code: 'invalid_request' })
+    throw new InvalidRequestError('pagination', "must be { style: 'cursor' | 'link' | 'page', … }")
   }
   if (record.style === 'cursor') {
     if (typeof record.cursorParam !== 'string' || record.cursorParam === '') {
-      throw new PaginationError('pagination.cursorParam must name the query parameter the cursor goes in', { code: 'invalid_request' })
+      throw new InvalidRequestError('pagination.cursorParam', 'must name the query parameter the cursor goes in')
     }
     if (typeof record.nextCursor !== 'string' && typeof record.nextCursor !== 'function') {
-      throw new PaginationError('pagination.nextCursor must be a body field path or a function', { code: 'invalid_request' })
+      throw new InvalidRequestError('pagination.nextCursor', 'must be a body field path or a function')
     }
   } else if (record.style !== 'link' && record.style !== 'page') {
-    throw new PaginationError("pagination.style must be 'cursor', 'link' or 'page'", { code: 'invalid_request' })
+    throw new InvalidRequestError('pagination.style', "must be 'cursor', 'link' or 'page'")
   }
 }
 

@@ -18,7 +18,7 @@ export function redirectSafeFetch(fetchImpl: typeof fetch, credentialHeaders: re
     const request = input instanceof Request ? input : new Request(input, init)
     // Keep a copy of the body for 307/308, which must resend it; only writes have one.
     const replay = request.body === null ? undefined : request.clone()
-    // The common case, a response that is not a redirect, costs one check and no extra await.
+    // perf: docs/performance.md#rest-redirect-guard
     return fetchImpl(request, init).then((response) =>
       REDIRECT_STATUSES.has(response.status) || response.type === 'opaqueredirect' ? follow(fetchImpl, credentialHeaders, request, replay, response, init) : response,
     )

@@ -12,7 +12,7 @@ import { type RandomSource, backoffDelay } from '../core/index.js'
 export const RETRY_STATUSES: readonly number[] = Object.freeze([408, 409, 425, 429, 500, 502, 503, 504])
 
 // ky's own default list of methods safe to repeat, plus POST and PATCH for a call that carries a key.
-// An unkeyed call leaves `methods` to ky's default: one option fewer for ky to copy on every request.
+// An unkeyed call leaves `methods` to ky's default. perf: docs/performance.md#rest-shared-retry-options
 const SAFE_AND_KEYED = ['get', 'put', 'head', 'delete', 'options', 'trace', 'query', 'post', 'patch']
 
 /** The resolved retry policy a REST client runs with. */

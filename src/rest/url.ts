@@ -66,14 +66,17 @@ function isDotSegment(segment: string): boolean {
  * `\`, `%` and every other reserved character are percent-encoded; a value that would stand alone
  * as `.` or `..` is refused because the URL parser would climb the path with it.
  *
+ * Errors name a parameter as `at` + its name: `params.path.id` for `request()`, `getNote.id` for an
+ * endpoint method, which takes its path parameters as top-level arguments.
+ *
  * @example
  * expandPath('/repos/{owner}/{repo}', { owner: 'a b', repo: 'x/y' }) // '/repos/a%20b/x%2Fy'
  */
-export function expandPath(template: string, params: Readonly<Record<string, unknown>> | undefined): string {
+export function expandPath(template: string, params: Readonly<Record<string, unknown>> | undefined, at = 'params.path.'): string {
   const { literals, names } = compilePath(template)
   if (names.length === 0) {
     if (params && Object.keys(params).length > 0) {
-      throw new InvalidRequestError(`params.path.${Object.keys(params)[0]}`, `is not a parameter of ${template}`)
+      throw new InvalidRequestError(`${at}${Object.keys(params)[0]}`, `is not a parameter of ${template}`)
     }
     return template
   }
@@ -83,36 +86,37 @@ export function expandPath(template: string, params: Readonly<Record<string, unk
   let out = literals[0]!
   for (let index = 0; index < names.length; index++) {
     const name = names[index]!
-    out += encodeSegment(name, params[name]) + literals[index + 1]!
+    out += encodeSegment(params[name], at, name, template) + literals[index + 1]!
   }
   // The template has no dot-segment (checked once), so one here was made by values; `{a}.` with
   // a = "." is one. The URL parser would climb the path with it.
   if (out.includes('.') && out.split('/').some(isDotSegment)) {
-    throw new InvalidRequestError(`params.path.${names.find((name) => String(params[name]).includes('.'))}`, 'would form a "." or ".." path segment, which climbs the path')
+    throw new InvalidRequestError(`${at}${names.find((name) => String(params[name]).includes('.'))}`, 'would form a "." or ".." path segment, which climbs the path')
   }
   for (const key of Object.keys(params)) {
-    if (!names.includes(key)) throw new InvalidRequestError(`params.path.${key}`, `is not a parameter of ${template}`)
+    if (!names.includes(key)) throw new InvalidRequestError(`${at}${key}`, `is not a parameter of ${template}`)
   }
   return out
 }
 
-function encodeSegment(name: string, value: unknown): string {
+/** One parameter's value as an encoded segment; errors name it `at` + `name`. */
+function encodeSegment(value: unknown, at: string, name: string, template: string): string {
   if (value === undefined || value === null) {
-    throw new InvalidRequestError(`params.path.${name}`, 'is required')
+    throw new InvalidRequestError(at + name, `is required by ${template}`)
   }
   let raw: string
   if (typeof value === 'string') raw = value
   else if (typeof value === 'number' && Number.isFinite(value)) raw = String(value)
   else if (typeof value === 'bigint' || typeof value === 'boolean') raw = String(value)
-  else throw new InvalidRequestError(`params.path.${name}`, `must be a string, a finite number, a bigint or a boolean, got ${typeName(value)}`)
+  else throw new InvalidRequestError(at + name, `must be a string, a finite number, a bigint or a boolean, got ${typeName(value)}`)
   if (raw.length === 0) {
     // An empty segment turns /notes/{id} into /notes/, a different resource.
-    throw new InvalidRequestError(`params.path.${name}`, 'must not be empty')
+    throw new InvalidRequestError(at + name, 'must not be empty')
   }
   try {
     return encodeURIComponent(raw)
   } catch {
-    throw new InvalidRequestError(`params.path.${name}`, 'is not well-formed Unicode (a lone surrogate)')
+    throw new InvalidRequestError(at + name, 'is not well-formed Unicode (a lone surrogate)')
   }
 }
 

@@ -14,6 +14,25 @@ describe('Auth', () => {
     expect(new Auth(() => 'tok').header).toBe('authorization')
   })
 
+  it('credentials() hands out the token and its headers, frozen, as one object while the token is unchanged', async () => {
+    let n = 0
+    const auth = new Auth(() => `tok_provided_${++n}`)
+    const first = await auth.credentials()
+    expect(first).toEqual({ token: 'tok_provided_1', headers: { authorization: 'Bearer tok_provided_1' } })
+    expect(Object.isFrozen(first) && Object.isFrozen(first!.headers)).toBe(true)
+    expect(await auth.credentials()).toBe(first)
+    auth.invalidate(first!.token)
+    const second = await auth.credentials()
+    expect(second).toEqual({ token: 'tok_provided_2', headers: { authorization: 'Bearer tok_provided_2' } })
+    expect(second).not.toBe(first)
+    expect(await new Auth({ apiKey: 'key_123456', header: 'X-Api-Key' }).credentials()).toEqual({ token: 'key_123456', headers: { 'x-api-key': 'key_123456' } })
+    expect(await new Auth(undefined).credentials()).toBeUndefined()
+    // getHeaders() still returns an object of the caller's own.
+    const headers = await auth.getHeaders()
+    headers['x-extra'] = '1'
+    expect((await auth.credentials())!.headers).toEqual({ authorization: 'Bearer tok_provided_2' })
+  })
+
   it('100 concurrent callers during a refresh cause exactly 1 provider call', async () => {
     let release!: (token: string) => void
     const provider = vi.fn(() => new Promise<string>((resolve) => (release = resolve)))

@@ -11,6 +11,7 @@ import { createClient } from '../../src/index.js'
 import { createRealtimeClient } from '../../src/realtime/index.js'
 import { REALTIME_OPTIONS } from '../../src/realtime/options.js'
 import { REST_OPTIONS, createRestClient } from '../../src/rest/client.js'
+import { withOptionsOptions } from '../../src/rest/options.js'
 
 interface EntryPoint {
   name: string
@@ -20,12 +21,20 @@ interface EntryPoint {
   make: (options: Record<string, unknown>) => unknown
   /** Options every probe starts from (what the entry point requires). */
   base?: Record<string, unknown>
+  /** What the entry point's errors put before an option's path (`withOptions.`). */
+  prefix?: string
 }
 
 const ENTRY_POINTS: EntryPoint[] = [
   { name: 'resolveConfig', fields: CORE_OPTIONS, make: (options) => resolveConfig(options) },
   { name: 'createClient', fields: CLIENT_OPTIONS, make: (options) => createClient(options) },
   { name: 'createRestClient', fields: REST_OPTIONS, make: (options) => createRestClient(options) },
+  {
+    name: 'rest.withOptions',
+    fields: withOptionsOptions.fields!,
+    make: (options) => createRestClient({ baseUrl: 'https://api.example.com' }).withOptions(options),
+    prefix: 'withOptions.',
+  },
   { name: 'createRealtimeClient', fields: REALTIME_OPTIONS, make: (options) => createRealtimeClient(options) },
 ]
 
@@ -66,7 +75,7 @@ const WRONG_TYPES: ReadonlyArray<[string, unknown]> = [
 const counts = { paths: 0, probes: 0 }
 afterAll(() => console.log(`[acceptance] option paths: ${counts.paths} paths, ${counts.probes} probes, 100 % refused with the path named`))
 
-describe.each(ENTRY_POINTS)('$name', ({ name, fields, make, base = {} }: EntryPoint) => {
+describe.each(ENTRY_POINTS)('$name', ({ name, fields, make, base = {}, prefix = '' }: EntryPoint) => {
   const root: Check<unknown> = record(fields)
   const paths = walkOptions(root)
 
@@ -81,7 +90,7 @@ describe.each(ENTRY_POINTS)('$name', ({ name, fields, make, base = {} }: EntryPo
       counts.probes++
       const error = refusal(() => make(withValue(base, segments, value)))
       expect(error, `${name}: ${path} given ${what}`).toBeInstanceOf(ConfigError)
-      expect((error as ConfigError).field, `${name}: ${path} given ${what}`).toBe(segments.join('.'))
+      expect((error as ConfigError).field, `${name}: ${path} given ${what}`).toBe(prefix + segments.join('.'))
     }
   })
 
@@ -94,7 +103,7 @@ describe.each(ENTRY_POINTS)('$name', ({ name, fields, make, base = {} }: EntryPo
       const typed = [...segments.slice(0, -1), typo]
       const error = refusal(() => make(withValue(base, typed, 1)))
       expect(error, `${name}: ${typed.join('.')}`).toBeInstanceOf(ConfigError)
-      expect((error as ConfigError).field).toBe(typed.join('.'))
+      expect((error as ConfigError).field).toBe(prefix + typed.join('.'))
       expect((error as ConfigError).message).toContain(`did you mean ${key}?`)
     }
   })

@@ -25,6 +25,25 @@ describe('src/rest boundaries', () => {
     }
   })
 
+  it('@wirekit/sdk/rest publishes only what README.md and the API docs describe', async () => {
+    const rest = await import('../../src/rest/index.js')
+    expect(Object.keys(rest).sort()).toEqual(['InvalidRequestError', 'PaginationError', 'ResponseValidationError', 'createRestClient', 'defineEndpoints', 'typed'])
+  })
+
+  it('has no import cycle: the surface files call the engine, never the reverse', () => {
+    const imports = (file: string) =>
+      [...readFileSync(join(REST, file), 'utf8').matchAll(/^(?:import|export|\})[^\n]* from '\.\/([^']+)\.js'/gm)].map((match) => `${match[1]}.ts`)
+    for (const surface of ['client.ts', 'endpoints.ts', 'openapi.ts', 'pagination.ts', 'options.ts']) {
+      expect(imports('engine.ts'), `engine.ts imports ${surface}`).not.toContain(surface)
+    }
+    // Depth-first over the folder's own imports, types included.
+    const visit = (file: string, path: string[]): void => {
+      expect(path, `cycle: ${[...path, file].join(' → ')}`).not.toContain(file)
+      for (const next of imports(file)) visit(next, [...path, file])
+    }
+    visit('index.ts', [])
+  })
+
   it('does no work on import: no random numbers, no UUIDs, no fetch', async () => {
     vi.resetModules()
     const random = vi.spyOn(Math, 'random')

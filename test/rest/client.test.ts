@@ -108,6 +108,16 @@ describe('client.rest: bad input is a typed error naming what was wrong', () => 
     await expect(client.rest.getNote({ id: '1', extra: 2 })).rejects.toMatchObject({ field: 'getNote.extra' })
   })
 
+  it("names an endpoint method's missing or bad path parameter as the argument the caller wrote, with the endpoint", async () => {
+    // @ts-expect-error: id is required at compile time too
+    const missing = await client.rest.getNote({}).catch((e: unknown) => e)
+    expect(missing).toBeInstanceOf(InvalidRequestError)
+    expect(missing).toMatchObject({ field: 'getNote.id', message: 'getNote.id: is required by /notes/{id}' })
+    await expect(client.rest.deleteNote({ id: '' })).rejects.toMatchObject({ field: 'deleteNote.id' })
+    await expect(client.rest.getNote({ id: '..' })).rejects.toMatchObject({ field: 'getNote.id' })
+    await expect(client.rest.getNote({ id: {} as never })).rejects.toMatchObject({ field: 'getNote.id' })
+  })
+
   it('refuses a path with a query, a non-object query value, an unknown call option and a GET body', async () => {
     await expect(client.rest.request('GET', '/notes?x=1')).rejects.toMatchObject({ field: 'path' })
     await expect(client.rest.request('GET', 'notes')).rejects.toMatchObject({ field: 'path' })

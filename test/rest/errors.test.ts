@@ -13,7 +13,7 @@ import {
   UnprocessableEntityError,
   createClient,
 } from '../../src/index.js'
-import { parseErrorBody } from '../../src/rest/index.js'
+import { parseErrorBody } from '../../src/rest/errors.js'
 import { BASE, useMsw } from './support.js'
 
 const server = useMsw()

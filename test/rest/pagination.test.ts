@@ -1,7 +1,8 @@
 import { http, HttpResponse } from 'msw'
 import { describe, expect, it } from 'vitest'
 import { createClient } from '../../src/index.js'
-import { PaginationError, nextLink } from '../../src/rest/index.js'
+import { InvalidRequestError, PaginationError } from '../../src/rest/index.js'
+import { nextLink } from '../../src/rest/pagination.js'
 import { BASE, useMsw } from './support.js'
 
 const server = useMsw()
@@ -159,6 +160,27 @@ describe('pagination', () => {
     server.use(http.get(`${BASE}/odd`, () => HttpResponse.json({ data: 'nope' })))
     const client = createClient({ baseUrl: BASE })
     await expect(client.rest.page('/odd', { pagination: { style: 'link', items: 'data' } })).rejects.toThrow(/expected an array of items at data/)
+  })
+})
+
+describe('bad pagination options', () => {
+  const client = createClient({ baseUrl: BASE })
+
+  it('are an InvalidRequestError naming the option, before anything is sent', async () => {
+    const cases: [() => Promise<unknown>, string][] = [
+      [() => collect(client.rest.paginate('/notes', { pagination: { style: 'link' }, maxItems: -1 })), 'maxItems'],
+      [() => collect(client.rest.paginate('/notes', { pagination: undefined as never })), 'pagination'],
+      [() => client.rest.page('/notes', { pagination: { style: 'offset' } as never }), 'pagination.style'],
+      [() => client.rest.page('/notes', { pagination: { style: 'cursor', nextCursor: 'next' } as never }), 'pagination.cursorParam'],
+      [() => client.rest.page('/notes', { pagination: { style: 'cursor', cursorParam: 'cursor', nextCursor: 3 } as never }), 'pagination.nextCursor'],
+    ]
+    // No handler is installed: a request would fail the test (onUnhandledFrame: 'error').
+    for (const [run, field] of cases) {
+      const error = await run().catch((e: unknown) => e)
+      expect(error, field).toBeInstanceOf(InvalidRequestError)
+      expect(error, field).not.toBeInstanceOf(PaginationError)
+      expect(error, field).toMatchObject({ field, code: 'invalid_request' })
+    }
   })
 })
 

@@ -1,7 +1,7 @@
 import { http, HttpResponse } from 'msw'
 import { afterEach, describe, expect, it, vi } from 'vitest'
 import { RateLimitError, createClient } from '../../src/index.js'
-import { serverDelay } from '../../src/rest/index.js'
+import { serverDelay } from '../../src/rest/retry.js'
 import { BASE, useMsw } from './support.js'
 
 const server = useMsw()

@@ -8,7 +8,7 @@ import { CONTROL, type Check, HEADER_NAME, backoff, check, count, describe, dict
 import { ConfigError } from './errors.js'
 import type { LogLevel, Logger } from './log.js'
 import { Redactor, Secret } from './secret.js'
-import { VERSION } from './version.js'
+import { USER_AGENT } from './version.js'
 
 /** A WebSocket constructor: the global one, `ws`, or any class shaped like it. */
 export type WebSocketConstructor = new (url: string | URL, protocols?: string | string[]) => WebSocket
@@ -275,7 +275,7 @@ export const logLevel: Check<LogLevel> = /* @__PURE__ */ oneOf(LOG_LEVELS, 'warn
 export const userAgent: Check<string> = /* @__PURE__ */ check(
   (value) => typeof value === 'string' && value.length > 0 && !CONTROL.test(value),
   'a non-empty string without CR, LF or NUL',
-  `wirekit/${VERSION}`,
+  USER_AGENT,
 )
 
 /** A module section as the core sees it: an object, frozen; the module checks its fields. */

@@ -34,8 +34,8 @@ export const TARGETS: SizeTarget[] = [
     budget: { issue: () => 1_500, issueText: '1.5 kB', guard: 6_500 /* 6,348 once the node:crypto backend moved behind #node-crypto (was 6,570) */ },
   },
   {
-    name: '@wirekit/sdk/webhooks (createStandardVerifier, lean v1)',
-    source: `export { createStandardVerifier } from '@wirekit/sdk/webhooks'`,
+    name: '@wirekit/sdk/webhooks (standardWebhooksV1Lite, lean v1)',
+    source: `export { standardWebhooksV1Lite } from '@wirekit/sdk/webhooks'`,
     budget: { issue: () => 1_500, issueText: '1.5 kB', guard: 2_200 /* 2,100: 1,992 as one self-contained file (was 3,919), then ~100 for option errors that say what each option must be; core/errors.ts is ~320 of it */ },
   },
   {

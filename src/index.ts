@@ -9,8 +9,9 @@ import { type ClientContext, type CoreOptions, type ModuleSections, type OptionF
 import { RealtimeClient } from './realtime/client.js'
 import type { RealtimeOptions } from './realtime/options.js'
 import { type EndpointsOf, type RestClient, type RestClientBase, type RestClientFor, type RestOptions, buildRestClient } from './rest/index.js'
-import { clientWebhooks } from './webhooks/client.js'
+import { bindWebhookVerifier } from './webhooks/bound-verifier.js'
 import type { VerifierOptions, WebhookVerifier, EventMap as WebhookEventMap } from './webhooks/index.js'
+import { WEBHOOKS_SECTION } from './webhooks/options.js'
 
 export {
   ApiError,
@@ -129,7 +130,7 @@ const CLIENT_OPTIONS = {
   logLevel: option.logLevel,
   userAgent: option.userAgent,
   rest: option.section,
-  webhooks: option.section,
+  webhooks: WEBHOOKS_SECTION,
   realtime: option.section,
 } satisfies OptionFields
 
@@ -151,6 +152,6 @@ export function createClient(options: ClientOptions = {}): Client<RestClientBase
     ...context,
     rest: buildRestClient(context),
     realtime: new RealtimeClient(context),
-    webhooks: clientWebhooks(context.config),
+    webhooks: bindWebhookVerifier(context.config),
   })
 }

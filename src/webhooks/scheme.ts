@@ -55,8 +55,8 @@ export interface Scheme {
   secret(value: string | Uint8Array, label: string): SecretKey
   /** Reads and strictly parses the signature headers; throws `missing_header` / `malformed_header`. */
   read(headers: HeadersInput): SignedParts
-  /** The delivery id inside a parsed body, for schemes that keep it there (Stripe `id`, Slack `event_id`). */
-  idFromData?(data: unknown): string | undefined
+  /** The delivery id inside the parsed payload, for schemes that keep it there (Stripe `id`, Slack `event_id`). */
+  idFromPayload?(payload: unknown): string | undefined
   /** Parses a verified body; JSON (pollution-safe) when absent. Throws on a body it cannot read. */
   parseBody?(text: string): unknown
   /** The headers a sender attaches to `body`. */

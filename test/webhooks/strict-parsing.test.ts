@@ -89,7 +89,7 @@ describe.each(BACKENDS)('strict parsing (%s crypto)', (crypto) => {
 describe('no backtracking by construction', () => {
   it('src/webhooks parses headers without regular expressions', () => {
     const dir = join(import.meta.dirname, '../../src/webhooks')
-    for (const file of readdirSync(dir)) {
+    for (const file of readdirSync(dir, { recursive: true, encoding: 'utf8' }).filter((name) => name.endsWith('.ts'))) {
       const source = readFileSync(join(dir, file), 'utf8').replace(/\/\*\*[\s\S]*?\*\/|\/\/.*$/gm, '')
       expect(source, file).not.toMatch(/new RegExp|\.match\(|\.test\(|\.replace\(\/|\.split\(\//)
     }

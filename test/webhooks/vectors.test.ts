@@ -12,7 +12,7 @@ describe.each(BACKENDS)('known vectors (%s crypto)', (crypto) => {
   it('Standard Webhooks: verifies the published vector', async () => {
     const webhooks = standardWebhooks({ secret: VECTOR.secret, now: atVector, crypto })
     const event = await webhooks.verify(VECTOR.body, vectorHeaders())
-    expect(event).toEqual({ type: '', id: VECTOR.id, timestamp: VECTOR.timestamp, data: { test: 2432232314 } })
+    expect(event).toEqual({ type: '', id: VECTOR.id, timestamp: VECTOR.timestamp, payload: { test: 2432232314 } })
   })
 
   it('Standard Webhooks: signs the published vector byte for byte', async () => {

@@ -23,7 +23,7 @@ describe('verifySync', () => {
       schemas: { '': z.object({ test: z.number() }) },
     })
     const event = webhooks.verifySync(VECTOR.body, vectorHeaders())
-    expect(event).toEqual({ type: '', id: VECTOR.id, timestamp: VECTOR.timestamp, data: { test: 2432232314 } })
+    expect(event).toEqual({ type: '', id: VECTOR.id, timestamp: VECTOR.timestamp, payload: { test: 2432232314 } })
     expect(reasonOfSync(() => webhooks.verifySync(VECTOR.body, vectorHeaders()))).toBe('replayed')
     expect(reasonOfSync(() => webhooks.verifySync('{"test": 1}', vectorHeaders()))).toBe('no_matching_signature')
 

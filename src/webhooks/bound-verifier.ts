@@ -29,7 +29,8 @@ export function bindWebhookVerifier(config: Pick<ResolvedConfig, 'webhooks' | 'w
   const get = (): WebhookVerifier<EventMap> => {
     if (verifier) return verifier
     if (secrets.length === 0) throw new ConfigError('webhookSecret', 'is not set: pass webhookSecret to createClient() to verify webhooks')
-    return (verifier = standardWebhooks({ ...section, secret: secrets }))
+    const { replay, ...rest } = section
+    return (verifier = standardWebhooks({ ...rest, replay: replay.store ? { store: replay.store, ttl: replay.ttl } : undefined, secret: secrets }))
   }
   return Object.freeze({
     // Answered without building the verifier, so printing or serialising a client with no

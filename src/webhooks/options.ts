@@ -1,6 +1,7 @@
 /**
- * Internal: every webhooks option check, each one record of the validation kit (src/core/checks.ts):
- * the verifier factories', the lean v1 verifier's and createClient's `webhooks` section. An unknown
+ * Internal: the webhooks option checks, each one record of the validation kit (src/core/checks.ts):
+ * the verifier factories' and createClient's `webhooks` section (the lean `standardWebhooksV1Lite`
+ * keeps compact checks of its own, for its bundle size). An unknown
  * key at any depth is refused with its full path and a did-you-mean. Not exported from
  * `@wirekit/sdk/webhooks`; tests walk {@link WEBHOOK_OPTION_CHECKS} to reach every option path.
  */
@@ -50,30 +51,24 @@ const tolerance = /* @__PURE__ */ shorthand(
   'a number of seconds or { past, future }',
 )
 
-/** `now`: the clock, in milliseconds since the epoch. */
-const now: Check<() => number> = /* @__PURE__ */ fn('a function returning milliseconds since the epoch', Date.now)
+/** `now`: the clock, in milliseconds since the epoch; the verifier falls back to `Date.now`. */
+// No `Date.now` fallback here: a pure call whose argument reads a property is kept by bundlers.
+const now: Check<(() => number) | undefined> = /* @__PURE__ */ fn('a function returning epoch milliseconds')
 
 const isStore = (value: unknown): value is ReplayStore => typeof (value as Partial<ReplayStore> | null)?.claim === 'function'
 
-/** `replay`'s fields, named once: a pure call's argument must not read a property, or a bundler keeps it. */
-const REPLAY_FIELDS = {
-  store: /* @__PURE__ */ check<ReplayStore | undefined>(isStore, 'a ReplayStore (with claim(id, ttl))'),
-  ttl: /* @__PURE__ */ check<number | undefined>((value) => typeof value === 'number' && value > 0 && value < Infinity, 'a number of seconds, more than 0'),
-}
-const replayOptions = /* @__PURE__ */ record(REPLAY_FIELDS)
-
-/** `replay`: a ReplayStore, or `{ store, ttl }`; absent means no replay check. */
-const replay: Check<ReplayOptions | undefined> = /* @__PURE__ */ Object.assign(
-  (value: unknown, path: string): ReplayOptions | undefined => {
-    if (value === undefined) return undefined
-    const long = isStore(value) ? { store: value } : value
-    if (!isRecord(long)) throw new ConfigError(path, 'must be a ReplayStore (with claim(id, ttl)) or { store, ttl }')
-    const checked = replayOptions(long, path)
-    // `store` is the one field that must be given once `replay` is.
-    if (!checked.store) throw new ConfigError(`${path}.store`, 'must be a ReplayStore (with claim(id, ttl))')
-    return checked as ReplayOptions
-  },
-  { fields: REPLAY_FIELDS },
+/** `replay`: a ReplayStore, or `{ store, ttl }`. Absent, it is `{ store: null }`: no replay check. */
+const replay = /* @__PURE__ */ shorthand(
+  (value) => (value === undefined ? { store: null } : isStore(value) ? { store: value } : value),
+  /* @__PURE__ */ record({
+    // Required once `replay` is given.
+    store: (value, path): ReplayStore | null => {
+      if (value === null || isStore(value)) return value
+      throw new ConfigError(path, 'must be a ReplayStore (with claim(id, ttl))')
+    },
+    ttl: /* @__PURE__ */ check<number | undefined>((value) => typeof value === 'number' && value > 0 && value < Infinity, 'a number of seconds, more than 0'),
+  }),
+  'a ReplayStore (with claim(id, ttl)) or { store, ttl }',
 )
 
 /** `crypto`: which crypto library the verifier runs on. */
@@ -93,9 +88,6 @@ const maxBodyBytes: Check<number> = /* @__PURE__ */ count(DEFAULT_MAX_BODY_BYTES
 
 /** The options of `standardWebhooks` and every provider preset (`VerifierOptions`). */
 export const VERIFIER_OPTIONS = /* @__PURE__ */ record({ secret, tolerance, now, replay, schemas, unknownEvents, crypto, maxBodyBytes })
-
-/** The options of the lean `standardWebhooksV1Lite` (`StandardWebhooksV1LiteOptions`): the v1 subset. */
-export const LITE_OPTIONS = /* @__PURE__ */ record({ secret, tolerance, now, replay, crypto })
 
 const SECTION_FIELDS = { tolerance, now, replay, schemas, unknownEvents, crypto, maxBodyBytes }
 const section = /* @__PURE__ */ record(SECTION_FIELDS)
@@ -119,11 +111,4 @@ export const WEBHOOK_OPTION_CHECKS: Readonly<Record<string, Check<unknown>>> = {
   githubWebhooks: VERIFIER_OPTIONS,
   slackWebhooks: VERIFIER_OPTIONS,
   shopifyWebhooks: VERIFIER_OPTIONS,
-  standardWebhooksV1Lite: LITE_OPTIONS,
-}
-
-/** A factory's options, checked by `options` (one of the records above); absent options are refused, since a verifier needs a secret. */
-export function checkOptions<T>(options: Check<T>, given: unknown): T {
-  if (given === undefined) throw new ConfigError('options', 'must be an object with a secret')
-  return options(given, '')
 }

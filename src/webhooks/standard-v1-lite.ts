@@ -2,24 +2,24 @@
  * The lean Standard Webhooks verifier: v1 (HMAC-SHA256) only, one `verify`, nothing else, for a small
  * browser or edge bundle (bench/size-targets.ts holds its guard). It shares the pure parts with
  * `standardWebhooks`: the option checks, the header names, the body text, the pollution-safe JSON
- * parse and both HMAC backends. It keeps its own terse header reading and refusal messages, and none
+ * parse and both HMAC backends. It keeps its own terse option checks, header reading and refusal
+ * messages, and none
  * of the multi-scheme pipeline, Ed25519, signing, Request and stream readers or schemas, which a user
  * of this verifier never calls.
  *
  * The rules are those of `standardWebhooks` (test/webhooks/lean-differential.test.ts checks both
  * refuse each bad delivery with the same reason); the messages are shorter.
  */
-import { WebhookVerificationError, type WebhookFailureReason } from '../core/errors.js'
+import { ConfigError, WebhookVerificationError, type WebhookFailureReason } from '../core/errors.js'
 import { fastDecodeBase64, loadNodeCrypto } from '#node-crypto'
-import { type CryptoPreference, type HmacKey, type WebhookCryptoBackend, findSubtle, resolveBackend } from './crypto/backend.js'
+import type { CryptoPreference, HmacKey, WebhookCryptoBackend } from './crypto/backend.js'
 import { webHmac } from './crypto/web.js'
 import type { EventMap, WebhookEventOf } from './events.js'
 import type { HeadersInput } from './headers.js'
-import { LITE_OPTIONS, type ReplayOptions, type Tolerance, checkOptions } from './options.js'
+import type { ReplayOptions, Tolerance } from './options.js'
 import { type RawPayload, bodyText, parseJson } from './payload.js'
 import type { ReplayStore } from './replay.js'
 import { MIN_STANDARD_SECRET_BYTES } from './signing-keys.js'
-import { SVIX, WEBHOOK } from './standard.js'
 import type { WebhookSecret } from './verifier.js'
 
 /** Options of {@link standardWebhooksV1Lite}: the v1 subset of `standardWebhooks`' options, with the same defaults. */
@@ -72,6 +72,20 @@ export interface StandardWebhooksV1Lite<Events extends object = EventMap> {
  */
 const fail = (reason: WebhookFailureReason, subject: string): never => {
   throw new WebhookVerificationError(reason, `${subject}: ${reason.replaceAll('_', ' ')}`)
+}
+
+/** A bad option, or a `crypto` preference this runtime cannot meet (`'node'` in a browser). */
+const invalid = (field: string, problem: string): never => {
+  throw new ConfigError(field, problem)
+}
+
+const seconds = (value: unknown, field: string): number =>
+  typeof value === 'number' && value >= 0 && value < Infinity ? value : invalid(field, 'must be a number of seconds, 0 or more')
+
+/** `given`, once every key is one of `known`: a misspelt option is an error, not an option ignored. */
+function only<T extends object>(given: T, known: string[]): T {
+  for (const key in given) if (!known.includes(key)) invalid(key, 'is not an option')
+  return given
 }
 
 /**
@@ -140,8 +154,20 @@ function required(headers: HeadersInput, name: string, limit = 0, low = 0, high 
  * export default { fetch: async (req: Request) => Response.json(await webhooks.verify(await req.text(), req.headers)) }
  */
 export function standardWebhooksV1Lite<Events extends object = EventMap>(options: StandardWebhooksV1LiteOptions): StandardWebhooksV1Lite<Events> {
-  const { secret, tolerance: { past, future }, now, replay, crypto: preference } = checkOptions(LITE_OPTIONS, options)
-  const ttl = replay?.ttl ?? Math.max(past + future, 1)
+  // Not the kit's records (src/core/checks.ts): their did-you-mean machinery would cost this bundle
+  // more than its size guard allows (docs/performance.md#webhooks-lean-option-checks).
+  if (typeof options !== 'object' || !options) invalid('options', 'must be an object with a secret')
+  const { secret, tolerance = 300, now = Date.now, replay, crypto: preference = 'auto' } = only(options, ['secret', 'tolerance', 'now', 'replay', 'crypto'])
+  const window = typeof tolerance === 'object' && tolerance ? tolerance : { past: tolerance, future: tolerance }
+  const past = seconds(window.past ?? 300, 'tolerance')
+  const future = seconds(window.future ?? 300, 'tolerance')
+  const store = (replay as ReplayOptions | undefined)?.store ?? (replay as ReplayStore | undefined)
+  const ttl = (replay as ReplayOptions | undefined)?.ttl ?? Math.max(past + future, 1)
+  if (typeof now !== 'function') invalid('now', 'must be a function returning epoch milliseconds')
+  if (replay !== undefined && !(typeof store?.claim === 'function' && seconds(ttl, 'replay.ttl') > 0)) {
+    invalid('replay', 'must be a ReplayStore or { store, ttl }')
+  }
+  if (!['auto', 'node', 'web'].includes(preference)) invalid('crypto', "must be 'auto', 'node' or 'web'")
 
   const secrets = ([] as unknown[]).concat(secret).map((value) => {
     const revealed: unknown = typeof (value as { reveal?: unknown })?.reveal === 'function' ? (value as { reveal(): unknown }).reveal() : value
@@ -158,7 +184,14 @@ export function standardWebhooksV1Lite<Events extends object = EventMap>(options
 
   let backend: WebhookCryptoBackend | undefined
   let keys: HmacKey[] | undefined
-  const resolve = (): WebhookCryptoBackend => (backend ??= resolveBackend(preference))
+  // The choice resolveBackend makes (crypto/backend.ts), written small for this bundle.
+  const resolve = (): WebhookCryptoBackend =>
+    (backend ??=
+      preference !== 'web' && loadNodeCrypto()
+        ? 'node'
+        : preference !== 'node' && globalThis.crypto?.subtle
+          ? 'web'
+          : invalid('crypto', `no ${preference === 'node' ? 'node:crypto' : 'Web Crypto'} in this runtime`))
 
   async function verify(payload: RawPayload, headers: HeadersInput): Promise<WebhookEventOf<Events>> {
     const view = payload as Partial<ArrayBufferView>
@@ -167,39 +200,41 @@ export function standardWebhooksV1Lite<Events extends object = EventMap>(options
         ? payload
         : payload instanceof ArrayBuffer || ArrayBuffer.isView(payload)
           ? new Uint8Array((view.buffer ?? payload) as ArrayBuffer, view.byteOffset, view.byteLength)
-          : fail('payload_not_raw', 'payload (pass the raw text or bytes, not parsed JSON)')
+          : fail('payload_not_raw', 'payload (not the raw body)')
     if (typeof headers !== 'object' || !headers) fail('missing_header', 'headers')
-    // One set of names is read, never a mix of both.
-    const own = header(headers, WEBHOOK.signature)
-    const names = own === undefined ? SVIX : WEBHOOK
-    const signatures = own ?? header(headers, SVIX.signature)
+    // svix sends the same scheme under its own names; one set is read, never a mix of both. The names
+    // are written out: a name built per call would be a new string to hash on every lookup.
+    const own = header(headers, 'webhook-signature')
+    const svix = own === undefined
+    const signatureName = svix ? 'svix-signature' : 'webhook-signature'
+    const signatures = own ?? header(headers, 'svix-signature')
     // Neither header: the refusal names the standard's.
-    const list = (signatures || fail('missing_header', signatures === undefined ? WEBHOOK.signature : names.signature)).split(' ')
-    const id = required(headers, names.id, 256, 33, 126)
-    const time = required(headers, names.timestamp, 12, 48, 57)
+    const list = (signatures || fail('missing_header', signatures === undefined ? 'webhook-signature' : signatureName)).split(' ')
+    const id = required(headers, svix ? 'svix-id' : 'webhook-id', 256, 33, 126)
+    const time = required(headers, svix ? 'svix-timestamp' : 'webhook-timestamp', 12, 48, 57)
     // At most 20 entries, more than any rotation needs: the bound keeps a hostile header cheap.
-    if (list.length > 20 || list.includes('')) fail('malformed_header', names.signature)
+    if (list.length > 20 || list.includes('')) fail('malformed_header', signatureName)
     const hmac: Uint8Array<ArrayBuffer>[] = []
     let known = 0
     for (const entry of list) {
       const comma = entry.indexOf(',')
       const version = entry.slice(0, comma)
       // Other versions are skipped: the spec lets senders add schemes a receiver does not know yet.
-      const size = comma < 1 ? fail('malformed_header', names.signature) : version === 'v1' ? 32 : version === 'v1a' ? 64 : 0
+      const size = comma < 1 ? fail('malformed_header', signatureName) : version === 'v1' ? 32 : version === 'v1a' ? 64 : 0
       if (size) {
         const bytes = decode(entry.slice(comma + 1))
-        if (bytes?.length !== size) fail('malformed_header', names.signature)
+        if (bytes?.length !== size) fail('malformed_header', signatureName)
         if (size < 64) hmac.push(bytes!)
         known++
       }
     }
-    if (!known) fail('malformed_header', names.signature)
+    if (!known) fail('malformed_header', signatureName)
     const timestamp = Number(time)
     const current = Math.floor(now() / 1000)
     if (current - timestamp > past) fail('timestamp_too_old', 'timestamp')
     if (timestamp - current > future) fail('timestamp_in_future', 'timestamp')
 
-    keys ??= secrets.map((key) => (resolve() === 'node' ? loadNodeCrypto()!.hmac(key) : webHmac(findSubtle(), key)))
+    keys ??= secrets.map((key) => (resolve() === 'node' ? loadNodeCrypto()!.hmac(key) : webHmac(globalThis.crypto.subtle, key)))
     let valid: boolean | undefined
     // A header with only v1a entries has nothing for an HMAC key to check.
     for (const key of hmac[0] ? keys : []) {
@@ -207,16 +242,16 @@ export function standardWebhooksV1Lite<Events extends object = EventMap>(options
       const result = valid || key.verify(`${id}.${time}.`, body, hmac)
       valid = result === true || (result !== false && (await result))
     }
-    if (!valid) fail('no_matching_signature', names.signature)
+    if (!valid) fail('no_matching_signature', signatureName)
 
     const text = bodyText(body)
     let parsed: unknown
     try {
       parsed = text ? parseJson(text) : undefined
     } catch {
-      fail('invalid_payload', 'body (not JSON)')
+      fail('invalid_payload', 'body')
     }
-    if (replay && !(await replay.store.claim(id, ttl))) fail('replayed', 'id')
+    if (store && !(await store.claim(id, ttl))) fail('replayed', 'id')
     const type = Object.hasOwn(Object(parsed), 'type') && (parsed as { type: unknown }).type
     return Object.freeze({ type: typeof type === 'string' ? type : '', id, timestamp, payload: parsed }) as WebhookEventOf<Events>
   }

@@ -40,7 +40,7 @@ function readStandardHeaders(headers: HeadersInput): SignedParts {
   const names = own !== undefined ? WEBHOOK : SVIX
   const signatureHeader = own ?? readHeader(headers, SVIX.signature)
   // Neither came: the refusal names the standard's header.
-  if (!signatureHeader) throw refuse('missing_header', signatureHeader === undefined ? 'the webhook-signature header is missing (svix-signature is accepted too)' : `the ${names.signature} header is missing`)
+  if (!signatureHeader) throw refuse('missing_header', signatureHeader === undefined ? `the ${WEBHOOK.signature} header is missing (${SVIX.signature} is accepted too)` : `the ${names.signature} header is missing`)
   const fast = plain && names === WEBHOOK
   const id = deliveryId(fast ? required(readRecord(record, WEBHOOK.id, record['webhook-id']), WEBHOOK.id) : requireHeader(headers, names.id), names.id)
   const timestampText = fast ? required(readRecord(record, WEBHOOK.timestamp, record['webhook-timestamp']), WEBHOOK.timestamp) : requireHeader(headers, names.timestamp)

@@ -18,7 +18,7 @@ import {
   readNodeBody,
   readRequestBody,
 } from './payload.js'
-import { type ReplayOptions, type Tolerance, VERIFIER_OPTIONS, checkOptions } from './options.js'
+import { type ReplayOptions, type Tolerance, VERIFIER_OPTIONS } from './options.js'
 import type { ReplayStore } from './replay.js'
 import type { Scheme, SecretKey, SignOptions, SignedParts } from './scheme.js'
 import { revealSecrets } from './signing-keys.js'
@@ -152,10 +152,11 @@ const INSPECT = Symbol.for('nodejs.util.inspect.custom')
 
 /** Builds a verifier for `scheme`. Secrets are checked now (`invalid_secret`); crypto keys are made at first use. */
 export function createVerifier<Events extends object>(scheme: Scheme, options: VerifierOptions<Events>): WebhookVerifier<Events> {
-  const settings = checkOptions(VERIFIER_OPTIONS, options)
+  // Absent options are refused like any other non-object: a verifier needs at least a secret.
+  const settings = VERIFIER_OPTIONS(options ?? null, '')
   const secrets: SecretKey[] = revealSecrets(settings.secret, scheme.secret)
-  const { tolerance: { past, future }, now, replay, unknownEvents, crypto: preference, maxBodyBytes } = settings
-  const replayTtl = replay?.ttl ?? (scheme.timestamped ? Math.max(past + future, 1) : 86_400)
+  const { tolerance: { past, future }, now = Date.now, replay: { store, ttl }, unknownEvents, crypto: preference, maxBodyBytes } = settings
+  const replayTtl = ttl ?? (scheme.timestamped ? Math.max(past + future, 1) : 86_400)
   // Undefined when there are none, so the common path skips the lookup.
   const schemas: Readonly<Record<string, StandardSchemaV1 | undefined>> | undefined = Object.keys(settings.schemas).length > 0 ? settings.schemas : undefined
   const rejectUnknown = unknownEvents === 'reject'
@@ -217,8 +218,8 @@ export function createVerifier<Events extends object>(scheme: Scheme, options: V
   }
 
   function claim(id: string, sync = false): void | Promise<void> {
-    if (!replay) return
-    const first = replay.store.claim(id, replayTtl)
+    if (!store) return
+    const first = store.claim(id, replayTtl)
     if (first === true) return
     if (first === false) throw refuse('replayed', 'this delivery id was already accepted')
     const settled = Promise.resolve(first).then((ok) => {
@@ -227,7 +228,7 @@ export function createVerifier<Events extends object>(scheme: Scheme, options: V
     if (!sync) return settled
     // The claim is in flight and the caller cannot wait for it: give the id back once it lands.
     settled.then(
-      () => replay.store.release?.(id),
+      () => store.release?.(id),
       () => undefined,
     )
     throw new ConfigError('replay', 'verifySync needs a replay store whose claim answers synchronously (MemoryReplayStore); use verify()')
@@ -336,7 +337,7 @@ export function createVerifier<Events extends object>(scheme: Scheme, options: V
       return run(await readNodeBody(request, maxBodyBytes), request.headers, toEvent)
     },
     async release(id) {
-      if (replay && id !== undefined) await replay.store.release?.(id)
+      if (store && id !== undefined) await store.release?.(id)
     },
     async sign(body, signOptions = {}) {
       const raw = rawBody(body)

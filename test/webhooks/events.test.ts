@@ -61,7 +61,7 @@ describe.each(BACKENDS)('typed events (%s crypto)', (crypto) => {
     }
   })
 
-  it('a validly signed body that is not JSON is invalid_payload; verifyRaw returns it; empty is data undefined', async () => {
+  it('a validly signed body that is not JSON is invalid_payload; verifyRaw returns it; empty is payload undefined', async () => {
     const webhooks = standardWebhooks({ secret: VECTOR.secret, now: atVector, crypto })
     const text = await deliver('not json')
     expect(await reasonOf(webhooks.verify(text.body, text.headers))).toBe('invalid_payload')

@@ -99,12 +99,12 @@ describe('standardWebhooksV1Lite options and secrets', () => {
     expect(reasonOfSync(() => standardWebhooksV1Lite({ secret: [] }))).toBe('invalid_secret')
     // Each bad option is a ConfigError that names the option and says what it must be.
     const bad: Array<[object, string]> = [
-      [{ secret: VECTOR.secret, schemas: {} }, 'schemas: is not an option; the options are secret, tolerance, now, replay, crypto'],
-      [{ secret: VECTOR.secret, tolerance: -1 }, 'tolerance: must be a number of seconds, at least 0, got -1'],
-      [{ secret: VECTOR.secret, tolerance: { past: 5, future: Number.NaN } }, 'tolerance.future: must be a number of seconds'],
-      [{ secret: VECTOR.secret, now: 5 }, 'now: must be a function returning milliseconds since the epoch'],
-      [{ secret: VECTOR.secret, replay: {} }, 'replay.store: must be a ReplayStore (with claim(id, ttl))'],
-      [{ secret: VECTOR.secret, crypto: 'wasm' }, "crypto: must be one of 'auto', 'node', 'web'"],
+      [{ secret: VECTOR.secret, schemas: {} }, 'schemas: is not an option'],
+      [{ secret: VECTOR.secret, tolerance: -1 }, 'tolerance: must be a number of seconds, 0 or more'],
+      [{ secret: VECTOR.secret, tolerance: { past: 5, future: Number.NaN } }, 'tolerance: must be a number of seconds'],
+      [{ secret: VECTOR.secret, now: 5 }, 'now: must be a function returning epoch milliseconds'],
+      [{ secret: VECTOR.secret, replay: {} }, 'replay: must be a ReplayStore or { store, ttl }'],
+      [{ secret: VECTOR.secret, crypto: 'wasm' }, "crypto: must be 'auto', 'node' or 'web'"],
     ]
     for (const [options, message] of bad) {
       expect(() => standardWebhooksV1Lite(options as never)).toThrow(ConfigError)

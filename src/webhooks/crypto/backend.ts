@@ -22,12 +22,11 @@ export interface HmacKey {
   sign(prefix: string, body: BodyInput): MaybePromise<Uint8Array<ArrayBuffer>>
 }
 
-/** One Ed25519 key; `sign` and `publicKey` exist only for private keys. */
+/** One Ed25519 key; `sign` exists only for private keys. */
 export interface Ed25519Key {
   /** True when any of `signatures` is a valid signature of `message`. */
   verify(message: Uint8Array<ArrayBuffer>, signatures: readonly Uint8Array<ArrayBuffer>[]): MaybePromise<boolean>
   sign?(message: Uint8Array<ArrayBuffer>): MaybePromise<Uint8Array<ArrayBuffer>>
-  publicKey?(): MaybePromise<Uint8Array<ArrayBuffer>>
 }
 
 /** What the verifier needs from a crypto library. */

@@ -63,10 +63,6 @@ function nodeBackend(crypto: NodeCrypto): CryptoBackend {
     return {
       verify: (message, signatures) => signatures.some((s) => s.length === 64 && verify(null, message, publicKey, s)),
       sign: (message) => new Uint8Array(sign(null, message, key)),
-      publicKey: () => {
-        const x = publicKey.export({ format: 'jwk' }).x as string
-        return new Uint8Array(Buffer.from(x, 'base64url'))
-      },
     }
   }
 
@@ -92,7 +88,6 @@ function nodeBackend(crypto: NodeCrypto): CryptoBackend {
       return {
         verify: (message, signatures) => get().verify(message, signatures),
         sign: (message) => get().sign!(message),
-        publicKey: () => get().publicKey!(),
       }
     },
   }

@@ -3,8 +3,8 @@
  * imported once and its CryptoKey promise kept (perf: docs/performance.md#webhooks-cached-keys);
  * `subtle.verify` does the constant-time comparison.
  */
-import { PKCS8_ED25519_PREFIX, decodeBase64, joinMessage } from '../encoding.js'
-import type { CryptoBackend, HmacKey, MaybePromise } from './backend.js'
+import { PKCS8_ED25519_PREFIX, joinMessage } from '../encoding.js'
+import type { CryptoBackend, HmacKey } from './backend.js'
 
 /** A key imported at first use and kept; a failed import is forgotten, so the next call tries again. */
 function cached(load: () => Promise<CryptoKey>): () => Promise<CryptoKey> {
@@ -48,25 +48,15 @@ export function webBackend(subtle: SubtleCrypto): CryptoBackend {
       der.set(seed, PKCS8_ED25519_PREFIX.length)
       // Extractable only so the public half can be read back through JWK; the key never leaves this closure.
       const privateKey = cached(() => subtle.importKey('pkcs8', der, { name: 'Ed25519' }, true, ['sign']))
-      let publicBytes: Promise<Uint8Array<ArrayBuffer>> | undefined
-      const publicKey = (): MaybePromise<Uint8Array<ArrayBuffer>> =>
-        (publicBytes ??= (async () => {
-          const jwk = await subtle.exportKey('jwk', await privateKey())
-          return fromBase64Url(jwk.x ?? '')
-        })())
-      const verifier = cached(async () => subtle.importKey('raw', await publicKey(), { name: 'Ed25519' }, false, ['verify']))
+      const publicKey = cached(async () => {
+        const { x } = await subtle.exportKey('jwk', await privateKey())
+        return subtle.importKey('jwk', { kty: 'OKP', crv: 'Ed25519', x }, { name: 'Ed25519' }, false, ['verify'])
+      })
       return {
-        verify: async (message, signatures) => anyValid(subtle, 'Ed25519', await verifier(), message, signatures),
+        verify: async (message, signatures) => anyValid(subtle, 'Ed25519', await publicKey(), message, signatures),
         sign: async (message) => new Uint8Array(await subtle.sign('Ed25519', await privateKey(), message)),
-        publicKey,
       }
     },
   }
 }
 
-function fromBase64Url(text: string): Uint8Array<ArrayBuffer> {
-  const base64 = text.replaceAll('-', '+').replaceAll('_', '/')
-  const decoded = decodeBase64(base64 + '='.repeat((4 - (base64.length % 4)) % 4))
-  if (!decoded) throw new TypeError('the runtime exported a malformed Ed25519 public key')
-  return decoded
-}

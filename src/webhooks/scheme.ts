@@ -1,7 +1,7 @@
 /** Internal: what a signing scheme (Standard Webhooks or a provider preset) tells the shared verifier. */
 import type { HeadersInput } from './headers.js'
 
-/** A secret as given: the provider's string, raw bytes, or a wirekit `Secret`. */
+/** One configured secret as key material, as a scheme's `secret` parses it. */
 export type SecretKey = { readonly kind: 'hmac'; readonly bytes: Uint8Array<ArrayBuffer> } | { readonly kind: 'ed25519-public'; readonly bytes: Uint8Array<ArrayBuffer> } | { readonly kind: 'ed25519-private'; readonly seed: Uint8Array<ArrayBuffer> }
 
 /** What a scheme read from the headers; every signature already decoded to its exact length. */

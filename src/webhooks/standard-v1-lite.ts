@@ -1,11 +1,10 @@
 /**
  * The lean Standard Webhooks verifier: v1 (HMAC-SHA256) only, one `verify`, nothing else, for a small
  * browser or edge bundle (bench/size-targets.ts holds its guard). It shares the pure parts with
- * `standardWebhooks`: the option checks, the header names, the body text, the pollution-safe JSON
- * parse and both HMAC backends. It keeps its own terse option checks, header reading and refusal
- * messages, and none
- * of the multi-scheme pipeline, Ed25519, signing, Request and stream readers or schemas, which a user
- * of this verifier never calls.
+ * `standardWebhooks`: the body text, the pollution-safe JSON parse and both HMAC backends. It keeps
+ * its own compact option checks, header reading, backend pick and refusal messages, and none of the
+ * multi-scheme pipeline, Ed25519, signing, Request and stream readers or schemas, which a user of
+ * this verifier never calls.
  *
  * The rules are those of `standardWebhooks` (test/webhooks/lean-differential.test.ts checks both
  * refuse each bad delivery with the same reason); the messages are shorter.
@@ -154,8 +153,8 @@ function required(headers: HeadersInput, name: string, limit = 0, low = 0, high 
  * export default { fetch: async (req: Request) => Response.json(await webhooks.verify(await req.text(), req.headers)) }
  */
 export function standardWebhooksV1Lite<Events extends object = EventMap>(options: StandardWebhooksV1LiteOptions): StandardWebhooksV1Lite<Events> {
-  // Not the kit's records (src/core/checks.ts): their did-you-mean machinery would cost this bundle
-  // more than its size guard allows (docs/performance.md#webhooks-lean-option-checks).
+  // Compact checks, not the kit's records (src/core/checks.ts), which would cost this bundle more
+  // than its size guard allows. perf: docs/performance.md#webhooks-lean-option-checks
   if (typeof options !== 'object' || !options) invalid('options', 'must be an object with a secret')
   const { secret, tolerance = 300, now = Date.now, replay, crypto: preference = 'auto' } = only(options, ['secret', 'tolerance', 'now', 'replay', 'crypto'])
   const window = typeof tolerance === 'object' && tolerance ? tolerance : { past: tolerance, future: tolerance }

@@ -5,6 +5,10 @@
 import type { CryptoBackend } from './backend.js'
 import type { Base64Decoder } from './node.js'
 
+// The types this entry's declarations name, so its .d.ts stands on its own.
+export type { CryptoBackend } from './backend.js'
+export type { Base64Decoder } from './node.js'
+
 /** No node:crypto in this build. */
 export const loadNodeCrypto = (): CryptoBackend | null => null
 

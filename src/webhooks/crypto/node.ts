@@ -8,6 +8,9 @@ import type { KeyObject } from 'node:crypto'
 import { PKCS8_ED25519_PREFIX, decodeBase64 } from '../encoding.js'
 import type { CryptoBackend, Ed25519Key, HmacKey } from './backend.js'
 
+// The type this entry's declarations name, so its .d.ts stands on its own.
+export type { CryptoBackend } from './backend.js'
+
 type NodeCrypto = typeof import('node:crypto')
 
 /** A strict base64 decoder: `undefined` for anything but canonical padded base64. */

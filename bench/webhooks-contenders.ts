@@ -8,7 +8,7 @@ import { verify as octokitVerify } from '@octokit/webhooks-methods'
 import { Webhook as StandardWebhook } from 'standardwebhooks'
 import Stripe from 'stripe'
 import { Webhook as SvixWebhook } from 'svix'
-import { standardWebhooksV1Lite, githubWebhooks, standardWebhooks, stripeWebhooks } from '@wirekit/sdk/webhooks'
+import { githubWebhooks, standardWebhooks, standardWebhooksV1Lite, stripeWebhooks } from '@wirekit/sdk/webhooks'
 
 export const SECRET = `whsec_${Buffer.alloc(32, 11).toString('base64')}`
 const STRIPE_SECRET = 'whsec_bench_stripe_secret_0123456789'

@@ -7,7 +7,7 @@ import { execFileSync } from 'node:child_process'
 import { existsSync } from 'node:fs'
 import { afterEach, describe, expect, it, vi } from 'vitest'
 import { createClient } from '../../src/index.js'
-import { standardWebhooksV1Lite, standardWebhooks, webhookCryptoBackend } from '../../src/webhooks/index.js'
+import { standardWebhooks, standardWebhooksV1Lite, webhookCryptoBackend } from '../../src/webhooks/index.js'
 import { VECTOR, atVector, vectorHeaders } from './helpers.js'
 
 const ROOT = new URL('../..', import.meta.url).pathname
@@ -74,7 +74,7 @@ describe('the crypto backend is visible', () => {
 
 /** Runs in Deno and Bun against dist/: prints the backend 'auto' picks and verifies the known vector on it. */
 const PROBE = `
-import { standardWebhooksV1Lite, standardWebhooks, webhookCryptoBackend } from './dist/webhooks.js'
+import { standardWebhooks, standardWebhooksV1Lite, webhookCryptoBackend } from './dist/webhooks.js'
 const vector = ${JSON.stringify(VECTOR)}
 const headers = { 'webhook-id': vector.id, 'webhook-timestamp': String(vector.timestamp), 'webhook-signature': vector.signature }
 const now = () => vector.timestamp * 1000

@@ -8,7 +8,7 @@
 import { createHmac } from 'node:crypto'
 import fc from 'fast-check'
 import { describe, expect, it, vi } from 'vitest'
-import { standardWebhooksV1Lite, standardWebhooks } from '../../src/webhooks/index.js'
+import { standardWebhooks, standardWebhooksV1Lite } from '../../src/webhooks/index.js'
 import { BACKENDS } from './helpers.js'
 
 const SECRET_BYTES = Buffer.alloc(32, 42)

@@ -6,7 +6,7 @@ import { inspect } from 'node:util'
 import { describe, expect, it } from 'vitest'
 import { ConfigError } from '../../src/core/errors.js'
 import { Secret } from '../../src/core/secret.js'
-import { MemoryReplayStore, standardWebhooksV1Lite, standardWebhooks } from '../../src/webhooks/index.js'
+import { MemoryReplayStore, standardWebhooks, standardWebhooksV1Lite } from '../../src/webhooks/index.js'
 import { BACKENDS, VECTOR, atVector, ed25519Keys, reasonOf, vectorHeaders } from './helpers.js'
 
 const OTHER = `whsec_${Buffer.alloc(32, 7).toString('base64')}`

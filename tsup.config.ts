@@ -20,12 +20,12 @@ const socketEntries = {
 }
 
 /**
- * Whether webhook verifiers look for node:crypto, the same way: `#node-crypto` resolves to the lookup
- * on Node, Deno and Bun, and to a build without one in browsers and Workers.
+ * Whether webhook verifiers have node:crypto, the same way: `#node-crypto` resolves to the node:crypto
+ * backend on Node, Deno and Bun, and to a build without one in browsers and Workers.
  */
 const cryptoEntries = {
-  'node-crypto': 'src/webhooks/node-crypto.ts',
-  'node-crypto-none': 'src/webhooks/node-crypto-none.ts',
+  'node-crypto': 'src/webhooks/crypto/node.ts',
+  'node-crypto-absent': 'src/webhooks/crypto/absent.ts',
 }
 
 export default defineConfig({

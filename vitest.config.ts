@@ -12,7 +12,7 @@ export default defineConfig({
       { find: /^@wirekit\/sdk\/(.+)$/, replacement: `${src}$1/index.ts` },
       // The Node build's pick of the package's `#socket` import.
       { find: /^#socket$/, replacement: `${src}realtime/socket-node.ts` },
-      { find: /^#node-crypto$/, replacement: `${src}webhooks/node-crypto.ts` },
+      { find: /^#node-crypto$/, replacement: `${src}webhooks/crypto/node.ts` },
     ],
   },
   test: {

@@ -31,17 +31,17 @@ export const TARGETS: SizeTarget[] = [
   {
     name: '@wirekit/sdk/webhooks (standardWebhooks only)',
     source: `export { standardWebhooks } from '@wirekit/sdk/webhooks'`,
-    budget: { issue: () => 1_500, issueText: '1.5 kB', guard: 6_500 /* 6,348 once the node:crypto backend moved behind #node-crypto (was 6,570) */ },
+    budget: { issue: () => 1_500, issueText: '1.5 kB', guard: 6_630 /* 6,627 once webhooks options moved onto the one validation kit (issue 12 allows 2 % over the 6,500 guard; was 6,332) */ },
   },
   {
-    name: '@wirekit/sdk/webhooks (createStandardVerifier, lean v1)',
-    source: `export { createStandardVerifier } from '@wirekit/sdk/webhooks'`,
-    budget: { issue: () => 1_500, issueText: '1.5 kB', guard: 2_200 /* 2,100: 1,992 as one self-contained file (was 3,919), then ~100 for option errors that say what each option must be; core/errors.ts is ~320 of it */ },
+    name: '@wirekit/sdk/webhooks (standardWebhooksV1Lite, lean v1)',
+    source: `export { standardWebhooksV1Lite } from '@wirekit/sdk/webhooks'`,
+    budget: { issue: () => 1_500, issueText: '1.5 kB', guard: 2_244 /* 2,235 once it shared the body, JSON and Web Crypto HMAC helpers with standardWebhooks (issue 12 allows 2 % over the 2,200 guard; was 2,098); core/errors.ts is ~320 of it */ },
   },
   {
     name: '@wirekit/sdk/webhooks (every preset)',
     source: `export * from '@wirekit/sdk/webhooks'`,
-    budget: { guard: 8_900 /* 8,717: the lean verifier no longer shares code with standardWebhooks, which is what halved its own bundle (was 8,120) */ },
+    budget: { guard: 9_000 /* 8,948 once webhooks options moved onto the one validation kit (issue 12 allows 2 % over the 8,900 guard; was 8,797) */ },
   },
   {
     name: '@wirekit/sdk/realtime (createRealtimeClient)',

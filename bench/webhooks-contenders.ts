@@ -8,7 +8,7 @@ import { verify as octokitVerify } from '@octokit/webhooks-methods'
 import { Webhook as StandardWebhook } from 'standardwebhooks'
 import Stripe from 'stripe'
 import { Webhook as SvixWebhook } from 'svix'
-import { createStandardVerifier, githubWebhooks, standardWebhooks, stripeWebhooks } from '@wirekit/sdk/webhooks'
+import { githubWebhooks, standardWebhooks, standardWebhooksV1Lite, stripeWebhooks } from '@wirekit/sdk/webhooks'
 
 export const SECRET = `whsec_${Buffer.alloc(32, 11).toString('base64')}`
 const STRIPE_SECRET = 'whsec_bench_stripe_secret_0123456789'
@@ -42,7 +42,7 @@ export async function contenders(size: number): Promise<Contender[]> {
 
   const ours = standardWebhooks({ secret: SECRET })
   const oursWeb = standardWebhooks({ secret: SECRET, crypto: 'web' })
-  const lean = createStandardVerifier({ secret: SECRET })
+  const lean = standardWebhooksV1Lite({ secret: SECRET })
   const headers = await ours.sign(payload, { id, timestamp: now })
   const standardLib = new StandardWebhook(SECRET)
   const svix = new SvixWebhook(SECRET)
@@ -82,7 +82,7 @@ export async function contenders(size: number): Promise<Contender[]> {
       valid: () => ours.verifySync(payload, headers),
       tampered: () => ours.verifySync(tampered, headers),
     },
-    { name: 'wirekit createStandardVerifier verify (node, parses)', floor: 'parse', run: () => lean.verify(payload, headers), valid: () => lean.verify(payload, headers), tampered: () => lean.verify(tampered, headers) },
+    { name: 'wirekit standardWebhooksV1Lite verify (node, parses)', floor: 'parse', run: () => lean.verify(payload, headers), valid: () => lean.verify(payload, headers), tampered: () => lean.verify(tampered, headers) },
     { name: 'wirekit verify (Web Crypto)', floor: 'parse', run: () => oursWeb.verify(payload, headers), valid: () => oursWeb.verify(payload, headers), tampered: () => oursWeb.verify(tampered, headers) },
     {
       name: 'standardwebhooks verify (parses)',

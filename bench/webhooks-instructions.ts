@@ -25,7 +25,7 @@ const NAMES = [
   OURS_RAW,
   OURS,
   'wirekit verifySync (node, parses)',
-  'wirekit createStandardVerifier verify (node, parses)',
+  'wirekit standardWebhooksV1Lite verify (node, parses)',
   'standardwebhooks verify (parses)',
   'svix verify',
   'wirekit stripe preset verify (node, parses)',

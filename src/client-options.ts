@@ -3,6 +3,7 @@ import * as option from './core/config.js'
 import type { OptionFields } from './core/index.js'
 import { realtimeSection } from './realtime/options.js'
 import { restOptions } from './rest/options.js'
+import { WEBHOOKS_SECTION } from './webhooks/options.js'
 
 /** Every option `createClient()` takes, each with its check. */
 export const CLIENT_OPTIONS = {
@@ -20,6 +21,6 @@ export const CLIENT_OPTIONS = {
   logLevel: option.logLevel,
   userAgent: option.userAgent,
   rest: restOptions,
-  webhooks: option.section,
+  webhooks: WEBHOOKS_SECTION,
   realtime: realtimeSection,
 } satisfies OptionFields

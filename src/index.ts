@@ -10,7 +10,7 @@ import { RealtimeClient } from './realtime/client.js'
 import type { RealtimeOptions } from './realtime/options.js'
 import { type EndpointsOf, type RestClient, type RestClientBase, type RestClientFor, buildRestClient } from './rest/client.js'
 import type { RestOptions } from './rest/options.js'
-import { clientWebhooks } from './webhooks/client.js'
+import { bindWebhookVerifier } from './webhooks/bound-verifier.js'
 import type { VerifierOptions, WebhookVerifier, EventMap as WebhookEventMap } from './webhooks/index.js'
 
 export {
@@ -133,6 +133,6 @@ export function createClient(options: ClientOptions = {}): Client<RestClientBase
     ...context,
     rest: buildRestClient(context),
     realtime: new RealtimeClient(context),
-    webhooks: clientWebhooks(context.config),
+    webhooks: bindWebhookVerifier(context.config),
   })
 }

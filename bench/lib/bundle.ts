@@ -97,7 +97,7 @@ export async function bundleOrigins(source: string): Promise<{ minified: number;
     setup(plugin) {
       // The browser picks of package.json `imports`, as the built package's browser condition has them.
       plugin.onResolve({ filter: /^#socket$/ }, () => sourceFile('src/realtime/socket-native.ts'))
-      plugin.onResolve({ filter: /^#node-crypto$/ }, () => sourceFile('src/webhooks/node-crypto-none.ts'))
+      plugin.onResolve({ filter: /^#node-crypto$/ }, () => sourceFile('src/webhooks/crypto/absent.ts'))
       plugin.onResolve({ filter: /^@wirekit\/sdk(\/.*)?$/ }, (args) =>
         sourceFile(args.path === '@wirekit/sdk' ? 'src/index.ts' : `src/${args.path.slice("@wirekit/sdk/".length)}/index.ts`),
       )

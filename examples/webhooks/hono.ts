@@ -34,7 +34,7 @@ export async function githubHandler(c: HonoContext): Promise<Response> {
     const event = await webhooks.verifyRequest(c.req.raw)
     switch (event.type) {
       case 'push':
-        pushedRefs.push(event.data.ref)
+        pushedRefs.push(event.payload.ref)
         break
       case 'ping':
         break

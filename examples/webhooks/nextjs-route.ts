@@ -23,7 +23,7 @@ export const paidInvoices: string[] = []
 export async function POST(req: Request): Promise<Response> {
   try {
     const event = await webhooks.verifyRequest(req)
-    if (event.type === 'invoice.paid') paidInvoices.push(event.data.data.invoiceId)
+    if (event.type === 'invoice.paid') paidInvoices.push(event.payload.data.invoiceId)
     return new Response(null, { status: 204 })
   } catch (error) {
     if (error instanceof WebhookVerificationError) {

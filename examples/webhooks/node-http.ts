@@ -19,7 +19,7 @@ export interface AppEvents {
 }
 
 /** Builds the receiver; `handle` is your code, run at most once per delivery. */
-export function createWebhookServer(secret: string, handle: (event: { type: string; id: string | undefined; data: unknown }) => Promise<void>): Server {
+export function createWebhookServer(secret: string, handle: (event: { type: string; id: string | undefined; payload: unknown }) => Promise<void>): Server {
   const webhooks = standardWebhooks<AppEvents>({ secret, replay: new MemoryReplayStore() })
 
   return createServer(async (req: IncomingMessage, res: ServerResponse) => {

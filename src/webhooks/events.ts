@@ -4,8 +4,11 @@ import type { StandardSchemaV1 } from '../core/schema.js'
 /** Event types mapped to their payloads (an interface or a type; the default when none is given), e.g. `{ 'invoice.paid': Invoice; 'user.deleted': { id: string } }`. */
 export type EventMap = Record<string, unknown>
 
-/** One verified delivery of one event type. */
-export interface WebhookEvent<Type extends string = string, Data = unknown> {
+/**
+ * One verified delivery of one event type: its envelope (`type`, `id`, `timestamp`) and the parsed
+ * body as `payload`, so a provider's own `data` field reads `event.payload.data`.
+ */
+export interface WebhookEvent<Type extends string = string, Payload = unknown> {
   /**
    * The event type: the payload's `type` field (Standard Webhooks, Stripe, Slack) or the provider's
    * type header (GitHub `x-github-event`, Shopify `x-shopify-topic`). An empty string when the
@@ -16,8 +19,8 @@ export interface WebhookEvent<Type extends string = string, Data = unknown> {
   readonly id: string | undefined
   /** The signed timestamp in seconds since the epoch, for schemes that sign one. */
   readonly timestamp: number | undefined
-  /** The parsed body; `undefined` for an empty body. */
-  readonly data: Data
+  /** The parsed body, as the sender wrote it; `undefined` for an empty body. */
+  readonly payload: Payload
 }
 
 /**
@@ -28,7 +31,7 @@ export type WebhookEventOf<Events extends object> = {
   [Type in keyof Events & string]: WebhookEvent<Type, Events[Type]>
 }[keyof Events & string]
 
-/** A Standard Schema (zod, valibot, arktype, …) per event type, run on `data` after the signature checks out. */
+/** A Standard Schema (zod, valibot, arktype, …) per event type, run on the parsed `payload` after the signature checks out. */
 export type EventSchemas<Events extends object> = {
   readonly [Type in keyof Events]?: StandardSchemaV1<unknown, Events[Type]>
 }

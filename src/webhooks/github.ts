@@ -9,7 +9,7 @@ import type { EventMap } from './events.js'
 import { deliveryId } from './fields.js'
 import { readHeader } from './headers.js'
 import type { Scheme } from './scheme.js'
-import { presetSecret } from './secrets.js'
+import { presetSecret } from './signing-keys.js'
 import { type VerifierOptions, type WebhookVerifier, createVerifier } from './verifier.js'
 
 const github: Scheme = {

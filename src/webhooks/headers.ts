@@ -32,8 +32,7 @@ export function readHeader(headers: HeadersInput, name: string): string | undefi
 /**
  * A plain object's header whose exact-name lookup (`value`) the caller already made, checked; when
  * that found nothing, the header under any other spelling. Callers that know the name write the
- * lookup as `record['webhook-id']`: a named load V8 caches per object shape, where a lookup by a
- * variable name goes through its megamorphic cache on every call.
+ * lookup as `record['webhook-id']` (perf: docs/performance.md#webhooks-named-header-loads).
  */
 export function readRecord(record: Readonly<Record<string, unknown>>, name: string, value: unknown): string | undefined {
   if (value === undefined) {

@@ -6,8 +6,8 @@
  * @module
  */
 export { standardWebhooks } from './standard.js'
-export { createStandardVerifier } from './standard-lean.js'
-export type { StandardVerifier, StandardVerifierOptions } from './standard-lean.js'
+export { standardWebhooksV1Lite } from './standard-v1-lite.js'
+export type { StandardWebhooksV1Lite, StandardWebhooksV1LiteOptions } from './standard-v1-lite.js'
 export { stripeWebhooks } from './stripe.js'
 export { githubWebhooks } from './github.js'
 export { slackWebhooks } from './slack.js'
@@ -19,7 +19,7 @@ export type { ReplayOptions, Tolerance, VerifierOptions, WebhookSecret, WebhookV
 export type { SignOptions } from './scheme.js'
 export type { HeadersInput } from './headers.js'
 export type { NodeRequestLike, RawPayload, RequestLike } from './payload.js'
-export { webhookCryptoBackend } from './runtime-crypto.js'
-export type { CryptoPreference, WebhookCryptoBackend } from './runtime-crypto.js'
+export { webhookCryptoBackend } from './crypto/backend.js'
+export type { CryptoPreference, WebhookCryptoBackend } from './crypto/backend.js'
 export { WebhookVerificationError } from '../core/errors.js'
 export type { WebhookFailureReason } from '../core/errors.js'

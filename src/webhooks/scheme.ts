@@ -1,7 +1,7 @@
 /** Internal: what a signing scheme (Standard Webhooks or a provider preset) tells the shared verifier. */
 import type { HeadersInput } from './headers.js'
 
-/** A secret as given: the provider's string, raw bytes, or a wirekit `Secret`. */
+/** One configured secret as key material, as a scheme's `secret` parses it. */
 export type SecretKey = { readonly kind: 'hmac'; readonly bytes: Uint8Array<ArrayBuffer> } | { readonly kind: 'ed25519-public'; readonly bytes: Uint8Array<ArrayBuffer> } | { readonly kind: 'ed25519-private'; readonly seed: Uint8Array<ArrayBuffer> }
 
 /** What a scheme read from the headers; every signature already decoded to its exact length. */
@@ -55,8 +55,8 @@ export interface Scheme {
   secret(value: string | Uint8Array, label: string): SecretKey
   /** Reads and strictly parses the signature headers; throws `missing_header` / `malformed_header`. */
   read(headers: HeadersInput): SignedParts
-  /** The delivery id inside a parsed body, for schemes that keep it there (Stripe `id`, Slack `event_id`). */
-  idFromData?(data: unknown): string | undefined
+  /** The delivery id inside the parsed payload, for schemes that keep it there (Stripe `id`, Slack `event_id`). */
+  idFromPayload?(payload: unknown): string | undefined
   /** Parses a verified body; JSON (pollution-safe) when absent. Throws on a body it cannot read. */
   parseBody?(text: string): unknown
   /** The headers a sender attaches to `body`. */

@@ -10,7 +10,7 @@ import { unixSeconds } from './fields.js'
 import { requireHeader } from './headers.js'
 import { parseJson } from './payload.js'
 import { type Scheme, stringField } from './scheme.js'
-import { presetSecret } from './secrets.js'
+import { presetSecret } from './signing-keys.js'
 import { type VerifierOptions, type WebhookVerifier, createVerifier } from './verifier.js'
 
 const slack: Scheme = {
@@ -26,7 +26,7 @@ const slack: Scheme = {
     if (!mac) throw refuse('malformed_header', 'the x-slack-signature signature must be 64 lowercase hex digits')
     return { timestamp, prefix: `v0:${timestampText}:`, hmac: [mac], ed25519: [], fallbackId: header }
   },
-  idFromData: (data) => stringField(data, 'event_id'),
+  idFromPayload: (payload) => stringField(payload, 'event_id'),
   parseBody(text) {
     if (text.trimStart().startsWith('{')) return parseJson(text)
     // A form body: fields as strings, with the same keys dropped as in JSON.

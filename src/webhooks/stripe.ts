@@ -9,7 +9,7 @@ import type { EventMap } from './events.js'
 import { unixSeconds } from './fields.js'
 import { requireHeader } from './headers.js'
 import { type Scheme, stringField } from './scheme.js'
-import { presetSecret } from './secrets.js'
+import { presetSecret } from './signing-keys.js'
 import { type VerifierOptions, type WebhookVerifier, createVerifier } from './verifier.js'
 
 const MAX_ITEMS = 32
@@ -44,7 +44,7 @@ const stripe: Scheme = {
     if (hmac.length === 0) throw refuse('malformed_header', 'the stripe-signature header has no v1 signature')
     return { timestamp, prefix: `${timestampText}.`, hmac, ed25519: [], fallbackId: header }
   },
-  idFromData: (data) => stringField(data, 'id'),
+  idFromPayload: (payload) => stringField(payload, 'id'),
   async sign(body, options, tools) {
     const timestamp = options.timestamp ?? tools.now()
     if (!Number.isSafeInteger(timestamp) || timestamp < 0) throw new ConfigError('timestamp', 'must be whole seconds since the epoch')

@@ -1,14 +1,13 @@
 /** Internal: the one verifier every scheme shares: input, timestamp, signatures, parsing, schemas, replay. */
 import { ConfigError } from '../core/errors.js'
-import { type StandardSchemaResult, type StandardSchemaV1, formatIssuePath, isStandardSchema } from '../core/schema.js'
+import { type StandardSchemaResult, type StandardSchemaV1, formatIssuePath } from '../core/schema.js'
 import type { Secret } from '../core/secret.js'
-import { type CryptoBackend, type CryptoPreference, type Ed25519Key, type HmacKey, cryptoBackend } from './crypto.js'
+import { type CryptoBackend, type CryptoPreference, type Ed25519Key, type HmacKey, type WebhookCryptoBackend, cryptoBackend } from './crypto/backend.js'
 import { joinMessage } from './encoding.js'
 import { refuse } from './errors.js'
 import type { EventMap, EventSchemas, VerifiedDelivery, WebhookEventOf } from './events.js'
 import { type HeadersInput, checkHeaders } from './headers.js'
 import {
-  DEFAULT_MAX_BODY_BYTES,
   type NodeRequestLike,
   type RawPayload,
   type RequestLike,
@@ -19,12 +18,11 @@ import {
   readNodeBody,
   readRequestBody,
 } from './payload.js'
-import { type ReplayOptions, type Tolerance, checkCommonOptions, replayOptions } from './options.js'
+import { type ReplayOptions, type Tolerance, VERIFIER_OPTIONS } from './options.js'
 import type { ReplayStore } from './replay.js'
 import type { Scheme, SecretKey, SignOptions, SignedParts } from './scheme.js'
-import { revealSecrets } from './secrets.js'
-import type { WebhookCryptoBackend } from './runtime-crypto.js'
-import { checkTimestamp, toleranceWindow } from './timestamp.js'
+import { revealSecrets } from './signing-keys.js'
+import { checkTimestamp } from './timestamp.js'
 
 export type { ReplayOptions, Tolerance } from './options.js'
 
@@ -52,7 +50,7 @@ export interface VerifierOptions<Events extends object = EventMap> {
    */
   replay?: ReplayStore | ReplayOptions
   /**
-   * A Standard Schema per event type, checked against `data` after the signature; a mismatch is `invalid_payload`.
+   * A Standard Schema per event type, checked against the parsed `payload` after the signature; a mismatch is `invalid_payload`.
    * @default undefined
    */
   schemas?: EventSchemas<Events>
@@ -150,42 +148,18 @@ interface PreparedKeys {
   readonly signers: Ed25519Key[]
 }
 
-const OPTION_NAMES = ['secret', 'tolerance', 'now', 'replay', 'schemas', 'unknownEvents', 'crypto', 'maxBodyBytes']
-
-/** Validates verifier options without touching the secret; `prefix` names the section for the client. */
-export function checkVerifierOptions(options: Record<string, unknown>, prefix = ''): void {
-  checkCommonOptions(options, OPTION_NAMES, prefix)
-  const { schemas, unknownEvents, maxBodyBytes } = options
-  if (schemas !== undefined) {
-    if (typeof schemas !== 'object' || schemas === null) throw new ConfigError(`${prefix}schemas`, 'must be an object of Standard Schemas by event type')
-    for (const [type, schema] of Object.entries(schemas)) {
-      if (!isStandardSchema(schema)) throw new ConfigError(`${prefix}schemas.${type}`, 'is not a Standard Schema (zod, valibot, arktype, …)')
-    }
-  }
-  if (unknownEvents !== undefined && unknownEvents !== 'accept' && unknownEvents !== 'reject') {
-    throw new ConfigError(`${prefix}unknownEvents`, "must be 'accept' or 'reject'")
-  }
-  if (maxBodyBytes !== undefined && (!Number.isInteger(maxBodyBytes) || (maxBodyBytes as number) < 1)) {
-    throw new ConfigError(`${prefix}maxBodyBytes`, 'must be a positive whole number of bytes')
-  }
-}
-
 const INSPECT = Symbol.for('nodejs.util.inspect.custom')
 
 /** Builds a verifier for `scheme`. Secrets are checked now (`invalid_secret`); crypto keys are made at first use. */
 export function createVerifier<Events extends object>(scheme: Scheme, options: VerifierOptions<Events>): WebhookVerifier<Events> {
-  if (typeof options !== 'object' || options === null) throw new ConfigError('options', 'must be an object with at least a secret')
-  checkVerifierOptions(options as unknown as Record<string, unknown>)
-  const secrets: SecretKey[] = revealSecrets(options.secret, scheme.secret)
-
-  const { past, future } = toleranceWindow(options.tolerance)
-  const now = options.now ?? Date.now
-  const replay = replayOptions(options.replay)
-  const replayTtl = replay?.ttl ?? (scheme.timestamped ? Math.max(past + future, 1) : 86_400)
-  const schemas = options.schemas as Readonly<Record<string, StandardSchemaV1 | undefined>> | undefined
-  const rejectUnknown = options.unknownEvents === 'reject'
-  const preference = options.crypto ?? 'auto'
-  const maxBodyBytes = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES
+  // Absent options are refused like any other non-object: a verifier needs at least a secret.
+  const settings = VERIFIER_OPTIONS(options ?? null, '')
+  const secrets: SecretKey[] = revealSecrets(settings.secret, scheme.secret)
+  const { tolerance: { past, future }, now = Date.now, replay: { store, ttl }, unknownEvents, crypto: preference, maxBodyBytes } = settings
+  const replayTtl = ttl ?? (scheme.timestamped ? Math.max(past + future, 1) : 86_400)
+  // Undefined when there are none, so the common path skips the lookup.
+  const schemas: Readonly<Record<string, StandardSchemaV1 | undefined>> | undefined = Object.keys(settings.schemas).length > 0 ? settings.schemas : undefined
+  const rejectUnknown = unknownEvents === 'reject'
 
   let backend: CryptoBackend | undefined
   let keys: PreparedKeys | undefined
@@ -244,8 +218,8 @@ export function createVerifier<Events extends object>(scheme: Scheme, options: V
   }
 
   function claim(id: string, sync = false): void | Promise<void> {
-    if (!replay) return
-    const first = replay.store.claim(id, replayTtl)
+    if (!store) return
+    const first = store.claim(id, replayTtl)
     if (first === true) return
     if (first === false) throw refuse('replayed', 'this delivery id was already accepted')
     const settled = Promise.resolve(first).then((ok) => {
@@ -254,7 +228,7 @@ export function createVerifier<Events extends object>(scheme: Scheme, options: V
     if (!sync) return settled
     // The claim is in flight and the caller cannot wait for it: give the id back once it lands.
     settled.then(
-      () => replay.store.release?.(id),
+      () => store.release?.(id),
       () => undefined,
     )
     throw new ConfigError('replay', 'verifySync needs a replay store whose claim answers synchronously (MemoryReplayStore); use verify()')
@@ -262,17 +236,17 @@ export function createVerifier<Events extends object>(scheme: Scheme, options: V
 
   function toEvent(parts: SignedParts, body: string | Uint8Array<ArrayBuffer>, sync = false): WebhookEventOf<Events> | Promise<WebhookEventOf<Events>> {
     const text = bodyText(body)
-    let data: unknown
+    let payload: unknown
     if (text !== '') {
       try {
-        data = scheme.parseBody ? scheme.parseBody(text) : parseJson(text)
+        payload = scheme.parseBody ? scheme.parseBody(text) : parseJson(text)
       } catch {
         throw refuse('invalid_payload', `the signature is valid but the body is not ${scheme.parseBody ? 'readable' : 'JSON'}; use verifyRaw for other bodies`)
       }
     }
     let type = parts.type
-    if (type === undefined && typeof data === 'object' && data !== null && Object.hasOwn(data, 'type')) {
-      const field = (data as { type: unknown }).type
+    if (type === undefined && typeof payload === 'object' && payload !== null && Object.hasOwn(payload, 'type')) {
+      const field = (payload as { type: unknown }).type
       if (typeof field === 'string') type = field
     }
     const eventType = type ?? ''
@@ -281,7 +255,7 @@ export function createVerifier<Events extends object>(scheme: Scheme, options: V
       throw refuse('invalid_payload', `no schema is configured for the event type ${JSON.stringify(eventType.slice(0, 100))}`)
     }
     // No closure is made on the common path (no schema): `finish` is shared by every call.
-    if (!schema) return finish(parts, eventType, data, sync)
+    if (!schema) return finish(parts, eventType, payload, sync)
     const checked = (result: StandardSchemaResult<unknown>) => {
       if (result.issues) {
         const where = result.issues.slice(0, 5).map((issue) => `${formatIssuePath(issue)}: ${issue.message}`).join('; ')
@@ -289,7 +263,7 @@ export function createVerifier<Events extends object>(scheme: Scheme, options: V
       }
       return finish(parts, eventType, result.value, sync)
     }
-    const result = schema['~standard'].validate(data)
+    const result = schema['~standard'].validate(payload)
     if (!(result instanceof Promise)) return checked(result)
     if (sync) {
       result.catch(() => undefined)
@@ -299,9 +273,9 @@ export function createVerifier<Events extends object>(scheme: Scheme, options: V
   }
 
   /** The frozen event, once its replay claim (if any) is settled. */
-  function finish(parts: SignedParts, type: string, data: unknown, sync: boolean): WebhookEventOf<Events> | Promise<WebhookEventOf<Events>> {
-    const id = parts.id ?? scheme.idFromData?.(data)
-    const event = Object.freeze({ type, id, timestamp: parts.timestamp, data }) as WebhookEventOf<Events>
+  function finish(parts: SignedParts, type: string, payload: unknown, sync: boolean): WebhookEventOf<Events> | Promise<WebhookEventOf<Events>> {
+    const id = parts.id ?? scheme.idFromPayload?.(payload)
+    const event = Object.freeze({ type, id, timestamp: parts.timestamp, payload }) as WebhookEventOf<Events>
     const claimed = claim(id ?? parts.fallbackId, sync)
     return claimed ? claimed.then(() => event) : event
   }
@@ -363,7 +337,7 @@ export function createVerifier<Events extends object>(scheme: Scheme, options: V
       return run(await readNodeBody(request, maxBodyBytes), request.headers, toEvent)
     },
     async release(id) {
-      if (replay && id !== undefined) await replay.store.release?.(id)
+      if (store && id !== undefined) await store.release?.(id)
     },
     async sign(body, signOptions = {}) {
       const raw = rawBody(body)

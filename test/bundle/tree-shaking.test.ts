@@ -44,8 +44,8 @@ describe('@wirekit/sdk/webhooks', () => {
 })
 
 describe('the lean Standard Webhooks verifier', () => {
-  it('createStandardVerifier alone: no Ed25519, signing, Request or stream reading, schemas or other presets', async () => {
-    const { code, inputs } = await bundleSize(`export { createStandardVerifier } from '@wirekit/sdk/webhooks'`)
+  it('standardWebhooksV1Lite alone: no Ed25519, signing, Request or stream reading, schemas or other presets', async () => {
+    const { code, inputs } = await bundleSize(`export { standardWebhooksV1Lite } from '@wirekit/sdk/webhooks'`)
     expect(code).toContain(PRESET_MARKERS.standardWebhooks)
     const others = Object.values(PRESET_MARKERS).filter((marker) => marker !== PRESET_MARKERS.standardWebhooks)
     for (const marker of ['"Ed25519"', 'pkcs8', '"jwk"', 'randomUUID', 'arrayBuffer', 'readableEnded', '~standard', ...others]) {

@@ -12,6 +12,8 @@ import { createRealtimeClient } from '../../src/realtime/index.js'
 import { REALTIME_OPTIONS } from '../../src/realtime/options.js'
 import { REST_OPTIONS, createRestClient } from '../../src/rest/client.js'
 import { withOptionsOptions } from '../../src/rest/options.js'
+import * as webhooks from '../../src/webhooks/index.js'
+import { WEBHOOK_OPTION_CHECKS } from '../../src/webhooks/options.js'
 
 interface EntryPoint {
   name: string
@@ -25,9 +27,18 @@ interface EntryPoint {
   prefix?: string
 }
 
+// Each verifier factory needs a secret; a v1 one serves the Standard Webhooks factory.
+const SECRET = 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw'
+
 const ENTRY_POINTS: EntryPoint[] = [
+  ...Object.entries(WEBHOOK_OPTION_CHECKS).map(([factory, check]) => ({
+    name: factory,
+    fields: check.fields!,
+    make: (options: Record<string, unknown>) => (webhooks[factory as keyof typeof webhooks] as (options: object) => unknown)(options),
+    base: { secret: SECRET, replay: { store: new webhooks.MemoryReplayStore() } },
+  })),
   { name: 'resolveConfig', fields: CORE_OPTIONS, make: (options) => resolveConfig(options) },
-  { name: 'createClient', fields: CLIENT_OPTIONS, make: (options) => createClient(options) },
+  { name: 'createClient', fields: CLIENT_OPTIONS, make: (options) => createClient(options), base: { webhooks: { replay: { store: new webhooks.MemoryReplayStore() } } } },
   { name: 'createRestClient', fields: REST_OPTIONS, make: (options) => createRestClient(options) },
   {
     name: 'rest.withOptions',
@@ -38,17 +49,13 @@ const ENTRY_POINTS: EntryPoint[] = [
   { name: 'createRealtimeClient', fields: REALTIME_OPTIONS, make: (options) => createRealtimeClient(options) },
 ]
 
-/** `options` with `value` written at `path` (dot-separated; parents made as needed). */
+/** `options` with `value` written at `path`, copying only the records along the path (values such as stores keep their class). */
 function withValue(options: Record<string, unknown>, path: string[], value: unknown): Record<string, unknown> {
-  const root: Record<string, unknown> = structuredClone(options)
-  let holder = root
-  for (const key of path.slice(0, -1)) {
-    const next = holder[key]
-    holder[key] = typeof next === 'object' && next !== null && !Array.isArray(next) ? { ...next } : {}
-    holder = holder[key] as Record<string, unknown>
-  }
-  holder[path.at(-1)!] = value
-  return root
+  const [key, ...rest] = path
+  if (rest.length === 0) return { ...options, [key!]: value }
+  const inner = options[key!]
+  const record = typeof inner === 'object' && inner !== null && !Array.isArray(inner) && Object.getPrototypeOf(inner) === Object.prototype
+  return { ...options, [key!]: withValue(record ? (inner as Record<string, unknown>) : {}, rest, value) }
 }
 
 /** Two misspellings a hand makes: two letters swapped, one letter doubled. */

@@ -6,7 +6,8 @@ import { Auth, AuthError, ConfigError, Redactor, Secret, createLog, resolveConfi
 // Canary values: if any of these shows up in output, a secret leaked.
 const CANARY_KEY = 'sk_canary_9f8e7d6c5b4a'
 const CANARY_TOKEN = 'tok_canary_1a2b3c4d5e6f'
-const CANARY_WEBHOOK = 'whsec_canary_MfKQ9r8GKYqrTwjUPD8IL'
+// A valid whsec_ key (createClient checks webhookSecret by the Standard Webhooks rule), still easy to spot.
+const CANARY_WEBHOOK = 'whsec_canaryMfKQ9r8GKYqrTwjUPD8ILPZIo2LaLa'
 
 /** Every way an error or value can reach a user's screen or log. */
 function renderings(value: unknown): string[] {

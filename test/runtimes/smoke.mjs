@@ -143,12 +143,12 @@ export async function runSmoke(env) {
       'webhook-timestamp': '1614265330',
       'webhook-signature': 'v1,g0hM9SsE+OTPJTGt/tmIKtSyZlE3uFJELVlNIOLJ1OE=',
     })
-    if (event.data?.test !== 2432232314 || event.id !== 'msg_p5jXN8AQM9LWM0D4loKWxJek') throw new Error(`parsed ${JSON.stringify(event)}`)
+    if (event.payload?.test !== 2432232314 || event.id !== 'msg_p5jXN8AQM9LWM0D4loKWxJek') throw new Error(`parsed ${JSON.stringify(event)}`)
     const client = createClient({ webhookSecret: env.webhookSecret })
     const body = JSON.stringify({ type: 'note.created', data: { id: 'note_1' } })
     const headers = await client.webhooks.sign(body, { id: 'msg_smoke' })
     const verified = await client.webhooks.verify(body, headers)
-    if (verified.data?.type !== 'note.created') throw new Error(`round trip gave ${JSON.stringify(verified)}`)
+    if (verified.payload?.type !== 'note.created') throw new Error(`round trip gave ${JSON.stringify(verified)}`)
     // node:crypto where the runtime offers it (Node, Deno, Bun), Web Crypto elsewhere (workerd, browsers).
     const backend = client.webhooks.backend
     const expected = /^(node|deno|bun)/.test(runtime) ? 'node' : 'web'

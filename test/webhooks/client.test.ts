@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest'
 import { ConfigError } from '../../src/core/errors.js'
 import { createClient } from '../../src/index.js'
-import { MemoryReplayStore } from '../../src/webhooks/index.js'
-import { VECTOR, atVector, reasonOf, vectorHeaders } from './helpers.js'
+import { MemoryReplayStore, standardWebhooks } from '../../src/webhooks/index.js'
+import { VECTOR, atVector, ed25519Keys, reasonOf, vectorHeaders } from './support.js'
 
 describe('client.webhooks', () => {
   it('verifies with the client webhookSecret and the webhooks section options', async () => {
@@ -22,5 +22,37 @@ describe('client.webhooks', () => {
     expect(() => createClient({ webhooks: { tolerance: 'soon' } as never })).toThrow('webhooks.tolerance')
     expect(() => createClient({ webhooks: { secret: 'x' } as never })).toThrow('webhooks.secret')
     expect(() => createClient({ webhooks: { tolerence: 1 } as never })).toThrow('webhooks.tolerence')
+  })
+})
+
+describe('client.webhooks checks webhookSecret when the client is made', () => {
+  const short = `whsec_${Buffer.alloc(10, 1).toString('base64')}`
+
+  it('a too-short or undecodable secret is a ConfigError from createClient, by the rule standardWebhooks applies', async () => {
+    for (const [secret, field] of [
+      [short, 'webhookSecret'],
+      ['whsec_not base64!', 'webhookSecret'],
+      [[VECTOR.secret, short], 'webhookSecret[1]'],
+    ] as const) {
+      const error = (() => {
+        try {
+          createClient({ webhookSecret: secret })
+        } catch (caught) {
+          return caught
+        }
+      })()
+      expect(error, String(secret)).toBeInstanceOf(ConfigError)
+      expect((error as ConfigError).field).toBe(field)
+    }
+    expect(await reasonOf((async () => standardWebhooks({ secret: short }))())).toBe('invalid_secret')
+  })
+
+  it('the message says what is wrong and never shows the secret', () => {
+    expect(() => createClient({ webhookSecret: short })).toThrow('webhookSecret: the secret holds 10 bytes of key (after base64 decoding); Standard Webhooks v1 secrets need at least 24')
+    expect(() => createClient({ webhookSecret: short })).not.toThrow(short.slice(6))
+  })
+
+  it('Ed25519 keys and bare base64 pass, as standardWebhooks takes them', () => {
+    expect(() => createClient({ webhookSecret: [VECTOR.secret, VECTOR.secret.slice(6), ed25519Keys().whsk, ed25519Keys().whpk] })).not.toThrow()
   })
 })

@@ -4,7 +4,7 @@
  */
 import { afterEach, describe, expect, it, vi } from 'vitest'
 import { standardWebhooks } from '../../src/webhooks/index.js'
-import { VECTOR, atVector, reasonOf, vectorHeaders } from './helpers.js'
+import { VECTOR, atVector, reasonOf, vectorHeaders } from './support.js'
 
 const nodeCrypto = (process as typeof process & { getBuiltinModule: (id: string) => typeof import('node:crypto') }).getBuiltinModule('node:crypto')
 
@@ -35,9 +35,9 @@ describe('constant-time comparison', () => {
 
 describe('both backends, called directly', () => {
   it('a signature of the wrong length is a plain false, never an exception', async () => {
-    const { nodeBackend } = await import('../../src/webhooks/crypto-node.js')
-    const { webBackend } = await import('../../src/webhooks/crypto-web.js')
-    for (const backend of [nodeBackend(nodeCrypto), webBackend(globalThis.crypto.subtle)]) {
+    const { loadNodeCrypto } = await import('../../src/webhooks/crypto/node.js')
+    const { webBackend } = await import('../../src/webhooks/crypto/web.js')
+    for (const backend of [loadNodeCrypto()!, webBackend(globalThis.crypto.subtle)]) {
       const key = backend.hmac(new Uint8Array(32).fill(1))
       const right = await key.sign('p.', 'body')
       expect(await key.verify('p.', 'body', [right])).toBe(true)

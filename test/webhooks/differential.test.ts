@@ -12,7 +12,7 @@ import Stripe from 'stripe'
 import { Webhook as SvixWebhook } from 'svix'
 import { describe, expect, it } from 'vitest'
 import { githubWebhooks, shopifyWebhooks, slackWebhooks, standardWebhooks, stripeWebhooks } from '../../src/webhooks/index.js'
-import { BACKENDS, reasonOf } from './helpers.js'
+import { BACKENDS, reasonOf } from './support.js'
 
 const RUNS = 10_000
 const TIMEOUT = 120_000
@@ -121,7 +121,7 @@ describe.each(BACKENDS)('differential (%s crypto)', (crypto) => {
         const sanitised = JSON.parse(JSON.stringify(event), (key, value: unknown) =>
           key === '__proto__' || (key === 'constructor' && typeof value === 'object' && value !== null && Object.hasOwn(value, 'prototype')) ? undefined : value,
         )
-        expect((await webhooks.verify(payload, { 'stripe-signature': header })).data).toEqual(sanitised)
+        expect((await webhooks.verify(payload, { 'stripe-signature': header })).payload).toEqual(sanitised)
       }),
       { numRuns: 1_000 },
     )
@@ -133,7 +133,7 @@ describe.each(BACKENDS)('differential (%s crypto)', (crypto) => {
     const header = (await webhooks.sign(payload))['stripe-signature']!
     const theirs = Stripe.webhooks.constructEvent(payload, header, PRESET_SECRET) as unknown as Record<string, object>
     expect(Object.hasOwn(theirs['']!, '__proto__')).toBe(true)
-    const ours = (await webhooks.verify(payload, { 'stripe-signature': header })).data as Record<string, object>
+    const ours = (await webhooks.verify(payload, { 'stripe-signature': header })).payload as Record<string, object>
     expect(ours).toEqual({ '': {}, id: 'evt_1', type: 'x.y' })
     expect(Object.hasOwn(ours['']!, '__proto__')).toBe(false)
   })

@@ -2,7 +2,7 @@ import { describe, expect, expectTypeOf, it } from 'vitest'
 import * as v from 'valibot'
 import { z } from 'zod'
 import { type WebhookEventOf, standardWebhooks } from '../../src/webhooks/index.js'
-import { BACKENDS, VECTOR, atVector, reasonOf } from './helpers.js'
+import { BACKENDS, VECTOR, atVector, reasonOf } from './support.js'
 
 interface Events {
   'invoice.paid': { type: 'invoice.paid'; data: { id: string; amount: number } }
@@ -19,8 +19,8 @@ describe.each(BACKENDS)('typed events (%s crypto)', (crypto) => {
     const event = await webhooks.verify(body, headers)
     expectTypeOf(event).toEqualTypeOf<WebhookEventOf<Events>>()
     if (event.type === 'invoice.paid') {
-      expectTypeOf(event.data.data.amount).toEqualTypeOf<number>()
-      expect(event.data.data.amount).toBe(5)
+      expectTypeOf(event.payload.data.amount).toEqualTypeOf<number>()
+      expect(event.payload.data.amount).toBe(5)
     } else {
       expectTypeOf(event.type).toEqualTypeOf<'user.deleted'>()
       throw new Error('wrong branch')
@@ -40,13 +40,13 @@ describe.each(BACKENDS)('typed events (%s crypto)', (crypto) => {
       },
     })
     const good = await deliver('{"type":"invoice.paid","data":{"amount":"7"}}')
-    expect((await webhooks.verify(good.body, good.headers)).data).toEqual({ type: 'invoice.paid', data: { amount: 7 } })
+    expect((await webhooks.verify(good.body, good.headers)).payload).toEqual({ type: 'invoice.paid', data: { amount: 7 } })
     const bad = await deliver('{"type":"invoice.paid","data":{"amount":"seven"}}')
     const error = (await webhooks.verify(bad.body, bad.headers).catch((e: unknown) => e)) as Error & { reason: string }
     expect(error.reason).toBe('invalid_payload')
     expect(error.message).toContain('data.amount')
     const goodValibot = await deliver('{"type":"user.deleted","id":"u1","extra":1}')
-    expect((await webhooks.verify(goodValibot.body, goodValibot.headers)).data).toEqual({ type: 'user.deleted', id: 'u1' })
+    expect((await webhooks.verify(goodValibot.body, goodValibot.headers)).payload).toEqual({ type: 'user.deleted', id: 'u1' })
     const badValibot = await deliver('{"type":"user.deleted"}')
     expect(await reasonOf(webhooks.verify(badValibot.body, badValibot.headers))).toBe('invalid_payload')
     const noType = await deliver('{"type":5}')
@@ -61,13 +61,13 @@ describe.each(BACKENDS)('typed events (%s crypto)', (crypto) => {
     }
   })
 
-  it('a validly signed body that is not JSON is invalid_payload; verifyRaw returns it; empty is data undefined', async () => {
+  it('a validly signed body that is not JSON is invalid_payload; verifyRaw returns it; empty is payload undefined', async () => {
     const webhooks = standardWebhooks({ secret: VECTOR.secret, now: atVector, crypto })
     const text = await deliver('not json')
     expect(await reasonOf(webhooks.verify(text.body, text.headers))).toBe('invalid_payload')
     expect((await webhooks.verifyRaw(text.body, text.headers)).body).toBe('not json')
     const empty = await deliver('')
-    expect((await webhooks.verify(empty.body, empty.headers)).data).toBeUndefined()
+    expect((await webhooks.verify(empty.body, empty.headers)).payload).toBeUndefined()
     const bom = await deliver('\ufeff{"type":"x"}')
     expect((await webhooks.verify(Buffer.from(bom.body), bom.headers)).type).toBe('x')
   })
@@ -93,13 +93,13 @@ describe.each(BACKENDS)('typed events (%s crypto)', (crypto) => {
           } else target[key] = value
         }
       }
-      merge({}, event.data)
-      Object.assign({}, event.data)
+      merge({}, event.payload)
+      Object.assign({}, event.payload)
       expect(({} as Record<string, unknown>).polluted).toBeUndefined()
       expect(Object.prototype).not.toHaveProperty('polluted')
-      expect(Object.hasOwn(event.data as object, '__proto__')).toBe(false)
+      expect(Object.hasOwn(event.payload as object, '__proto__')).toBe(false)
     }
     const kept = await deliver('{"type":"x","constructor":"a string is fine","c":{"constructor":1}}')
-    expect((await webhooks.verify(kept.body, kept.headers)).data).toEqual({ type: 'x', constructor: 'a string is fine', c: { constructor: 1 } })
+    expect((await webhooks.verify(kept.body, kept.headers)).payload).toEqual({ type: 'x', constructor: 'a string is fine', c: { constructor: 1 } })
   })
 })

@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net'
 import { afterEach, describe, expect, it } from 'vitest'
 import { WebhookVerificationError } from '../../src/core/errors.js'
 import { standardWebhooks } from '../../src/webhooks/index.js'
-import { BACKENDS, VECTOR, atVector, reasonOf, vectorHeaders } from './helpers.js'
+import { BACKENDS, VECTOR, atVector, reasonOf, vectorHeaders } from './support.js'
 
 describe.each(BACKENDS)('input shapes (%s crypto)', (crypto) => {
   const webhooks = standardWebhooks({ secret: VECTOR.secret, now: atVector, crypto })
@@ -17,7 +17,7 @@ describe.each(BACKENDS)('input shapes (%s crypto)', (crypto) => {
     ['a Uint8Array view into a larger buffer', new TextEncoder().encode(`xx${VECTOR.body}yy`).subarray(2, 2 + bytes.length)],
     ['a DataView', new DataView(bytes.slice().buffer)],
   ])('takes the body as %s', async (_, payload) => {
-    expect((await webhooks.verify(payload as Uint8Array, vectorHeaders())).data).toEqual({ test: 2432232314 })
+    expect((await webhooks.verify(payload as Uint8Array, vectorHeaders())).payload).toEqual({ test: 2432232314 })
   })
 
   it('takes headers as a Headers instance, any-case plain objects, and string[] values', async () => {
@@ -106,7 +106,7 @@ describe('verifyNodeRequest on a real node:http server', () => {
     const good = await webhooks.sign(body, { id: 'msg_node2' })
     const response = await post(port, body, good, true)
     expect(response.status).toBe(200)
-    expect(JSON.parse(response.text)).toMatchObject({ type: 'note.created', id: 'msg_node2', data: { data: { text: 'héllo ✓\r\n' } } })
+    expect(JSON.parse(response.text)).toMatchObject({ type: 'note.created', id: 'msg_node2', payload: { data: { text: 'héllo ✓\r\n' } } })
     expect(await post(port, `${body} `, good)).toMatchObject({ status: 400, text: 'no_matching_signature' })
   })
 
@@ -128,7 +128,7 @@ describe('verifyNodeRequest on a real node:http server', () => {
       )
     const webhooks = standardWebhooks({ secret: VECTOR.secret, now: atVector, maxBodyBytes: 20 })
     const event = await webhooks.verifyNodeRequest(stream([VECTOR.body.slice(0, 5), Buffer.from(VECTOR.body.slice(5))]))
-    expect(event.data).toEqual({ test: 2432232314 })
+    expect(event.payload).toEqual({ test: 2432232314 })
     let pulled = 0
     const endless = Object.assign(
       (async function* () {

@@ -1,5 +1,5 @@
 /**
- * createStandardVerifier against standardWebhooks on random deliveries: valid ones, and ones with a
+ * standardWebhooksV1Lite against standardWebhooks on random deliveries: valid ones, and ones with a
  * header missing, doubled, re-spelt, too long or malformed, signature lists of every shape, bodies of
  * every kind and timestamps on both sides of the window. Both must accept the same deliveries, to the
  * same event, and refuse the rest with the same reason. The lean verifier is written apart from the
@@ -8,8 +8,8 @@
 import { createHmac } from 'node:crypto'
 import fc from 'fast-check'
 import { describe, expect, it, vi } from 'vitest'
-import { createStandardVerifier, standardWebhooks } from '../../src/webhooks/index.js'
-import { BACKENDS } from './helpers.js'
+import { standardWebhooks, standardWebhooksV1Lite } from '../../src/webhooks/index.js'
+import { BACKENDS } from './support.js'
 
 const SECRET_BYTES = Buffer.alloc(32, 42)
 const SECRET = `whsec_${SECRET_BYTES.toString('base64')}`
@@ -66,17 +66,17 @@ const delivery = fc
  * The browser and Worker build: `#node-crypto` resolved as a browser bundler resolves it, so the lean
  * verifier decodes base64 with its atob/btoa round trip and runs on Web Crypto.
  */
-async function browserBuild(): Promise<typeof createStandardVerifier> {
+async function browserBuild(): Promise<typeof standardWebhooksV1Lite> {
   vi.resetModules()
-  vi.doMock('#node-crypto', () => import('../../src/webhooks/node-crypto-none.js'))
-  const { createStandardVerifier: fresh } = await import('../../src/webhooks/standard-lean.js')
+  vi.doMock('#node-crypto', () => import('../../src/webhooks/crypto/absent.js'))
+  const { standardWebhooksV1Lite: fresh } = await import('../../src/webhooks/standard-v1-lite.js')
   vi.doUnmock('#node-crypto')
   return fresh
 }
 
-describe.each([...BACKENDS, 'browser build'] as const)('createStandardVerifier agrees with standardWebhooks (%s)', (variant) => {
+describe.each([...BACKENDS, 'browser build'] as const)('standardWebhooksV1Lite agrees with standardWebhooks (%s)', (variant) => {
   const crypto = variant === 'node' ? 'node' : 'web'
-  let lean = createStandardVerifier({ secret: [OTHER, SECRET], now, crypto })
+  let lean = standardWebhooksV1Lite({ secret: [OTHER, SECRET], now, crypto })
   const full = standardWebhooks({ secret: [OTHER, SECRET], now, crypto })
 
   it('is the build under test', async () => {
@@ -112,6 +112,6 @@ describe.each([...BACKENDS, 'browser build'] as const)('createStandardVerifier a
   it('counts a valid delivery as valid often enough to mean something', async () => {
     const good = sign('msg_1', String(NOW), '{"type":"a"}')
     const event = await lean.verify('{"type":"a"}', { 'webhook-id': 'msg_1', 'webhook-timestamp': String(NOW), 'webhook-signature': `v1a,${b64(new Uint8Array(64))} v1,${good}` })
-    expect(event).toEqual({ type: 'a', id: 'msg_1', timestamp: NOW, data: { type: 'a' } })
+    expect(event).toEqual({ type: 'a', id: 'msg_1', timestamp: NOW, payload: { type: 'a' } })
   })
 })

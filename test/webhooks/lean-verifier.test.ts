@@ -1,19 +1,19 @@
 /**
- * createStandardVerifier, the lean v1 verifier: it accepts what standardWebhooks accepts and refuses
+ * standardWebhooksV1Lite, the lean v1 verifier: it accepts what standardWebhooks accepts and refuses
  * what it refuses, with the same reason, on both backends.
  */
 import { inspect } from 'node:util'
 import { describe, expect, it } from 'vitest'
 import { ConfigError } from '../../src/core/errors.js'
 import { Secret } from '../../src/core/secret.js'
-import { MemoryReplayStore, createStandardVerifier, standardWebhooks } from '../../src/webhooks/index.js'
-import { BACKENDS, VECTOR, atVector, ed25519Keys, reasonOf, vectorHeaders } from './helpers.js'
+import { MemoryReplayStore, standardWebhooks, standardWebhooksV1Lite } from '../../src/webhooks/index.js'
+import { BACKENDS, VECTOR, atVector, ed25519Keys, reasonOf, vectorHeaders } from './support.js'
 
 const OTHER = `whsec_${Buffer.alloc(32, 7).toString('base64')}`
 
-describe.each(BACKENDS)('createStandardVerifier (%s crypto)', (crypto) => {
+describe.each(BACKENDS)('standardWebhooksV1Lite (%s crypto)', (crypto) => {
   it('verifies the known vector to the same event as standardWebhooks', async () => {
-    const lean = createStandardVerifier({ secret: VECTOR.secret, now: atVector, crypto })
+    const lean = standardWebhooksV1Lite({ secret: VECTOR.secret, now: atVector, crypto })
     const full = standardWebhooks({ secret: VECTOR.secret, now: atVector, crypto })
     const event = await lean.verify(VECTOR.body, vectorHeaders())
     expect(event).toEqual(await full.verify(VECTOR.body, vectorHeaders()))
@@ -22,7 +22,7 @@ describe.each(BACKENDS)('createStandardVerifier (%s crypto)', (crypto) => {
   })
 
   it('takes bytes, an ArrayBuffer, svix- headers, a Headers object, a Secret and a rotation list', async () => {
-    const lean = createStandardVerifier({ secret: [OTHER, new Secret(VECTOR.secret)], now: atVector, crypto })
+    const lean = standardWebhooksV1Lite({ secret: [OTHER, new Secret(VECTOR.secret)], now: atVector, crypto })
     const bytes = new TextEncoder().encode(VECTOR.body)
     const svix = { 'svix-id': VECTOR.id, 'svix-timestamp': String(VECTOR.timestamp), 'svix-signature': VECTOR.signature }
     for (const [payload, headers] of [
@@ -36,7 +36,7 @@ describe.each(BACKENDS)('createStandardVerifier (%s crypto)', (crypto) => {
 
   it('refuses every bad delivery with the reason standardWebhooks gives', async () => {
     const options = { secret: VECTOR.secret, now: atVector, crypto } as const
-    const lean = createStandardVerifier(options)
+    const lean = standardWebhooksV1Lite(options)
     const full = standardWebhooks(options)
     const wrong = `v1,${Buffer.alloc(32, 1).toString('base64')}`
     const v1a = `v1a,${Buffer.alloc(64, 1).toString('base64')}`
@@ -63,13 +63,13 @@ describe.each(BACKENDS)('createStandardVerifier (%s crypto)', (crypto) => {
   })
 
   it('replay: a second delivery of one id is refused, with a synchronous or an asynchronous store', async () => {
-    const memory = createStandardVerifier({ secret: VECTOR.secret, now: atVector, crypto, replay: new MemoryReplayStore({ now: atVector }) })
+    const memory = standardWebhooksV1Lite({ secret: VECTOR.secret, now: atVector, crypto, replay: new MemoryReplayStore({ now: atVector }) })
     await memory.verify(VECTOR.body, vectorHeaders())
     expect(await reasonOf(memory.verify(VECTOR.body, vectorHeaders()))).toBe('replayed')
     const claims: [string, number][] = []
     const seen = new Set<string>()
     const store = { claim: async (id: string, ttl: number) => (claims.push([id, ttl]), !seen.has(id) && !!seen.add(id)) }
-    const remote = createStandardVerifier({ secret: VECTOR.secret, now: atVector, crypto, replay: { store, ttl: 60 } })
+    const remote = standardWebhooksV1Lite({ secret: VECTOR.secret, now: atVector, crypto, replay: { store, ttl: 60 } })
     await remote.verify(VECTOR.body, vectorHeaders())
     expect(await reasonOf(remote.verify(VECTOR.body, vectorHeaders()))).toBe('replayed')
     expect(claims).toEqual([
@@ -82,7 +82,7 @@ describe.each(BACKENDS)('createStandardVerifier (%s crypto)', (crypto) => {
   })
 })
 
-describe('createStandardVerifier options and secrets', () => {
+describe('standardWebhooksV1Lite options and secrets', () => {
   it('refuses Ed25519 keys, short or malformed secrets, and unknown or bad options', () => {
     const reasonOfSync = (fn: () => unknown): string => {
       try {
@@ -92,14 +92,14 @@ describe('createStandardVerifier options and secrets', () => {
       }
       return 'accepted'
     }
-    expect(reasonOfSync(() => createStandardVerifier({ secret: ed25519Keys().whpk }))).toBe('invalid_secret')
-    expect(reasonOfSync(() => createStandardVerifier({ secret: ed25519Keys().whsk }))).toBe('invalid_secret')
-    expect(reasonOfSync(() => createStandardVerifier({ secret: `whsec_${Buffer.alloc(23).toString('base64')}` }))).toBe('invalid_secret')
-    expect(reasonOfSync(() => createStandardVerifier({ secret: 'whsec_not base64!' }))).toBe('invalid_secret')
-    expect(reasonOfSync(() => createStandardVerifier({ secret: [] }))).toBe('invalid_secret')
+    expect(reasonOfSync(() => standardWebhooksV1Lite({ secret: ed25519Keys().whpk }))).toBe('invalid_secret')
+    expect(reasonOfSync(() => standardWebhooksV1Lite({ secret: ed25519Keys().whsk }))).toBe('invalid_secret')
+    expect(reasonOfSync(() => standardWebhooksV1Lite({ secret: `whsec_${Buffer.alloc(23).toString('base64')}` }))).toBe('invalid_secret')
+    expect(reasonOfSync(() => standardWebhooksV1Lite({ secret: 'whsec_not base64!' }))).toBe('invalid_secret')
+    expect(reasonOfSync(() => standardWebhooksV1Lite({ secret: [] }))).toBe('invalid_secret')
     // Each bad option is a ConfigError that names the option and says what it must be.
     const bad: Array<[object, string]> = [
-      [{ secret: VECTOR.secret, schemas: {} }, 'schemas: is not an option of createStandardVerifier'],
+      [{ secret: VECTOR.secret, schemas: {} }, 'schemas: is not an option'],
       [{ secret: VECTOR.secret, tolerance: -1 }, 'tolerance: must be a number of seconds, 0 or more'],
       [{ secret: VECTOR.secret, tolerance: { past: 5, future: Number.NaN } }, 'tolerance: must be a number of seconds'],
       [{ secret: VECTOR.secret, now: 5 }, 'now: must be a function returning epoch milliseconds'],
@@ -107,21 +107,21 @@ describe('createStandardVerifier options and secrets', () => {
       [{ secret: VECTOR.secret, crypto: 'wasm' }, "crypto: must be 'auto', 'node' or 'web'"],
     ]
     for (const [options, message] of bad) {
-      expect(() => createStandardVerifier(options as never)).toThrow(ConfigError)
-      expect(() => createStandardVerifier(options as never)).toThrow(message)
+      expect(() => standardWebhooksV1Lite(options as never)).toThrow(ConfigError)
+      expect(() => standardWebhooksV1Lite(options as never)).toThrow(message)
     }
-    expect(() => createStandardVerifier(undefined as never)).toThrow('options: must be an object with a secret')
+    expect(() => standardWebhooksV1Lite(undefined as never)).toThrow('options: must be an object with a secret')
   })
 
   it('a tolerance of { past, future } is applied each way', async () => {
-    const lean = createStandardVerifier({ secret: VECTOR.secret, now: () => (VECTOR.timestamp + 10) * 1000, tolerance: { past: 9, future: 0 } })
+    const lean = standardWebhooksV1Lite({ secret: VECTOR.secret, now: () => (VECTOR.timestamp + 10) * 1000, tolerance: { past: 9, future: 0 } })
     expect(await reasonOf(lean.verify(VECTOR.body, vectorHeaders()))).toBe('timestamp_too_old')
-    const ahead = createStandardVerifier({ secret: VECTOR.secret, now: () => (VECTOR.timestamp - 1) * 1000, tolerance: { past: 0, future: 0 } })
+    const ahead = standardWebhooksV1Lite({ secret: VECTOR.secret, now: () => (VECTOR.timestamp - 1) * 1000, tolerance: { past: 0, future: 0 } })
     expect(await reasonOf(ahead.verify(VECTOR.body, vectorHeaders()))).toBe('timestamp_in_future')
   })
 
   it('the secret never shows in the verifier or its refusals', async () => {
-    const lean = createStandardVerifier({ secret: VECTOR.secret, now: atVector })
+    const lean = standardWebhooksV1Lite({ secret: VECTOR.secret, now: atVector })
     const error = await lean.verify('{"test": 1}', vectorHeaders()).catch((e: unknown) => e)
     for (const view of [String(lean), JSON.stringify(lean), inspect(lean, { showHidden: true }), JSON.stringify(error), inspect(error)]) {
       expect(view).not.toContain(VECTOR.secret.slice(6))

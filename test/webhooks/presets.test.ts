@@ -1,7 +1,7 @@
 import { createHmac } from 'node:crypto'
 import { describe, expect, it } from 'vitest'
 import { MemoryReplayStore, githubWebhooks, shopifyWebhooks, slackWebhooks, stripeWebhooks } from '../../src/webhooks/index.js'
-import { BACKENDS, reasonOf } from './helpers.js'
+import { BACKENDS, reasonOf } from './support.js'
 
 const SECRET = 'whsec_preset_test_secret_0123456789'
 const NOW = 1_750_000_000
@@ -52,7 +52,7 @@ describe.each(BACKENDS)('presets (%s crypto)', (crypto) => {
       const body = '{"ref":"refs/heads/main"}'
       const headers = { 'x-hub-signature-256': `sha256=${hmac(SECRET, body, 'hex')}`, 'x-github-event': 'push', 'x-github-delivery': 'd-1' }
       const event = await webhooks.verify(body, headers)
-      expect(event).toEqual({ type: 'push', id: 'd-1', timestamp: undefined, data: { ref: 'refs/heads/main' } })
+      expect(event).toEqual({ type: 'push', id: 'd-1', timestamp: undefined, payload: { ref: 'refs/heads/main' } })
       expect(await reasonOf(webhooks.verify(body, headers))).toBe('replayed')
       await webhooks.verify(body, { ...headers, 'x-github-delivery': 'd-2' })
     })
@@ -85,7 +85,7 @@ describe.each(BACKENDS)('presets (%s crypto)', (crypto) => {
         'x-slack-signature': `v0=${hmac(SECRET, `v0:${NOW}:${form}`, 'hex')}`,
         'x-slack-request-timestamp': String(NOW),
       })
-      expect(formEvent.data).toEqual({ command: '/deploy', text: 'prod' })
+      expect(formEvent.payload).toEqual({ command: '/deploy', text: 'prod' })
       const json = '{"type":"event_callback","event_id":"Ev1"}'
       const sign = (ts: number) => ({ 'x-slack-signature': `v0=${hmac(SECRET, `v0:${ts}:${json}`, 'hex')}`, 'x-slack-request-timestamp': String(ts) })
       expect(await webhooks.verify(json, sign(NOW))).toMatchObject({ type: 'event_callback', id: 'Ev1' })
@@ -106,7 +106,7 @@ describe.each(BACKENDS)('presets (%s crypto)', (crypto) => {
       const webhooks = shopifyWebhooks({ secret: SECRET, crypto, replay: new MemoryReplayStore() })
       const body = '{"id":1}'
       const headers = { 'X-Shopify-Hmac-Sha256': hmac(SECRET, body, 'base64'), 'X-Shopify-Topic': 'orders/create', 'X-Shopify-Webhook-Id': 'w1' }
-      expect(await webhooks.verify(body, headers)).toEqual({ type: 'orders/create', id: 'w1', timestamp: undefined, data: { id: 1 } })
+      expect(await webhooks.verify(body, headers)).toEqual({ type: 'orders/create', id: 'w1', timestamp: undefined, payload: { id: 1 } })
       expect(await reasonOf(webhooks.verify(body, headers))).toBe('replayed')
       expect(await webhooks.sign(body, { id: 'w1', type: 'orders/create' })).toEqual({
         'x-shopify-hmac-sha256': headers['X-Shopify-Hmac-Sha256'],

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { MemoryReplayStore, type ReplayStore, standardWebhooks } from '../../src/webhooks/index.js'
-import { BACKENDS, VECTOR, atVector, reasonOf, vectorHeaders } from './helpers.js'
+import { BACKENDS, VECTOR, atVector, reasonOf, vectorHeaders } from './support.js'
 
 describe('MemoryReplayStore', () => {
   it('claims an id once within its TTL, again after it expires', () => {

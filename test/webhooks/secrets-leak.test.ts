@@ -3,7 +3,7 @@ import { inspect } from 'node:util'
 import { describe, expect, it } from 'vitest'
 import { createClient } from '../../src/index.js'
 import { githubWebhooks, standardWebhooks, stripeWebhooks } from '../../src/webhooks/index.js'
-import { ed25519Keys } from './helpers.js'
+import { ed25519Keys } from './support.js'
 
 const CANARY_BYTES = Buffer.from('CANARY-0123456789-abcdefghij-SECRET')
 const CANARY = `whsec_${CANARY_BYTES.toString('base64')}`

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { Secret } from '../../src/core/secret.js'
-import { standardWebhooks } from '../../src/webhooks/index.js'
-import { BACKENDS, VECTOR, atVector, ed25519Keys, reasonOf, vectorHeaders } from './helpers.js'
+import { type WebhookVerificationError, standardWebhooks, standardWebhooksV1Lite } from '../../src/webhooks/index.js'
+import { BACKENDS, VECTOR, atVector, ed25519Keys, reasonOf, vectorHeaders } from './support.js'
 
 const OTHER = `whsec_${Buffer.alloc(32, 7).toString('base64')}`
 
@@ -66,6 +66,18 @@ describe.each(BACKENDS)('Standard Webhooks (%s crypto)', (crypto) => {
       'svix-signature': VECTOR.signature,
     })
     expect(event.id).toBe(VECTOR.id)
+  })
+
+  it('with no signature header, the refusal names webhook-signature and says svix-signature counts too', async () => {
+    const headers = { 'webhook-id': VECTOR.id, 'webhook-timestamp': String(VECTOR.timestamp) }
+    for (const verifier of [standardWebhooks({ secret: VECTOR.secret, now: atVector, crypto }), standardWebhooksV1Lite({ secret: VECTOR.secret, now: atVector, crypto })]) {
+      const error = await verifier.verify(VECTOR.body, headers).catch((e: unknown) => e as WebhookVerificationError)
+      expect(error).toMatchObject({ reason: 'missing_header' })
+      expect((error as Error).message).toContain('webhook-signature')
+      expect((error as Error).message).not.toMatch(/^(the )?svix-signature/)
+    }
+    const error = await standardWebhooks({ secret: VECTOR.secret, now: atVector, crypto }).verify(VECTOR.body, headers).catch((e: unknown) => e)
+    expect((error as Error).message).toBe('the webhook-signature header is missing (svix-signature is accepted too)')
   })
 
   it('tolerance defaults to 300 s both ways and is configurable per direction', async () => {

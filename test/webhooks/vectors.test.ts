@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { githubWebhooks, standardWebhooks } from '../../src/webhooks/index.js'
-import { BACKENDS, VECTOR, atVector, reasonOf, vectorHeaders } from './helpers.js'
+import { BACKENDS, VECTOR, atVector, reasonOf, vectorHeaders } from './support.js'
 
 const GITHUB = {
   secret: "It's a Secret to Everybody",
@@ -12,7 +12,7 @@ describe.each(BACKENDS)('known vectors (%s crypto)', (crypto) => {
   it('Standard Webhooks: verifies the published vector', async () => {
     const webhooks = standardWebhooks({ secret: VECTOR.secret, now: atVector, crypto })
     const event = await webhooks.verify(VECTOR.body, vectorHeaders())
-    expect(event).toEqual({ type: '', id: VECTOR.id, timestamp: VECTOR.timestamp, data: { test: 2432232314 } })
+    expect(event).toEqual({ type: '', id: VECTOR.id, timestamp: VECTOR.timestamp, payload: { test: 2432232314 } })
   })
 
   it('Standard Webhooks: signs the published vector byte for byte', async () => {

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest'
 import { z } from 'zod'
 import { ConfigError, WebhookVerificationError } from '../../src/core/errors.js'
 import { MemoryReplayStore, standardWebhooks } from '../../src/webhooks/index.js'
-import { VECTOR, atVector, ed25519Keys, vectorHeaders } from './helpers.js'
+import { VECTOR, atVector, ed25519Keys, vectorHeaders } from './support.js'
 
 const reasonOfSync = (fn: () => unknown): string => {
   try {
@@ -23,7 +23,7 @@ describe('verifySync', () => {
       schemas: { '': z.object({ test: z.number() }) },
     })
     const event = webhooks.verifySync(VECTOR.body, vectorHeaders())
-    expect(event).toEqual({ type: '', id: VECTOR.id, timestamp: VECTOR.timestamp, data: { test: 2432232314 } })
+    expect(event).toEqual({ type: '', id: VECTOR.id, timestamp: VECTOR.timestamp, payload: { test: 2432232314 } })
     expect(reasonOfSync(() => webhooks.verifySync(VECTOR.body, vectorHeaders()))).toBe('replayed')
     expect(reasonOfSync(() => webhooks.verifySync('{"test": 1}', vectorHeaders()))).toBe('no_matching_signature')
 

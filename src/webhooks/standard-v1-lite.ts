@@ -1,25 +1,28 @@
 /**
- * The lean Standard Webhooks verifier: v1 (HMAC-SHA256) only, one `verify`, nothing else. It is one
- * self-contained file on purpose (issue 7: ≤ 1.5 kB brotli for a browser or edge bundle): it shares no
- * code with `standardWebhooks`, whose multi-scheme pipeline, Ed25519, signing, Request and stream
- * readers and schemas a browser user of this verifier never calls. The node:crypto HMAC comes in
- * through `#node-crypto`, so the browser build carries none of it.
+ * The lean Standard Webhooks verifier: v1 (HMAC-SHA256) only, one `verify`, nothing else, for a small
+ * browser or edge bundle (bench/size-targets.ts holds its guard). It shares the pure parts with
+ * `standardWebhooks`: the body text, the pollution-safe JSON parse and both HMAC backends. It keeps
+ * its own compact option checks, header reading, backend pick and refusal messages, and none of the
+ * multi-scheme pipeline, Ed25519, signing, Request and stream readers or schemas, which a user of
+ * this verifier never calls.
  *
- * The rules are those of `standardWebhooks` (test/webhooks/lean-verifier.test.ts checks both refuse
- * each bad delivery with the same reason); the messages are shorter.
+ * The rules are those of `standardWebhooks` (test/webhooks/lean-differential.test.ts checks both
+ * refuse each bad delivery with the same reason); the messages are shorter.
  */
 import { ConfigError, WebhookVerificationError, type WebhookFailureReason } from '../core/errors.js'
-import { decodeBase64, loadNodeCrypto, nodeHmac } from '#node-crypto'
+import { fastDecodeBase64, loadNodeCrypto } from '#node-crypto'
+import type { CryptoPreference, HmacKey, WebhookCryptoBackend } from './crypto/backend.js'
+import { webHmac } from './crypto/web.js'
 import type { EventMap, WebhookEventOf } from './events.js'
 import type { HeadersInput } from './headers.js'
 import type { ReplayOptions, Tolerance } from './options.js'
-import type { RawPayload } from './payload.js'
+import { type RawPayload, bodyText, parseJson } from './payload.js'
 import type { ReplayStore } from './replay.js'
-import type { CryptoPreference, WebhookCryptoBackend } from './runtime-crypto.js'
+import { MIN_STANDARD_SECRET_BYTES } from './signing-keys.js'
 import type { WebhookSecret } from './verifier.js'
 
-/** Options of {@link createStandardVerifier}: the v1 subset of `standardWebhooks`' options, with the same defaults. */
-export interface StandardVerifierOptions {
+/** Options of {@link standardWebhooksV1Lite}: the v1 subset of `standardWebhooks`' options, with the same defaults. */
+export interface StandardWebhooksV1LiteOptions {
   /** A `whsec_…` secret (or raw key bytes), or several during a rotation. Ed25519 (`whpk_`/`whsk_`) keys need `standardWebhooks`. */
   secret: WebhookSecret | readonly WebhookSecret[]
   /**
@@ -44,8 +47,8 @@ export interface StandardVerifierOptions {
   crypto?: CryptoPreference
 }
 
-/** What {@link createStandardVerifier} returns. */
-export interface StandardVerifier<Events extends object = EventMap> {
+/** What {@link standardWebhooksV1Lite} returns. */
+export interface StandardWebhooksV1Lite<Events extends object = EventMap> {
   /**
    * Checks the headers, the timestamp, the v1 signature and the replay store (in that order, as
    * `standardWebhooks` does), then parses the JSON body. Refusals are `WebhookVerificationError`s with
@@ -61,9 +64,6 @@ export interface StandardVerifier<Events extends object = EventMap> {
    */
   readonly backend: WebhookCryptoBackend
 }
-
-/** One secret, ready: true when any candidate is HMAC(prefix ‖ body), compared in constant time. */
-type Check = (prefix: string, body: string | Uint8Array, signatures: Uint8Array[]) => boolean | Promise<boolean>
 
 /**
  * Every refusal: the reason, and a message naming what failed (`webhook-id: malformed header`). The
@@ -81,14 +81,20 @@ const invalid = (field: string, problem: string): never => {
 const seconds = (value: unknown, field: string): number =>
   typeof value === 'number' && value >= 0 && value < Infinity ? value : invalid(field, 'must be a number of seconds, 0 or more')
 
+/** `given`, once every key is one of `known`: a misspelt option is an error, not an option ignored. */
+function only<T extends object>(given: T, known: string[]): T {
+  for (const key in given) if (!known.includes(key)) invalid(key, 'is not an option')
+  return given
+}
+
 /**
  * Canonical padded base64 → bytes, or undefined. The round trip is the strictness: `btoa` spells each
  * byte string one way only, so whitespace, missing padding and non-zero trailing bits all fail it (a
- * lenient decoder is how truncated signatures got through elsewhere, CVE-2024-21491). On Node,
- * `#node-crypto` lends the table decoder instead (as strict, and faster there).
+ * lenient decoder is how truncated signatures got through elsewhere, CVE-2024-21491). Where
+ * `#node-crypto` lends the table decoder, that is used instead: as strict, and faster there.
  */
-function decode(text: string): Uint8Array | undefined {
-  if (decodeBase64) return decodeBase64(text)
+function decode(text: string): Uint8Array<ArrayBuffer> | undefined {
+  if (fastDecodeBase64) return fastDecodeBase64(text)
   try {
     const binary = atob(text)
     if (btoa(binary) !== text) return
@@ -143,14 +149,14 @@ function required(headers: HeadersInput, name: string, limit = 0, low = 0, high 
  * ConfigError naming it.
  *
  * @example
- * const webhooks = createStandardVerifier({ secret: env.WEBHOOK_SECRET })
+ * const webhooks = standardWebhooksV1Lite({ secret: env.WEBHOOK_SECRET })
  * export default { fetch: async (req: Request) => Response.json(await webhooks.verify(await req.text(), req.headers)) }
  */
-export function createStandardVerifier<Events extends object = EventMap>(options: StandardVerifierOptions): StandardVerifier<Events> {
+export function standardWebhooksV1Lite<Events extends object = EventMap>(options: StandardWebhooksV1LiteOptions): StandardWebhooksV1Lite<Events> {
+  // Compact checks, not the kit's records (src/core/checks.ts), which would cost this bundle more
+  // than its size guard allows. perf: docs/performance.md#webhooks-lean-option-checks
   if (typeof options !== 'object' || !options) invalid('options', 'must be an object with a secret')
-  // A misspelt option is an error, not an option silently ignored.
-  const { secret, tolerance = 300, now = Date.now, replay, crypto: preference = 'auto', ...unknown } = options
-  for (const key in unknown) invalid(key, 'is not an option of createStandardVerifier')
+  const { secret, tolerance = 300, now = Date.now, replay, crypto: preference = 'auto' } = only(options, ['secret', 'tolerance', 'now', 'replay', 'crypto'])
   const window = typeof tolerance === 'object' && tolerance ? tolerance : { past: tolerance, future: tolerance }
   const past = seconds(window.past ?? 300, 'tolerance')
   const future = seconds(window.future ?? 300, 'tolerance')
@@ -164,19 +170,20 @@ export function createStandardVerifier<Events extends object = EventMap>(options
 
   const secrets = ([] as unknown[]).concat(secret).map((value) => {
     const revealed: unknown = typeof (value as { reveal?: unknown })?.reveal === 'function' ? (value as { reveal(): unknown }).reveal() : value
-    // Ed25519 keys (whpk_, whsk_) are for standardWebhooks; 24 bytes is the spec's least for a v1 key.
+    // Ed25519 keys (whpk_, whsk_) are for standardWebhooks.
     const bytes =
       revealed instanceof Uint8Array
         ? new Uint8Array(revealed)
         : typeof revealed === 'string' && !['whpk_', 'whsk_'].includes(revealed.slice(0, 5))
           ? decode(revealed.startsWith('whsec_') ? revealed.slice(6) : revealed)
           : undefined
-    return bytes && bytes.length > 23 ? (bytes as Uint8Array<ArrayBuffer>) : fail('invalid_secret', 'secret')
+    return bytes && bytes.length >= MIN_STANDARD_SECRET_BYTES ? bytes : fail('invalid_secret', 'secret')
   })
   if (!secrets[0]) fail('invalid_secret', 'secret')
 
   let backend: WebhookCryptoBackend | undefined
-  let checks: Check[] | undefined
+  let keys: HmacKey[] | undefined
+  // The choice resolveBackend makes (crypto/backend.ts), written small for this bundle.
   const resolve = (): WebhookCryptoBackend =>
     (backend ??=
       preference !== 'web' && loadNodeCrypto()
@@ -185,41 +192,28 @@ export function createStandardVerifier<Events extends object = EventMap>(options
           ? 'web'
           : invalid('crypto', `no ${preference === 'node' ? 'node:crypto' : 'Web Crypto'} in this runtime`))
 
-  /** Web Crypto: the key is imported once per secret and kept; subtle.verify compares. */
-  const webCheck = (secret: Uint8Array<ArrayBuffer>): Check => {
-    const subtle = globalThis.crypto.subtle
-    const key = subtle.importKey('raw', secret, { name: 'HMAC', hash: 'SHA-256' }, false, ['verify'])
-    return async (prefix, body, signatures) => {
-      const encoder = new TextEncoder()
-      const head = encoder.encode(prefix)
-      const tail = typeof body === 'string' ? encoder.encode(body) : body
-      const message = new Uint8Array(head.length + tail.length)
-      message.set(head)
-      message.set(tail, head.length)
-      for (const signature of signatures) if (await subtle.verify('HMAC', await key, signature as Uint8Array<ArrayBuffer>, message)) return true
-      return false
-    }
-  }
-
   async function verify(payload: RawPayload, headers: HeadersInput): Promise<WebhookEventOf<Events>> {
     const view = payload as Partial<ArrayBufferView>
-    const body: string | Uint8Array =
+    const body: string | Uint8Array<ArrayBuffer> =
       typeof payload === 'string'
         ? payload
         : payload instanceof ArrayBuffer || ArrayBuffer.isView(payload)
-          ? new Uint8Array(view.buffer ?? (payload as ArrayBuffer), view.byteOffset, view.byteLength)
-          : fail('payload_not_raw', 'payload (pass the raw text or bytes, not parsed JSON)')
+          ? new Uint8Array((view.buffer ?? payload) as ArrayBuffer, view.byteOffset, view.byteLength)
+          : fail('payload_not_raw', 'payload (not the raw body)')
     if (typeof headers !== 'object' || !headers) fail('missing_header', 'headers')
-    // svix sends the same scheme under its own names; one set is read, never a mix of both. The
-    // names are written out: a name built per call would be a new string to hash on every lookup.
-    const svix = header(headers, 'webhook-signature') === undefined
+    // svix sends the same scheme under its own names; one set is read, never a mix of both. The names
+    // are written out: a name built per call would be a new string to hash on every lookup.
+    const own = header(headers, 'webhook-signature')
+    const svix = own === undefined
     const signatureName = svix ? 'svix-signature' : 'webhook-signature'
-    const list = required(headers, signatureName).split(' ')
+    const signatures = own ?? header(headers, 'svix-signature')
+    // Neither header: the refusal names the standard's.
+    const list = (signatures || fail('missing_header', signatures === undefined ? 'webhook-signature' : signatureName)).split(' ')
     const id = required(headers, svix ? 'svix-id' : 'webhook-id', 256, 33, 126)
     const time = required(headers, svix ? 'svix-timestamp' : 'webhook-timestamp', 12, 48, 57)
     // At most 20 entries, more than any rotation needs: the bound keeps a hostile header cheap.
     if (list.length > 20 || list.includes('')) fail('malformed_header', signatureName)
-    const hmac: Uint8Array[] = []
+    const hmac: Uint8Array<ArrayBuffer>[] = []
     let known = 0
     for (const entry of list) {
       const comma = entry.indexOf(',')
@@ -239,26 +233,26 @@ export function createStandardVerifier<Events extends object = EventMap>(options
     if (current - timestamp > past) fail('timestamp_too_old', 'timestamp')
     if (timestamp - current > future) fail('timestamp_in_future', 'timestamp')
 
-    checks ??= secrets.map((secret) => (resolve() === 'node' ? (nodeHmac(loadNodeCrypto()!, secret).verify as Check) : webCheck(secret)))
+    keys ??= secrets.map((key) => (resolve() === 'node' ? loadNodeCrypto()!.hmac(key) : webHmac(globalThis.crypto.subtle, key)))
     let valid: boolean | undefined
     // A header with only v1a entries has nothing for an HMAC key to check.
-    for (const check of hmac[0] ? checks : []) {
+    for (const key of hmac[0] ? keys : []) {
       // node:crypto answers at once; only Web Crypto's promise is awaited.
-      const result = valid || check(`${id}.${time}.`, body, hmac)
+      const result = valid || key.verify(`${id}.${time}.`, body, hmac)
       valid = result === true || (result !== false && (await result))
     }
     if (!valid) fail('no_matching_signature', signatureName)
 
-    const text = typeof body !== 'string' ? new TextDecoder().decode(body) : body.charCodeAt(0) === 0xfeff ? body.slice(1) : body
-    let data: unknown
+    const text = bodyText(body)
+    let parsed: unknown
     try {
-      data = text ? parseJson(text) : undefined
+      parsed = text ? parseJson(text) : undefined
     } catch {
-      fail('invalid_payload', 'body (not JSON)')
+      fail('invalid_payload', 'body')
     }
     if (store && !(await store.claim(id, ttl))) fail('replayed', 'id')
-    const type = Object.hasOwn(Object(data), 'type') && (data as { type: unknown }).type
-    return Object.freeze({ type: typeof type === 'string' ? type : '', id, timestamp, data }) as WebhookEventOf<Events>
+    const type = Object.hasOwn(Object(parsed), 'type') && (parsed as { type: unknown }).type
+    return Object.freeze({ type: typeof type === 'string' ? type : '', id, timestamp, payload: parsed }) as WebhookEventOf<Events>
   }
 
   return Object.freeze({
@@ -267,15 +261,4 @@ export function createStandardVerifier<Events extends object = EventMap>(options
     },
     verify,
   })
-}
-
-/**
- * JSON.parse that drops `__proto__` keys and `constructor` keys holding a `prototype`, at any depth,
- * so merging the event into another object cannot pollute Object.prototype. The reviver (slower) runs
- * only when the text could hold such a key: both spell `proto`, unless a `\u` escape spells them.
- */
-function parseJson(text: string): unknown {
-  return JSON.parse(text, text.includes('proto') || text.includes('\\u') ? (key, value: unknown) =>
-        key === '__proto__' || (key === 'constructor' && typeof value === 'object' && value && Object.hasOwn(value, 'prototype')) ? undefined : value : undefined,
-  )
 }

@@ -40,14 +40,8 @@ export interface Tolerance {
 // This file is imported by every verifier and by createClient, so each top-level kit call is marked
 // pure: a bundle drops the checks of options it never reads. perf: docs/performance.md#pure-option-checks
 
-/**
- * `secret`: a string, bytes, or a list of them (key rotation). Only its type is checked here; each
- * scheme's key parser checks its content, refusing a bad one as `invalid_secret`.
- */
-const secret: Check<unknown> = /* @__PURE__ */ check(
-  (value) => typeof value === 'string' || (typeof value === 'object' && value !== null),
-  'a secret string, its bytes, or a list of them',
-)
+/** `secret`: passed through; each scheme's key parser checks it, refusing a bad one as `invalid_secret`. */
+const secret: Check<unknown> = (value) => value
 
 /** `tolerance`: a number of seconds sets both directions; or `{ past, future }`. */
 const tolerance = /* @__PURE__ */ shorthand(

@@ -10,14 +10,13 @@ import { defaultWebSocket, socketKind } from '#socket'
 import { type ClientContext, type RealtimeConfig, RealtimeError, backoffDelay } from '../core/index.js'
 import { type ClientFrame, type CloseCode, PROTOCOL, type ServerFrame, type StreamPosition, isOffset } from '../core/protocol.js'
 import { type Channel, createChannels } from './channels.js'
-import type { RealtimeDebugInfo } from './client.js'
 import { closePolicy } from './close-policy.js'
 import { encodeClientFrame, parseServerFrame } from './frames.js'
 import { type Heartbeat, createHeartbeat } from './heartbeat.js'
 import type { RealtimeSettings } from './options.js'
 import { createPublishQueue } from './publish-queue.js'
 import { type Sink, type Subscription, createSubscription } from './subscription.js'
-import type { ConnectionState, RealtimeClientEvents, StateChange, SubscribeOptions, SubscriptionHandlers } from './types.js'
+import type { ConnectionState, RealtimeClientEvents, RealtimeDebugInfo, StateChange, SubscribeOptions, SubscriptionHandlers } from './types.js'
 
 /** What `RealtimeClient` delegates to. */
 export interface Engine {

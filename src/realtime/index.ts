@@ -11,12 +11,12 @@ import { REALTIME_OPTIONS, type RealtimeOptions, type SchemaMap } from './option
 import type { AnyEvents, EventMap, InferEvents } from './types.js'
 
 export { RealtimeClient } from './client.js'
-export type { RealtimeDebugInfo } from './client.js'
 export type { Clock, RealtimeOptions, SchemaMap } from './options.js'
 export type { RealtimeConfig } from '../core/config.js'
 export type { Subscription } from './subscription.js'
 export type {
   AnyEvents,
+  RealtimeDebugInfo,
   ConnectionState,
   EventMap,
   Gap,

@@ -113,3 +113,27 @@ export interface RealtimeClientEvents {
    */
   error: (error: unknown) => void
 }
+
+/** What `RealtimeClient.inspect()` reports: the debug hook leak tests read. */
+export interface RealtimeDebugInfo {
+  /** The connection state, as `RealtimeClient.state`. */
+  readonly state: ConnectionState
+  /** Reconnect attempts in a row so far, as in the `state` event. */
+  readonly attempt: number
+  /** The client's armed timers, by purpose; at most one each. */
+  readonly timers: readonly string[]
+  /** Whether the client holds a socket. */
+  readonly socket: boolean
+  /**
+   * Which WebSocket connects: `ws` (the Node build's default, the `ws` package), `native` (the
+   * runtime's own, the default on Deno, Bun, workerd and browsers, picked by export condition), or
+   * `custom` (the `WebSocket` option).
+   */
+  readonly webSocket: 'ws' | 'native' | 'custom'
+  /** Browser `online` / `visibilitychange` listeners installed. */
+  readonly browserListeners: number
+  /** Channels with at least one subscription. */
+  readonly channels: number
+  /** Publishes not yet acknowledged, waiting or sent. */
+  readonly pendingPublishes: number
+}

@@ -6,10 +6,10 @@
  */
 import type { KeyObject } from 'node:crypto'
 import { PKCS8_ED25519_PREFIX, decodeBase64 } from '../encoding.js'
-import type { CryptoBackend, Ed25519Key, HmacKey } from './backend.js'
+import type { CryptoBackend, Ed25519Key, HmacKey } from './interface.js'
 
 // The type this entry's declarations name, so its .d.ts stands on its own.
-export type { CryptoBackend } from './backend.js'
+export type { CryptoBackend } from './interface.js'
 
 type NodeCrypto = typeof import('node:crypto')
 

@@ -4,7 +4,7 @@
  * `subtle.verify` does the constant-time comparison.
  */
 import { PKCS8_ED25519_PREFIX, joinMessage } from '../encoding.js'
-import type { CryptoBackend, HmacKey } from './backend.js'
+import type { CryptoBackend, HmacKey } from './interface.js'
 
 /** A key imported at first use and kept; a failed import is forgotten, so the next call tries again. */
 function cached(load: () => Promise<CryptoKey>): () => Promise<CryptoKey> {

@@ -9,6 +9,8 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import type { CompilerOptions } from 'typescript'
+import { expect } from 'vitest'
+import { ConfigError } from '../src/core/errors.js'
 
 /** The repository root. */
 export const root = fileURLToPath(new URL('../', import.meta.url))
@@ -158,4 +160,15 @@ export async function startRedis(): Promise<RedisServer> {
       rmSync(folder, { recursive: true, force: true })
     },
   }
+}
+
+/** The ConfigError `run` throws; fails the test when it throws anything else or nothing. */
+export function configError(run: () => unknown): ConfigError {
+  try {
+    run()
+  } catch (error) {
+    expect(error).toBeInstanceOf(ConfigError)
+    return error as ConfigError
+  }
+  throw new Error('expected a ConfigError, nothing was thrown')
 }

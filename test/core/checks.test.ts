@@ -16,16 +16,8 @@ import {
   walkOptions,
 } from '../../src/core/checks.js'
 import { ConfigError } from '../../src/core/index.js'
+import { configError } from '../support.js'
 
-function refusal(run: () => unknown): ConfigError {
-  try {
-    run()
-  } catch (error) {
-    expect(error).toBeInstanceOf(ConfigError)
-    return error as ConfigError
-  }
-  throw new Error('expected a ConfigError, nothing was thrown')
-}
 
 const queue = record({ size: count(1_000), ttlMs: milliseconds(30_000, 1) })
 const options = record({ heartbeatMs: milliseconds(25_000, 1), backoff: backoff({ base: 500, cap: 30_000 }), queue, mode: oneOf(['a', 'b'], 'a') })
@@ -44,20 +36,20 @@ describe('leaf checks', () => {
   })
 
   it('refuse a wrong value naming the path, what it must be, and what it got', () => {
-    expect(refusal(() => milliseconds(500, 1)(0, 'realtime.heartbeatMs')).message).toBe(
+    expect(configError(() => milliseconds(500, 1)(0, 'realtime.heartbeatMs')).message).toBe(
       'realtime.heartbeatMs: must be a number of milliseconds, at least 1, got 0',
     )
-    expect(refusal(() => count(2)(1.5, 'retry.limit')).message).toBe('retry.limit: must be a whole number, 0 or more, got 1.5')
-    expect(refusal(() => oneOf(['a', 'b'])('c', 'mode')).message).toBe("mode: must be one of 'a', 'b', got a string")
-    expect(refusal(() => headerName()('bad header', 'rest.requestIdHeader')).field).toBe('rest.requestIdHeader')
-    expect(refusal(() => timeLimit(1)(0, 'timeout')).field).toBe('timeout')
+    expect(configError(() => count(2)(1.5, 'retry.limit')).message).toBe('retry.limit: must be a whole number, 0 or more, got 1.5')
+    expect(configError(() => oneOf(['a', 'b'])('c', 'mode')).message).toBe("mode: must be one of 'a', 'b', got a string")
+    expect(configError(() => headerName()('bad header', 'rest.requestIdHeader')).field).toBe('rest.requestIdHeader')
+    expect(configError(() => timeLimit(1)(0, 'timeout')).field).toBe('timeout')
   })
 
   it('refuse every non-number as a duration, whatever it is', () => {
     fc.assert(
       fc.property(
         fc.anything().filter((value) => typeof value !== 'number' && value !== undefined),
-        (value) => refusal(() => milliseconds(1)(value, 'a.b')).field === 'a.b',
+        (value) => configError(() => milliseconds(1)(value, 'a.b')).field === 'a.b',
       ),
     )
   })
@@ -72,11 +64,11 @@ describe('record', () => {
   })
 
   it('refuses an unknown key at any depth with the full path and the nearest name', () => {
-    const nested = refusal(() => options({ backoff: { baseMs: 5 } }, 'realtime'))
+    const nested = configError(() => options({ backoff: { baseMs: 5 } }, 'realtime'))
     expect(nested.field).toBe('realtime.backoff.baseMs')
     expect(nested.message).toBe('realtime.backoff.baseMs: is not an option; did you mean base?')
-    expect(refusal(() => options({ queue: { sizee: 5 } }, 'realtime')).message).toBe('realtime.queue.sizee: is not an option; did you mean size?')
-    expect(refusal(() => options({ zzz: 1 }, '')).message).toBe('zzz: is not an option; the options are heartbeatMs, backoff, queue, mode')
+    expect(configError(() => options({ queue: { sizee: 5 } }, 'realtime')).message).toBe('realtime.queue.sizee: is not an option; did you mean size?')
+    expect(configError(() => options({ zzz: 1 }, '')).message).toBe('zzz: is not an option; the options are heartbeatMs, backoff, queue, mode')
   })
 
   it('counts two swapped letters as one edit when it picks the nearest name', () => {
@@ -86,13 +78,13 @@ describe('record', () => {
   })
 
   it('treats keys Object.prototype has as unknown', () => {
-    expect(refusal(() => options(JSON.parse('{"__proto__": {}}'), 'realtime')).field).toBe('realtime.__proto__')
-    expect(refusal(() => options({ toString: 1 }, 'realtime')).field).toBe('realtime.toString')
+    expect(configError(() => options(JSON.parse('{"__proto__": {}}'), 'realtime')).field).toBe('realtime.__proto__')
+    expect(configError(() => options({ toString: 1 }, 'realtime')).field).toBe('realtime.toString')
   })
 
   it('refuses what is not an object, naming its fields', () => {
-    expect(refusal(() => queue(5, 'realtime.queue')).message).toBe('realtime.queue: must be an object with size, ttlMs, got 5')
-    expect(refusal(() => queue([], 'realtime.queue')).message).toContain('got an array')
+    expect(configError(() => queue(5, 'realtime.queue')).message).toBe('realtime.queue: must be an object with size, ttlMs, got 5')
+    expect(configError(() => queue([], 'realtime.queue')).message).toContain('got an array')
   })
 
   it('suggests a rename only where the record takes the name it points to', () => {
@@ -106,7 +98,7 @@ describe('record', () => {
     fc.assert(
       fc.property(
         fc.string({ minLength: 1 }).filter((key) => !known.has(key)),
-        (key) => refusal(() => options({ [key]: 1 }, 'realtime')).field === `realtime.${key}`,
+        (key) => configError(() => options({ [key]: 1 }, 'realtime')).field === `realtime.${key}`,
       ),
     )
   })
@@ -121,7 +113,7 @@ describe('record', () => {
 
 describe('backoff', () => {
   it('refuses a cap below the base, naming both', () => {
-    expect(refusal(() => options({ backoff: { base: 10, cap: 5 } }, 'realtime')).message).toBe(
+    expect(configError(() => options({ backoff: { base: 10, cap: 5 } }, 'realtime')).message).toBe(
       'realtime.backoff.cap: must be at least realtime.backoff.base',
     )
   })
@@ -139,18 +131,18 @@ describe('dictionary and shorthand', () => {
 
   it('checks each value at its own path and keeps the key the key check returns', () => {
     expect(headers({ 'X-A': 'b' }, 'headers')).toEqual({ 'x-a': 'b' })
-    expect(refusal(() => headers({ 'x-a': 1 }, 'headers')).field).toBe('headers.x-a')
+    expect(configError(() => headers({ 'x-a': 1 }, 'headers')).field).toBe('headers.x-a')
   })
 
   it('refuses a class instance where a plain object is expected', () => {
-    expect(refusal(() => headers(new Map(), 'headers')).message).toBe('headers: must be a plain object of header names, got an object')
+    expect(configError(() => headers(new Map(), 'headers')).message).toBe('headers: must be a plain object of header names, got an object')
   })
 
   it('expands a shorthand once and checks the long form', () => {
     const retry = shorthand((value) => (typeof value === 'number' ? { limit: value } : value), record({ limit: count(2) }), 'a number or { limit }')
     expect(retry(3, 'retry')).toEqual({ limit: 3 })
     expect(retry(undefined, 'retry')).toEqual({ limit: 2 })
-    expect(refusal(() => retry('x', 'retry')).message).toBe('retry: must be a number or { limit }, got a string')
+    expect(configError(() => retry('x', 'retry')).message).toBe('retry: must be a number or { limit }, got a string')
     expect(Object.keys(retry.fields!)).toEqual(['limit'])
   })
 })

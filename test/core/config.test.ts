@@ -1,17 +1,9 @@
 import { describe, expect, expectTypeOf, it } from 'vitest'
-import * as option from '../../src/core/config.js'
 import { ConfigError, type CoreOptions, isWirekitError, resolveConfig, resolveOptions } from '../../src/core/index.js'
 import { createRealtimeClient } from '../../src/realtime/index.js'
+import { REALTIME_OPTIONS } from '../../src/realtime/options.js'
+import { configError } from '../support.js'
 
-function configError(run: () => unknown): ConfigError {
-  try {
-    run()
-  } catch (error) {
-    expect(error).toBeInstanceOf(ConfigError)
-    return error as ConfigError
-  }
-  throw new Error('expected a ConfigError, nothing was thrown')
-}
 
 describe('resolveConfig', () => {
   it('applies the documented defaults', () => {
@@ -139,17 +131,6 @@ describe('resolveConfig', () => {
 })
 
 describe('a client that takes only the options it reads', () => {
-  // A table shaped like createRealtimeClient's: the options one module reads.
-  const REALTIME_OPTIONS = {
-    baseUrl: option.baseUrl,
-    realtimeUrl: option.realtimeUrl,
-    auth: option.auth,
-    timeout: option.timeout,
-    WebSocket: option.webSocketOption,
-    logger: option.logger,
-    logLevel: option.logLevel,
-    realtime: option.section,
-  }
 
   it('resolves its own options and refuses the others, listing what it takes', () => {
     const config = resolveOptions({ baseUrl: 'https://api.example.com/v1', timeout: 5_000 }, REALTIME_OPTIONS)

@@ -6,18 +6,10 @@ import { ConfigError, createClient } from '../../src/index.js'
 import { createRestClient } from '../../src/rest/index.js'
 import { restOptions, withOptionsOptions } from '../../src/rest/options.js'
 import { BASE, useMsw } from './support.js'
+import { configError } from '../support.js'
 
 const server = useMsw()
 
-function configError(run: () => unknown): ConfigError {
-  try {
-    run()
-  } catch (error) {
-    expect(error).toBeInstanceOf(ConfigError)
-    return error as ConfigError
-  }
-  throw new Error('expected a ConfigError')
-}
 
 describe('the rest section', () => {
   it('lists every option path, nested hooks included', () => {

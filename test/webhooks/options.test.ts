@@ -10,6 +10,7 @@ import { createClient } from '../../src/index.js'
 import * as webhooks from '../../src/webhooks/index.js'
 import { WEBHOOKS_SECTION, WEBHOOK_OPTION_CHECKS } from '../../src/webhooks/options.js'
 import { VECTOR } from './support.js'
+import { configError } from '../support.js'
 
 /** A key one letter off `name`. */
 const typo = (name: string) => `${name}x`
@@ -26,15 +27,6 @@ function records(root: Check<unknown>): Array<[string, string[]]> {
   return found
 }
 
-function configErrorOf(run: () => unknown): ConfigError {
-  try {
-    run()
-  } catch (error) {
-    expect(error).toBeInstanceOf(ConfigError)
-    return error as ConfigError
-  }
-  throw new Error('expected a ConfigError')
-}
 
 describe('webhooks option records', () => {
   it('cover every verifier factory the subpath exports but the lean one, which keeps compact checks for its bundle size', () => {
@@ -50,7 +42,7 @@ describe('webhooks option records', () => {
       it(`${name}: a misspelt key under ${at} is refused with its full path and a did-you-mean`, () => {
         const key = typo(fields[0]!)
         const bad = path ? { secret: VECTOR.secret, ...nested(path, { [key]: 1 }) } : { secret: VECTOR.secret, [key]: 1 }
-        const error = configErrorOf(() => factory(bad))
+        const error = configError(() => factory(bad))
         expect(error.field).toBe(path ? `${path}.${key}` : key)
         expect(error.message).toContain(`did you mean ${fields[0]}?`)
       })
@@ -61,7 +53,7 @@ describe('webhooks option records', () => {
     const at = path ? `webhooks.${path}` : 'webhooks'
     it(`createClient: a misspelt key under ${at} is refused with its full path and a did-you-mean`, () => {
       const key = typo(fields[0]!)
-      const error = configErrorOf(() => createClient({ webhooks: nested(at, { [key]: 1 }).webhooks as never }))
+      const error = configError(() => createClient({ webhooks: nested(at, { [key]: 1 }).webhooks as never }))
       expect(error.field).toBe(`${at}.${key}`)
       expect(error.message).toContain(`did you mean ${fields[0]}?`)
     })
@@ -69,17 +61,17 @@ describe('webhooks option records', () => {
 
   it('names the nested paths the issue lists', () => {
     const store = new webhooks.MemoryReplayStore()
-    expect(configErrorOf(() => createClient({ webhooks: { tolerance: { pastt: 5 } } as never })).message).toBe('webhooks.tolerance.pastt: is not an option; did you mean past?')
-    expect(configErrorOf(() => createClient({ webhooks: { replay: { store, ttll: 5 } } as never })).message).toBe('webhooks.replay.ttll: is not an option; did you mean ttl?')
-    expect(configErrorOf(() => webhooks.standardWebhooks({ secret: VECTOR.secret, tolerance: { pastt: 5 } as never })).message).toBe('tolerance.pastt: is not an option; did you mean past?')
+    expect(configError(() => createClient({ webhooks: { tolerance: { pastt: 5 } } as never })).message).toBe('webhooks.tolerance.pastt: is not an option; did you mean past?')
+    expect(configError(() => createClient({ webhooks: { replay: { store, ttll: 5 } } as never })).message).toBe('webhooks.replay.ttll: is not an option; did you mean ttl?')
+    expect(configError(() => webhooks.standardWebhooks({ secret: VECTOR.secret, tolerance: { pastt: 5 } as never })).message).toBe('tolerance.pastt: is not an option; did you mean past?')
   })
 
   it('a replay store is taken as it is or as { store, ttl }, and a ttl must be more than 0', () => {
     const store = new webhooks.MemoryReplayStore()
     const plain = { claim: () => true }
     for (const replay of [store, plain, { store }, { store: plain, ttl: 60 }]) expect(() => webhooks.standardWebhooks({ secret: VECTOR.secret, replay })).not.toThrow()
-    expect(configErrorOf(() => webhooks.standardWebhooks({ secret: VECTOR.secret, replay: { store, ttl: 0 } })).field).toBe('replay.ttl')
-    expect(configErrorOf(() => webhooks.standardWebhooks({ secret: VECTOR.secret, replay: { ttl: 5 } as never })).field).toBe('replay.store')
-    expect(configErrorOf(() => webhooks.standardWebhooks({ secret: VECTOR.secret, replay: 5 as never })).field).toBe('replay')
+    expect(configError(() => webhooks.standardWebhooks({ secret: VECTOR.secret, replay: { store, ttl: 0 } })).field).toBe('replay.ttl')
+    expect(configError(() => webhooks.standardWebhooks({ secret: VECTOR.secret, replay: { ttl: 5 } as never })).field).toBe('replay.store')
+    expect(configError(() => webhooks.standardWebhooks({ secret: VECTOR.secret, replay: 5 as never })).field).toBe('replay')
   })
 })

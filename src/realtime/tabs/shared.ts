@@ -287,7 +287,7 @@ export function createTabsCore(context: ClientContext<RealtimeConfig>, client: E
     switch (message.t) {
       case 'leader':
         // A new leader (or one answering a hello): tell it everything this tab needs.
-        return post({ t: 'state', tab: tabId, subs: [...local].map(([channel, ch]) => [channel, ch.position]), pubs: [...pending.values()].map(saved) })
+        return post({ t: 'state', tab: tabId, subs: [...local].map(([channel, ch]) => [channel, ch.position]), pubs: [...pending.values()].map(toSaved) })
       case 'ev':
         return deliver(message.e)
       case 'ready':
@@ -308,6 +308,8 @@ export function createTabsCore(context: ClientContext<RealtimeConfig>, client: E
           // A position the app passed as `from` wins over the saved one.
           if (ch && !ch.position) ch.position = position
         }
+        // Publishes made while the store was opening are saved now; saved ones join the queue.
+        for (const pub of pending.values()) store?.savePublish(toSaved(pub))
         for (const pub of saved?.publishes ?? []) if (!pending.has(pub.id)) pending.set(pub.id, { ...pub })
         // Saved positions of channels this tab has not subscribed (yet) wait for a later subscribe.
         savedPositions = saved?.positions
@@ -392,10 +394,10 @@ export function createTabsCore(context: ClientContext<RealtimeConfig>, client: E
       return new Promise<void>((resolve, reject) => {
         const entry: Pending = { id, channel, name: eventName, data, expiresAt: clock.now() + ttlMs, resolve, reject }
         pending.set(id, entry)
-        store?.savePublish(saved(entry))
+        store?.savePublish(toSaved(entry))
         if (loaded) {
-          if (role === 'leader' || role === 'solo') forward(tabId, saved(entry))
-          else post({ t: 'pub', tab: tabId, pub: saved(entry) })
+          if (role === 'leader' || role === 'solo') forward(tabId, toSaved(entry))
+          else post({ t: 'pub', tab: tabId, pub: toSaved(entry) })
         }
         void start()
       })
@@ -432,4 +434,4 @@ export function createTabsCore(context: ClientContext<RealtimeConfig>, client: E
 }
 
 /** The structured-clone-safe part of a pending publish. */
-const saved = ({ id, channel, name, data, expiresAt }: SavedPublish): SavedPublish => ({ id, channel, name, data, expiresAt })
+const toSaved = ({ id, channel, name, data, expiresAt }: SavedPublish): SavedPublish => ({ id, channel, name, data, expiresAt })

@@ -18,6 +18,7 @@ export interface TabsOptions {
   /**
    * Keep each channel's position and the unacknowledged publishes in IndexedDB, so a reload or a
    * crash resumes where the tab was and resends those publishes once (same ids; the server dedupes).
+   * A persistent client starts when it is created, so saved publishes go out even if the page makes no call.
    * @default false
    */
   persist?: boolean

@@ -34,7 +34,7 @@ export type TabMessage =
   | { t: 'bye'; tab: string }
   | { t: 'pub'; tab: string; pub: SavedPublish }
   | { t: 'ev'; e: RealtimeEvent }
-  | { t: 'ready'; channel: string; position: StreamPosition | undefined }
+  | { t: 'ready'; channel: string; position: StreamPosition | undefined; tabs: string[] }
   | { t: 'settled'; tab: string; id: string; error?: { message: string; code: string } }
 
 interface LocalChannel {
@@ -123,7 +123,9 @@ export function createTabsCore(context: ClientContext<RealtimeConfig>, client: E
   // ---- this tab's own delivery: its own positions, so a replay after a leader change is dropped here.
   const deliver = (event: RealtimeEvent) => {
     const ch = local.get(event.channel)
-    if (!ch) return
+    // Until the leader confirms this tab's own request, the live stream is not for it: a tab back
+    // from a reload would otherwise jump past the events the leader is about to replay for it.
+    if (!ch?.live) return
     const last = ch.position
     if (last) {
       const verdict = judge(last, event.offset, event.epoch)
@@ -186,8 +188,8 @@ export function createTabsCore(context: ClientContext<RealtimeConfig>, client: E
         if (held.get(channel) !== entry) return
         entry.ready = true
         const position = engine?.position(channel)
-        post({ t: 'ready', channel, position })
-        ready(channel, position)
+        post({ t: 'ready', channel, position, tabs: [...entry.tabs] })
+        if (entry.tabs.has(tabId)) ready(channel, position)
       },
       () => {},
     )
@@ -216,7 +218,7 @@ export function createTabsCore(context: ClientContext<RealtimeConfig>, client: E
     if (entry.ready) {
       const position = engine?.position(channel)
       if (tab === tabId) ready(channel, position)
-      else post({ t: 'ready', channel, position })
+      else post({ t: 'ready', channel, position, tabs: [tab] })
     }
   }
 
@@ -291,7 +293,9 @@ export function createTabsCore(context: ClientContext<RealtimeConfig>, client: E
       case 'ev':
         return deliver(message.e)
       case 'ready':
-        return ready(message.channel, message.position)
+        // Addressed: only the tabs whose request this confirmation answers go live.
+        if (message.tabs.includes(tabId)) ready(message.channel, message.position)
+        return
       case 'settled':
         if (message.tab === tabId) settleLocal(message.id, message.error && fail(message.error.message, message.error.code))
     }
@@ -358,6 +362,10 @@ export function createTabsCore(context: ClientContext<RealtimeConfig>, client: E
     if (role === 'leader' || role === 'solo') unwant(tabId, channel)
     else post({ t: 'unsub', tab: tabId, channel })
   }
+
+  // Saved publishes are owed to the server whether or not this load subscribes or publishes again:
+  // with persistence, the client starts at once.
+  if (persist) void start()
 
   return {
     role: () => role,

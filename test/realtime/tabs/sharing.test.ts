@@ -125,7 +125,7 @@ describe('without the sharing APIs', () => {
     const seen = tabs.map((client) => record(client, ['a']))
     await Promise.all(tabs.map((client) => client.started()))
     expect(tabs.map((client) => client.role)).toEqual(['solo', 'solo'])
-    await until(() => server.clients.filter((client) => client.channels.size === 1).length === 2, 10_000, 'both subscriptions')
+    await Promise.all(seen.map((byChannel) => byChannel.ready))
     for (let i = 0; i < 20; i++) server.publish('a', 'tick', i)
     await until(() => seen.every((byChannel) => byChannel.get('a')!.length === 20), 10_000, 'every event')
     expect(server.counters.connections).toBe(2)

@@ -27,7 +27,7 @@ export interface SharedRealtimeClientEvents extends RealtimeClientEvents {
 /** Messages between tabs. `tab` is the sender's id (or the addressee's, in `settled`). */
 export type TabMessage =
   | { t: 'hello' }
-  | { t: 'leader' }
+  | { t: 'leader'; elected: boolean }
   | { t: 'state'; tab: string; subs: Array<[string, StreamPosition | undefined]>; pubs: SavedPublish[] }
   | { t: 'sub'; tab: string; channel: string; from: StreamPosition | undefined }
   | { t: 'unsub'; tab: string; channel: string }
@@ -170,10 +170,21 @@ export function createTabsCore(context: ClientContext<RealtimeConfig>, client: E
     previous?.sub.unsubscribe()
     const entry: Held = { sub: undefined!, from, tabs, ready: false }
     held.set(channel, entry)
+    /** Tells the tabs waiting on this subscription that it is live; at most once. */
+    const confirmed = (position: StreamPosition | undefined) => {
+      if (entry.ready || held.get(channel) !== entry) return
+      entry.ready = true
+      post({ t: 'ready', channel, position, tabs: [...entry.tabs] })
+      if (entry.tabs.has(tabId)) ready(channel, position)
+    }
     entry.sub = engineOf().subscribe(
       channel,
       {
         onEvent: (event: RealtimeEvent) => {
+          // An event proves the subscription live, and must not overtake the news: where frames are
+          // handled in one go (Node's `ws`), `ready` resolves only after them. Without a position,
+          // a tab takes this event as its first.
+          confirmed(undefined)
           post({ t: 'ev', e: event })
           deliver(event)
         },
@@ -184,13 +195,7 @@ export function createTabsCore(context: ClientContext<RealtimeConfig>, client: E
       from && { from },
     )
     entry.sub.ready.then(
-      () => {
-        if (held.get(channel) !== entry) return
-        entry.ready = true
-        const position = engine?.position(channel)
-        post({ t: 'ready', channel, position, tabs: [...entry.tabs] })
-        if (entry.tabs.has(tabId)) ready(channel, position)
-      },
+      () => confirmed(engine?.position(channel)),
       () => {},
     )
   }
@@ -256,7 +261,7 @@ export function createTabsCore(context: ClientContext<RealtimeConfig>, client: E
     for (const [channel, ch] of local) want(tabId, channel, ch.position)
     for (const pub of pending.values()) forward(tabId, pub)
     if (!gathering) return
-    post({ t: 'leader' })
+    post({ t: 'leader', elected: true })
     gatherTimer = clock.setTimeout(() => {
       gathering = false
       for (const [channel, { from, tabs }] of gathered) if (tabs.size > 0) hold(channel, from, tabs)
@@ -269,7 +274,7 @@ export function createTabsCore(context: ClientContext<RealtimeConfig>, client: E
     if (role === 'leader') {
       switch (message.t) {
         case 'hello':
-          return post({ t: 'leader' })
+          return post({ t: 'leader', elected: false })
         case 'state':
           for (const [channel, from] of message.subs) want(message.tab, channel, from)
           for (const pub of message.pubs) forward(message.tab, pub)
@@ -288,7 +293,10 @@ export function createTabsCore(context: ClientContext<RealtimeConfig>, client: E
     }
     switch (message.t) {
       case 'leader':
-        // A new leader (or one answering a hello): tell it everything this tab needs.
+        // A newly elected leader replays from what this tab reports; until it confirms, this tab
+        // takes nothing from the stream, so a late report cannot make it skip ahead.
+        if (message.elected) for (const ch of local.values()) ch.live = false
+        // Elected or answering a hello: tell it everything this tab needs.
         return post({ t: 'state', tab: tabId, subs: [...local].map(([channel, ch]) => [channel, ch.position]), pubs: [...pending.values()].map(toSaved) })
       case 'ev':
         return deliver(message.e)

@@ -5,11 +5,8 @@
  * does not), so a reloaded tab resumes from its own positions, never from another tab's newer ones.
  * Bounded: publishes expire with the queue TTL (and a tab holds at most `queue.size`), positions
  * untouched for `keepPositionsMs` are deleted, and at most {@link MAX_POSITIONS} are kept.
- *
- * Each position is also written to sessionStorage, synchronously: an IndexedDB write still in flight
- * when the page unloads is lost, and a reload would then replay (and the app see twice) the events
- * since the last committed one — measured at ~6 per reload in Chromium at 600 events/s. sessionStorage
- * is per tab and kept across reloads, so a reload resumes exactly; IndexedDB covers a crash.
+ * Each position is also written to sessionStorage, synchronously, so a reload resumes exactly.
+ * perf: docs/performance.md#realtime-positions-in-sessionstorage
  */
 import type { StreamPosition } from '../../core/protocol.js'
 

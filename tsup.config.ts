@@ -5,7 +5,6 @@ export const entries = {
   index: 'src/index.ts',
   rest: 'src/rest/index.ts',
   realtime: 'src/realtime/index.ts',
-  'realtime-tabs': 'src/realtime/tabs/index.ts',
   testing: 'src/testing/index.ts',
   webhooks: 'src/webhooks/index.ts',
 }
@@ -30,7 +29,8 @@ const cryptoEntries = {
 }
 
 export default defineConfig({
-  entry: { ...entries, ...socketEntries, ...cryptoEntries },
+  // `realtime-tabs` (a public subpath too) last: an entry's place changes how shared chunks are laid out.
+  entry: { ...entries, ...socketEntries, ...cryptoEntries, 'realtime-tabs': 'src/realtime/tabs/index.ts' },
   format: ['esm', 'cjs'],
   dts: true,
   clean: true,

@@ -1,6 +1,7 @@
 // Tab sharing in Node, on Node's own Web Locks and BroadcastChannel (both real, process-wide, so
 // several clients in one process behave as several tabs of one origin), against the reference server.
-import { afterEach, describe, expect, it, vi } from 'vitest'
+// The Chromium suite (test/tabs, `npm run test:browser`) runs the issue's figures in a real browser.
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { ConfigError } from '../../../src/core/index.js'
 import { type SharedRealtimeClient, createSharedRealtimeClient } from '../../../src/realtime/tabs/index.js'
 import type { TestRealtimeServer } from '../../../src/testing/index.js'
@@ -31,6 +32,49 @@ function tally(offsets: number[], n: number) {
   return { lost, duplicated: offsets.length - unique.size, inOrder: offsets.every((offset, i) => i === 0 || offset > offsets[i - 1]!) }
 }
 
+/**
+ * Node 24 has Web Locks (`navigator.locks`); Node 22, where the runtime suite also runs this file,
+ * does not. There, and only there, an exclusive in-process lock queue stands in: enough for election
+ * (one holder per name, the next waiter granted when the holder's promise settles, abortable waits).
+ */
+function installLocksWhereMissing(): void {
+  if (typeof (globalThis as { navigator?: { locks?: unknown } }).navigator?.locks === 'object') return
+  const queues = new Map<string, Array<() => void>>()
+  const held = new Set<string>()
+  const grant = (name: string) => {
+    if (held.has(name)) return
+    const next = queues.get(name)?.shift()
+    if (next) next()
+  }
+  const locks = {
+    request(name: string, options: { signal?: AbortSignal }, callback: () => unknown) {
+      return new Promise((resolve, reject) => {
+        const run = () => {
+          held.add(name)
+          Promise.resolve()
+            .then(callback)
+            .then(resolve, reject)
+            .finally(() => {
+              held.delete(name)
+              grant(name)
+            })
+        }
+        const queue = queues.get(name) ?? []
+        queues.set(name, queue)
+        queue.push(run)
+        options.signal?.addEventListener('abort', () => {
+          const index = queue.indexOf(run)
+          if (index >= 0) queue.splice(index, 1)
+          reject(options.signal!.reason)
+        })
+        grant(name)
+      })
+    },
+  }
+  vi.stubGlobal('navigator', { ...(globalThis as { navigator?: object }).navigator, locks })
+}
+
+beforeEach(installLocksWhereMissing)
 afterEach(() => vi.unstubAllGlobals())
 
 describe('tabs share one connection', () => {

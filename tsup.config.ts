@@ -29,7 +29,8 @@ const cryptoEntries = {
 }
 
 export default defineConfig({
-  entry: { ...entries, ...socketEntries, ...cryptoEntries },
+  // `realtime-tabs` (a public subpath too) last: an entry's place changes how shared chunks are laid out.
+  entry: { ...entries, ...socketEntries, ...cryptoEntries, 'realtime-tabs': 'src/realtime/tabs/index.ts' },
   format: ['esm', 'cjs'],
   dts: true,
   clean: true,

@@ -17,8 +17,9 @@ export default defineConfig({
   },
   test: {
     include: ['test/**/*.test.ts'],
-    // The Redis suite (`*.redis.test.ts`) needs redis-server and runs as `npm run test:redis`.
-    exclude: ['**/node_modules/**', 'test/**/*.redis.test.ts'],
+    // The Redis suite (`*.redis.test.ts`) needs redis-server and runs as `npm run test:redis`; the
+    // Chromium suite (`*.chromium.test.ts`) needs a browser and runs as `npm run test:browser`.
+    exclude: ['**/node_modules/**', 'test/**/*.redis.test.ts', 'test/**/*.chromium.test.ts'],
     environment: 'node',
     testTimeout: 20_000,
     hookTimeout: 20_000,

@@ -49,6 +49,13 @@ export const TARGETS: SizeTarget[] = [
     budget: { issue: () => 3_500, issueText: '3.5 kB', guard: 9_150 /* 9,134 on the merged redesign (was 8,348): the validation kit +212, the engine in four separately tested parts ~+300, connect failures a user can see +173, Auth.credentials and Redactor.scrub +50. Issue 12 allowed 8,670 (2 % over 8,500); this misses it, said in its note */ },
   },
   {
+    // Issue 16 sets no figure; it asks for the sharing + persistence code's size: this minus the
+    // createRealtimeClient line above (2,716 B brotli when set: 11,831 − 9,115).
+    name: '@wirekit/sdk/realtime/tabs (createSharedRealtimeClient)',
+    source: `export { createSharedRealtimeClient } from '@wirekit/sdk/realtime/tabs'`,
+    budget: { guard: 12_000 /* 11,831 */ },
+  },
+  {
     name: '@wirekit/sdk/rest (createRestClient)',
     source: `export { createRestClient } from '@wirekit/sdk/rest'`,
     budget: { issue: (ky) => ky + 1_500, issueText: 'ky + 1.5 kB', guard: 18_250 /* 18,068 after feat/rest-lean (was 18,088); ky 7,994 + core ~4,100 already exceed the issue's figure */ },

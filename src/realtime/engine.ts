@@ -22,7 +22,8 @@ import type { ConnectionState, RealtimeClientEvents, RealtimeDebugInfo, StateCha
 export interface Engine {
   state(): ConnectionState
   subscribe(channel: string, handler?: ((event: any) => void) | SubscriptionHandlers<any>, options?: SubscribeOptions): Subscription<any>
-  publish(channel: string, name: string, data: unknown): Promise<void>
+  /** `id`: a publish id made elsewhere (another tab's, or one saved before a reload), kept so the server dedupes it. */
+  publish(channel: string, name: string, data: unknown, id?: string): Promise<void>
   position(channel: string): StreamPosition | undefined
   close(): void
   inspect(): RealtimeDebugInfo
@@ -382,9 +383,9 @@ export function createEngine({ config, auth, log }: ClientContext<RealtimeConfig
       return subscription
     },
 
-    publish(channel, name, data) {
+    publish(channel, name, data, given) {
       if (state === 'closed') return Promise.reject(closed())
-      const id = nextId((idPrefix ??= newPrefix(random)))
+      const id = given ?? nextId((idPrefix ??= newPrefix(random)))
       let text: string
       try {
         text = encodeClientFrame({ type: 'publish', id, channel, name, data })

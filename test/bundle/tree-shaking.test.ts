@@ -19,6 +19,8 @@ const PRESET_MARKERS = {
 const KY_NAMES = /HTTPError|KyError|ForceRetryError|onDownloadProgress|beforeRetry/
 /** The realtime protocol's name: only @wirekit/sdk/realtime (and createClient) carry it. */
 const REALTIME_MARKER = 'wirekit.v1'
+/** Tab sharing and persistence (@wirekit/sdk/realtime/tabs): its lock and channel names, its database and message kinds. */
+const TABS_MARKERS = ['wirekit:tabs:', 'wirekit-tabs:', 'indexedDB', 'BroadcastChannel', 'sessionStorage', 'keepPositionsMs']
 
 describe('@wirekit/sdk/webhooks', () => {
   it('holds no ky, ws or eventemitter3, nor any other third-party or REST/realtime code', async () => {
@@ -65,6 +67,22 @@ describe('@wirekit/sdk/realtime', () => {
     expect(includesPackage(bundle, 'ws')).toBe(false)
     expect(includesPackage(bundle, 'isomorphic-ws')).toBe(false)
     expect(bundle.code).not.toMatch(/require\(["']ws["']\)|node:|WebSocketServer/)
+  })
+
+  it('holds none of the tab sharing and persistence code (issue 16: opt-in, on its own subpath)', async () => {
+    for (const source of [`export { createRealtimeClient } from '@wirekit/sdk/realtime'`, `export { createClient } from '@wirekit/sdk'`]) {
+      const { code } = await bundleSize(source)
+      for (const marker of TABS_MARKERS) expect(code, `${marker} leaked into ${source}`).not.toContain(marker)
+    }
+  })
+})
+
+describe('@wirekit/sdk/realtime/tabs', () => {
+  it('carries the sharing and persistence code on top of the realtime client, and no ky or ws', async () => {
+    const bundle = await bundleSize(`export { createSharedRealtimeClient } from '@wirekit/sdk/realtime/tabs'`)
+    expect(bundle.code).toContain(REALTIME_MARKER)
+    for (const marker of TABS_MARKERS) expect(bundle.code, marker).toContain(marker)
+    for (const name of ['ky', 'ws', 'isomorphic-ws']) expect(includesPackage(bundle, name), name).toBe(false)
   })
 })
 

@@ -10,6 +10,8 @@ import { ConfigError, resolveConfig } from '../../src/core/index.js'
 import { createClient } from '../../src/index.js'
 import { createRealtimeClient } from '../../src/realtime/index.js'
 import { REALTIME_OPTIONS } from '../../src/realtime/options.js'
+import { createSharedRealtimeClient } from '../../src/realtime/tabs/index.js'
+import { TABS_CLIENT_OPTIONS } from '../../src/realtime/tabs/options.js'
 import { REST_OPTIONS, createRestClient } from '../../src/rest/client.js'
 import { withOptionsOptions } from '../../src/rest/options.js'
 import * as webhooks from '../../src/webhooks/index.js'
@@ -51,6 +53,7 @@ const ENTRY_POINTS: EntryPoint[] = [
     prefix: 'withOptions.',
   },
   { name: 'createRealtimeClient', fields: REALTIME_OPTIONS, make: (options) => createRealtimeClient(options) },
+  { name: 'createSharedRealtimeClient', fields: TABS_CLIENT_OPTIONS, make: (options) => createSharedRealtimeClient(options) },
 ]
 
 /** `options` with `value` written at `path`, copying only the records along the path (values such as stores keep their class). */

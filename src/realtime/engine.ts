@@ -91,7 +91,7 @@ export function createEngine({ config, auth, log }: ClientContext<RealtimeConfig
     )
   }
 
-  const sendText = (text: string | undefined) => text !== undefined && socket?.send(text)
+  const sendText = (text: string | undefined) => text && socket?.send(text)
   const send = (frame: ClientFrame) => sendText(protocol.encode(frame))
   /** Sends every queued publish not yet sent on this connection, in publish order. */
   const flush = () => socket && queue.flush((text) => socket!.send(text))
@@ -213,10 +213,10 @@ export function createEngine({ config, auth, log }: ClientContext<RealtimeConfig
   const receive = (data: unknown) => {
     // perf: docs/performance.md#realtime-one-heartbeat-timer
     heartbeat?.heard(now())
-    if (!protocol.decode(data, dispatch, sendText)) log.warn('realtime: ignored a malformed or unknown frame')
+    const decoded = protocol.decode(data, sendText)
+    if (!decoded) return log.warn('realtime: ignored a malformed or unknown frame')
+    for (const frame of [decoded].flat()) (on[frame.type] as ((frame: ProtocolFrame) => void) | undefined)?.(frame)
   }
-
-  const dispatch = (frame: ProtocolFrame) => (on[frame.type] as ((frame: ProtocolFrame) => void) | undefined)?.(frame)
 
   const sendSubscribe = (ch: Channel) => {
     ch.live = false
@@ -328,7 +328,7 @@ export function createEngine({ config, auth, log }: ClientContext<RealtimeConfig
     for (const slot of timers.keys()) disarm(slot)
     for (const remove of unlisten) remove()
     unlisten = []
-    queue.clear(error ?? fail('the client was closed', 'client_closed'))
+    queue.clear(error ?? closed())
     channels.endAll(error)
     setState('closed', error && { error })
     if (error) emit('error', error)
@@ -385,10 +385,10 @@ export function createEngine({ config, auth, log }: ClientContext<RealtimeConfig
 
     publish(channel, name, data) {
       if (state === 'closed') return Promise.reject(closed())
-      if (!protocol.publish) return Promise.reject(fail(`${protocol.name} cannot publish`, 'unsupported'))
       const id = nextId((idPrefix ??= newPrefix(random)))
       let text: string
       try {
+        // A protocol that cannot publish throws here (graphql-transport-ws: `unsupported`).
         text = protocol.encode({ type: 'publish', id, channel, name, data })!
       } catch (error) {
         return Promise.reject(error)

@@ -15,7 +15,7 @@ export { RealtimeClient } from './client.js'
 export type { Clock, RealtimeOptions, SchemaMap } from './options.js'
 export type { RealtimeConfig } from '../core/config.js'
 export type { Subscription } from './subscription.js'
-export { wirekitV1 } from './protocol.js'
+export { wirekitV1 } from './frames.js'
 export type { CloseAction, ProtocolFrame, RealtimeProtocol } from './protocol.js'
 export type {
   AnyEvents,

@@ -2,12 +2,11 @@
  * Internal: the protocol seam (docs/protocols.md). The engine keeps the socket, backoff, heartbeat
  * timing, auth, the publish queue and the states; a protocol turns the engine's frames into text for
  * the socket and the socket's messages into the engine's frames, and decides what each close code
- * means. `wirekit.v1` (docs/protocol.md) is the default, frame for frame the same on the wire.
+ * means. `wirekit.v1` (docs/protocol.md, frames.ts) is the default, frame for frame the same on the wire.
  */
-import { type ClientFrame, PROTOCOL, type ServerFrame } from '../core/protocol.js'
 import type { RealtimeError } from '../core/errors.js'
-import { type CloseAction, closePolicy } from './close-policy.js'
-import { encodeClientFrame, parseServerFrame } from './frames.js'
+import type { ClientFrame, ServerFrame } from '../core/protocol.js'
+import type { CloseAction } from './close-policy.js'
 
 export type { CloseAction }
 
@@ -29,32 +28,19 @@ export interface RealtimeProtocol {
   readonly name: string
   /** Whether a subscription resumes from its last offset after a reconnect; without it every reconnect is a gap. */
   readonly resume: boolean
-  /** Whether the protocol carries `publish`. */
-  readonly publish: boolean
   /** A socket opened, authenticated with `token` (undefined without auth): the first frame to send, if any. */
   open(token: string | undefined): string | undefined
-  /** Encodes one engine frame; undefined when this protocol sends nothing for it. May throw for data it cannot encode. */
+  /**
+   * Encodes one engine frame; undefined when this protocol sends nothing for it. Throws for data it
+   * cannot encode, and for a `publish` when the protocol has none: `publish()` rejects with that error.
+   */
   encode(frame: ClientFrame): string | undefined
   /**
-   * Decodes one socket message, calling `emit` for each engine frame it means and `reply` for an
-   * answer the protocol owes the server itself. False when the message is malformed (logged, ignored).
+   * Decodes one socket message into the engine frame (or frames, in order) it means; `[]` for none.
+   * `reply` sends an answer the protocol owes the server itself (a pong). Undefined when the message
+   * is malformed: the engine logs and ignores it.
    */
-  decode(data: unknown, emit: (frame: ProtocolFrame) => void, reply: (text: string) => void): boolean
+  decode(data: unknown, reply: (text: string) => void): ProtocolFrame | ProtocolFrame[] | undefined
   /** What the engine does after a connection ended with `code` (undefined: no close frame came). */
   closeAction(code: number | undefined, reason: string, attempt: number, serverDelay?: number): CloseAction
-}
-
-/** The default protocol, `wirekit.v1` (docs/protocol.md). Stateless, so one object serves every client. */
-export const wirekitV1: RealtimeProtocol = {
-  name: PROTOCOL,
-  resume: true,
-  publish: true,
-  open: (token) => (token === undefined ? undefined : encodeClientFrame({ type: 'auth', token })),
-  encode: encodeClientFrame,
-  decode(data, emit) {
-    const frame = parseServerFrame(data)
-    if (frame) emit(frame)
-    return !!frame
-  },
-  closeAction: closePolicy,
 }

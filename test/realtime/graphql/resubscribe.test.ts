@@ -51,7 +51,7 @@ describe.each<ServerKind>(['graphql-ws', 'graphql-yoga'])('against %s', (kind) =
     let seed = 15
     const random = () => ((seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31) / 2 ** 31)
     for (let drop = 0; drop < DROPS; drop++) {
-      await until(() => client.realtime.state === 'open' && server.active() > 0, 10_000, `reconnect before drop ${drop}`)
+      await until(() => server.connections() === drop + 1 && client.realtime.state === 'open', 10_000, `reconnect before drop ${drop}`)
       // A random moment: right after the resubscribes went out, or once some results flowed.
       await new Promise((resolve) => setTimeout(resolve, Math.floor(random() * 60)))
       server.drop()

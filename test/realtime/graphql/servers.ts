@@ -155,6 +155,7 @@ export async function startGraphQLServer(kind: ServerKind, authorize: (params: u
       for (const socket of sockets) socket.pause()
     },
     close: async () => {
+      if (!http.listening) return
       for (const socket of sockets) socket.destroy()
       await dispose()
       await new Promise((resolve) => http.close(resolve))

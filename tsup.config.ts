@@ -5,9 +5,9 @@ export const entries = {
   index: 'src/index.ts',
   rest: 'src/rest/index.ts',
   realtime: 'src/realtime/index.ts',
-  'realtime-graphql': 'src/realtime/graphql/index.ts',
   testing: 'src/testing/index.ts',
   webhooks: 'src/webhooks/index.ts',
+  'realtime-graphql': 'src/realtime/graphql/index.ts',
 }
 
 /**

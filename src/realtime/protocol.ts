@@ -14,7 +14,26 @@ export type { CloseAction }
  * What a protocol hands the engine: the `wirekit.v1` server frames, plus `complete` (the server ended
  * one subscription without an error). An `error` frame may carry the ready-made `error` to report.
  */
-export type ProtocolFrame = ServerFrame | { type: 'complete'; id: string } | (Extract<ServerFrame, { type: 'error' }> & { error?: RealtimeError })
+export type ProtocolFrame =
+  | ServerFrame
+  | {
+      /** `complete`: the server ended a subscription normally. */
+      type: 'complete'
+      /** The subscribe frame's id. */
+      id: string
+    }
+  | {
+      /** `error`, with the error to report ready-made. */
+      type: 'error'
+      /** The publish or subscribe frame's id it refuses. */
+      id?: string
+      /** A machine-readable code. */
+      code: string
+      /** What went wrong. */
+      message: string
+      /** The error to report instead of one made from `code` and `message`. */
+      error?: RealtimeError
+    }
 
 /**
  * A wire protocol for the realtime client. One object serves one client, so it may keep

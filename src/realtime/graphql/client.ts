@@ -11,14 +11,43 @@ import type { GraphQLFormattedError, GraphQLProtocol, Operation } from './protoc
  * A GraphQL document that knows its result and variables types: graphql-codegen's and gql.tada's
  * `TypedDocumentNode` (a `DocumentNode`), their string documents, or a plain string.
  */
-export type GraphQLDocument<TResult = Record<string, unknown>, TVariables = Record<string, unknown>> =
+export type GraphQLDocument<TResult = Record<string, unknown>, TVariables = Record<string, unknown>> = {
+  /** Where typed-document tools keep the result and variables types (never present at run time). */
+  readonly __apiType?: (variables: TVariables) => TResult
+} & (
+  | {
+      /** A parsed document (graphql-js `DocumentNode`). */
+      readonly kind: 'Document'
+      /** Its source, sent as the query text. */
+      readonly loc?: {
+        /** The source text. */
+        readonly source: {
+          /** The query text. */
+          readonly body: string
+        }
+      }
+    }
   | string
-  | ({ readonly __apiType?: (variables: TVariables) => TResult } & ({ readonly kind: 'Document'; readonly loc?: { readonly source: { readonly body: string } } } | string))
+)
 
 /** The result type a document declares. */
-export type ResultOf<D> = D extends { readonly __apiType?: (variables: any) => infer R } ? R : Record<string, unknown>
+export type ResultOf<D> = D extends {
+  /** The typed document's types. */
+  readonly __apiType?: (variables: any) => infer R
+}
+  ? unknown extends R
+    ? Record<string, unknown>
+    : R
+  : Record<string, unknown>
 /** The variables type a document declares. */
-export type VariablesOf<D> = D extends { readonly __apiType?: (variables: infer V) => any } ? V : Record<string, unknown>
+export type VariablesOf<D> = D extends {
+  /** The typed document's types. */
+  readonly __apiType?: (variables: infer V) => any
+}
+  ? unknown extends V
+    ? Record<string, unknown>
+    : V
+  : Record<string, unknown>
 
 /** One result of a subscription, as the server sent it (`next`). */
 export interface GraphQLResult<TData> {
@@ -67,7 +96,7 @@ export class GraphQLClient {
   readonly #protocol: GraphQLProtocol
   #seq = 0
 
-  /** Use `createGraphQLClient()`. */
+  /** @internal Use `createGraphQLClient()`. */
   constructor(realtime: RealtimeClient, protocol: GraphQLProtocol) {
     this.realtime = realtime
     this.#protocol = protocol

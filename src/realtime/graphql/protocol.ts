@@ -13,9 +13,18 @@ export const GRAPHQL_TRANSPORT_WS = 'graphql-transport-ws'
 
 /** One GraphQL error as a server sends it (graphql-js's `GraphQLFormattedError`). */
 export interface GraphQLFormattedError {
+  /** What went wrong. */
   readonly message: string
-  readonly locations?: ReadonlyArray<{ readonly line: number; readonly column: number }>
+  /** Where in the document. */
+  readonly locations?: ReadonlyArray<{
+    /** 1-based line. */
+    readonly line: number
+    /** 1-based column. */
+    readonly column: number
+  }>
+  /** The result field it concerns. */
   readonly path?: ReadonlyArray<string | number>
+  /** Server-specific details (a `code`, often). */
   readonly extensions?: { readonly [key: string]: unknown }
 }
 

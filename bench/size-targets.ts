@@ -41,12 +41,12 @@ export const TARGETS: SizeTarget[] = [
   {
     name: '@wirekit/sdk/webhooks (every preset)',
     source: `export * from '@wirekit/sdk/webhooks'`,
-    budget: { guard: 9_000 /* 8,948 once webhooks options moved onto the one validation kit (issue 12 allows 2 % over the 8,900 guard; was 8,797) */ },
+    budget: { guard: 9_010 /* 8,948 once webhooks options moved onto the one validation kit (issue 12 allows 2 % over the 8,900 guard; was 8,797). 9,002 once the realtime/graphql entry joined the build (issue 15): the same code byte for byte, but tsup's shared chunks now come in another order and brotli finds less (+57) */ },
   },
   {
     name: '@wirekit/sdk/realtime (createRealtimeClient)',
     source: `export { createRealtimeClient } from '@wirekit/sdk/realtime'`,
-    budget: { issue: () => 3_500, issueText: '3.5 kB', guard: 9_150 /* 9,134 on the merged redesign (was 8,348): the validation kit +212, the engine in four separately tested parts ~+300, connect failures a user can see +173, Auth.credentials and Redactor.scrub +50. Issue 12 allowed 8,670 (2 % over 8,500); this misses it, said in its note */ },
+    budget: { issue: () => 3_500, issueText: '3.5 kB', guard: 9_190 /* 9,134 on the merged redesign (was 8,348): the validation kit +212, the engine in four separately tested parts ~+300, connect failures a user can see +173, Auth.credentials and Redactor.scrub +50. Issue 12 allowed 8,670 (2 % over 8,500); this misses it, said in its note. 9,184 with the protocol seam (issue 15, +50: the wirekit.v1 protocol object and the engine's calls through it; the graphql protocol itself is on its own subpath) */ },
   },
   {
     // Issue 16 sets no figure; it asks for the sharing + persistence code's size: this minus the

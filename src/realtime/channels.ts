@@ -50,8 +50,11 @@ export interface Channels {
   remove(name: string, sink: Sink<any>): Channel | undefined
   /** The server confirmed a subscribe; a stale confirmation (another id) is ignored. */
   confirm(frame: Frame<'subscribed'>): void
-  /** The server refused the subscribe `id`: that channel ends with `error` and is not retried. False when no channel waits on `id`. */
-  refuse(id: string, error: RealtimeError): boolean
+  /**
+   * The server refused the subscribe `id` (or, without `error`, completed it): that channel ends and is
+   * not retried. False when no channel waits on `id`.
+   */
+  refuse(id: string, error?: RealtimeError): boolean
   /** One event: dropped when stale, else a gap first if one is due, then validated and delivered in order. */
   deliver(frame: Frame<'event'>): void
   /** The connection ended: every channel must be subscribed again on the next. */

@@ -7,6 +7,8 @@ import { EventEmitter } from 'eventemitter3'
 import type { ClientContext, RealtimeConfig } from '../core/index.js'
 import type { StreamPosition } from '../core/protocol.js'
 import { type Engine, createEngine } from './engine.js'
+import { wirekitV1 } from './frames.js'
+import type { RealtimeProtocol } from './protocol.js'
 import type { Subscription } from './subscription.js'
 import type { AnyEvents, ConnectionState, EventMap, RealtimeClientEvents, RealtimeDebugInfo, RealtimeEvent, SubscribeOptions, SubscriptionHandlers } from './types.js'
 
@@ -26,10 +28,11 @@ export class RealtimeClient<M extends EventMap = AnyEvents> extends EventEmitter
   /**
    * Builds a client on a context whose `realtime` section was checked by the client's option table;
    * use `createClient()` or `createRealtimeClient()`. Opens nothing until the first subscribe or publish.
+   * `protocol` is the wire protocol (docs/protocols.md).
    */
-  constructor(context: ClientContext<RealtimeConfig>) {
+  constructor(context: ClientContext<RealtimeConfig>, protocol: RealtimeProtocol = wirekitV1) {
     super()
-    this.#engine = createEngine(context, this)
+    this.#engine = createEngine(context, this, protocol)
   }
 
   /** The connection state. */

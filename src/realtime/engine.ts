@@ -8,12 +8,11 @@ import type { EventEmitter } from 'eventemitter3'
 // `#socket` is a package import resolved by condition: `ws` on Node, the runtime's own WebSocket elsewhere.
 import { defaultWebSocket, socketKind } from '#socket'
 import { type ClientContext, type RealtimeConfig, RealtimeError, backoffDelay } from '../core/index.js'
-import { type ClientFrame, type CloseCode, PROTOCOL, type ServerFrame, type StreamPosition, isOffset } from '../core/protocol.js'
+import { type ClientFrame, type CloseCode, type StreamPosition, isOffset } from '../core/protocol.js'
 import { type Channel, createChannels } from './channels.js'
-import { closePolicy } from './close-policy.js'
-import { encodeClientFrame, parseServerFrame } from './frames.js'
 import { type Heartbeat, createHeartbeat } from './heartbeat.js'
 import type { RealtimeSettings } from './options.js'
+import type { ProtocolFrame, RealtimeProtocol } from './protocol.js'
 import { createPublishQueue } from './publish-queue.js'
 import { type Sink, type Subscription, createSubscription } from './subscription.js'
 import type { ConnectionState, RealtimeClientEvents, RealtimeDebugInfo, StateChange, SubscribeOptions, SubscriptionHandlers } from './types.js'
@@ -40,8 +39,8 @@ const fail = (message: string, code: string, extra?: { cause?: unknown; closeCod
   new RealtimeError(message, { code, ...extra })
 const closed = () => fail('the client is closed', 'client_closed')
 
-/** Builds the engine of one client; `client` is where its events are emitted. */
-export function createEngine({ config, auth, log }: ClientContext<RealtimeConfig>, client: EventEmitter<RealtimeClientEvents>): Engine {
+/** Builds the engine of one client speaking `protocol`; `client` is where its events are emitted. */
+export function createEngine({ config, auth, log }: ClientContext<RealtimeConfig>, client: EventEmitter<RealtimeClientEvents>, protocol: RealtimeProtocol): Engine {
   // Checked, defaulted and frozen by `realtimeSection` in the client's option table.
   const settings = config.realtime as unknown as RealtimeSettings
   const { heartbeatMs, heartbeatTimeoutMs, backoff, maxRetries, failedOpensBeforeError, stableAfterMs, random, clock } = settings
@@ -93,7 +92,8 @@ export function createEngine({ config, auth, log }: ClientContext<RealtimeConfig
     )
   }
 
-  const send = (frame: ClientFrame) => socket?.send(encodeClientFrame(frame))
+  const sendText = (text: string | undefined) => text && socket?.send(text)
+  const send = (frame: ClientFrame) => sendText(protocol.encode(frame))
   /** Sends every queued publish not yet sent on this connection, in publish order. */
   const flush = () => socket && queue.flush((text) => socket!.send(text))
   const ping = (at: number) => send({ type: 'ping', t: at })
@@ -162,7 +162,7 @@ export function createEngine({ config, auth, log }: ClientContext<RealtimeConfig
     if (!config.realtimeUrl) return shutdown(fail('no realtime URL: set realtimeUrl or baseUrl', 'no_url'))
     let ws: WebSocket
     try {
-      ws = new (config.WebSocket ?? defaultWebSocket())(config.realtimeUrl.href, PROTOCOL)
+      ws = new (config.WebSocket ?? defaultWebSocket())(config.realtimeUrl.href, protocol.name)
     } catch (cause) {
       return shutdown(fail('the WebSocket could not be created', 'connect_failed', { cause }))
     }
@@ -173,7 +173,7 @@ export function createEngine({ config, auth, log }: ClientContext<RealtimeConfig
     ws.onopen = () => {
       opened = true
       failedOpens = 0
-      if (fresh !== undefined) send({ type: 'auth', token: fresh })
+      sendText(protocol.open(fresh))
     }
     ws.onmessage = (message) => receive(message.data)
     ws.onclose = (event) => lost(event.code, event.reason)
@@ -182,7 +182,7 @@ export function createEngine({ config, auth, log }: ClientContext<RealtimeConfig
   }
 
   /** What each server frame does; the others (pong, authed, unsubscribed) only prove the link alive. */
-  const on: { [T in ServerFrame['type']]?: (frame: Extract<ServerFrame, { type: T }>) => void } = {
+  const on: { [T in ProtocolFrame['type']]?: (frame: Extract<ProtocolFrame, { type: T }>) => void } = {
     welcome(frame) {
       if (state === 'open') return
       disarm('connect')
@@ -200,8 +200,9 @@ export function createEngine({ config, auth, log }: ClientContext<RealtimeConfig
     subscribed: (frame) => channels.confirm(frame),
     event: (frame) => channels.deliver(frame),
     ack: (frame) => void queue.settle(frame.id),
+    complete: (frame) => void channels.refuse(frame.id),
     error(frame) {
-      const error = fail(frame.message, frame.code)
+      const error = (frame as { error?: RealtimeError }).error ?? fail(frame.message, frame.code)
       // An error for a publish rejects it; for a subscribe, the server refused it and it is not retried.
       if (frame.id !== undefined && (queue.settle(frame.id, error) || channels.refuse(frame.id, error))) return
       emit('error', error)
@@ -213,9 +214,9 @@ export function createEngine({ config, auth, log }: ClientContext<RealtimeConfig
   const receive = (data: unknown) => {
     // perf: docs/performance.md#realtime-one-heartbeat-timer
     heartbeat?.heard(now())
-    const frame = parseServerFrame(data)
-    if (!frame) return log.warn('realtime: ignored a malformed or unknown frame')
-    ;(on[frame.type] as ((frame: ServerFrame) => void) | undefined)?.(frame)
+    const decoded = protocol.decode(data, sendText)
+    if (!decoded) return log.warn('realtime: ignored a malformed or unknown frame')
+    for (const frame of [decoded].flat()) (on[frame.type] as ((frame: ProtocolFrame) => void) | undefined)?.(frame)
   }
 
   const sendSubscribe = (ch: Channel) => {
@@ -241,8 +242,8 @@ export function createEngine({ config, auth, log }: ClientContext<RealtimeConfig
     if (openedAt && now() - openedAt >= stableAfterMs) attempt = 0
     openedAt = 0
     if (failedOpen && ++failedOpens >= failedOpensBeforeError) cannotConnect(event?.error)
-    const action = closePolicy(code, reason, attempt, serverDelay)
-    if (action === 'shut down') return shutdown(fail(`the server refused access (4403): ${reason}`, 'forbidden', { closeCode: code }))
+    const action = protocol.closeAction(code, reason, attempt, serverDelay)
+    if (action === 'shut down') return shutdown(fail(`the server refused access (${code}): ${reason}`, 'forbidden', { closeCode: code }))
     if (typeof action === 'number') return schedule(action)
     // No event yet: the refreshed token decides between a reconnect (whose event says when) and a shutdown.
     state = 'reconnecting'
@@ -328,7 +329,7 @@ export function createEngine({ config, auth, log }: ClientContext<RealtimeConfig
     for (const slot of timers.keys()) disarm(slot)
     for (const remove of unlisten) remove()
     unlisten = []
-    queue.clear(error ?? fail('the client was closed', 'client_closed'))
+    queue.clear(error ?? closed())
     channels.endAll(error)
     setState('closed', error && { error })
     if (error) emit('error', error)
@@ -388,7 +389,8 @@ export function createEngine({ config, auth, log }: ClientContext<RealtimeConfig
       const id = given ?? nextId((idPrefix ??= newPrefix(random)))
       let text: string
       try {
-        text = encodeClientFrame({ type: 'publish', id, channel, name, data })
+        // A protocol that cannot publish throws here (graphql-transport-ws: `unsupported`).
+        text = protocol.encode({ type: 'publish', id, channel, name, data })!
       } catch (error) {
         return Promise.reject(error)
       }

@@ -1,8 +1,10 @@
 /**
- * Internal: the `wirekit.v1` wire format (docs/protocol.md), kept apart from the engine, which deals
- * in frame objects only: client frames are encoded here and server frames parsed and checked here.
+ * Internal: the `wirekit.v1` wire format (docs/protocol.md) as the engine's default protocol
+ * (protocol.ts): client frames are encoded here and server frames parsed and checked here.
  */
-import { type ClientFrame, type ServerFrame, isOffset } from '../core/protocol.js'
+import { type ClientFrame, PROTOCOL, type ServerFrame, isOffset } from '../core/protocol.js'
+import { closePolicy } from './close-policy.js'
+import type { RealtimeProtocol } from './protocol.js'
 
 const str = (value: unknown) => typeof value === 'string'
 const num = Number.isFinite as (value: unknown) => value is number
@@ -37,6 +39,15 @@ export function parseServerFrame(text: unknown): ServerFrame | undefined {
 }
 
 /** Encodes one client frame for the socket. Throws the serialiser's own error for data it cannot encode. */
-export function encodeClientFrame(frame: ClientFrame): string {
-  return JSON.stringify(frame)
+export const encodeClientFrame: (frame: ClientFrame) => string = JSON.stringify
+
+/** The default protocol, `wirekit.v1`. Stateless, so one object serves every client. */
+export const wirekitV1: RealtimeProtocol = {
+  name: PROTOCOL,
+  resume: true,
+  // Tokens are never empty (Auth refuses them), so `&&` is the "no auth, no frame" test.
+  open: (token) => token && encodeClientFrame({ type: 'auth', token }),
+  encode: encodeClientFrame,
+  decode: parseServerFrame,
+  closeAction: closePolicy,
 }

@@ -8,12 +8,15 @@
 import { type CoreOptions, createContext } from '../core/index.js'
 import { RealtimeClient } from './client.js'
 import { REALTIME_OPTIONS, type RealtimeOptions, type SchemaMap } from './options.js'
+import type { RealtimeProtocol } from './protocol.js'
 import type { AnyEvents, EventMap, InferEvents } from './types.js'
 
 export { RealtimeClient } from './client.js'
 export type { Clock, RealtimeOptions, SchemaMap } from './options.js'
 export type { RealtimeConfig } from '../core/config.js'
 export type { Subscription } from './subscription.js'
+export { wirekitV1 } from './frames.js'
+export type { CloseAction, ProtocolFrame, RealtimeProtocol } from './protocol.js'
 export type {
   AnyEvents,
   RealtimeDebugInfo,
@@ -44,7 +47,8 @@ export interface RealtimeClientOptions
 /**
  * Creates a realtime client on its own, without REST or webhooks. Nothing connects until the first
  * `subscribe()` or `publish()`. With `realtime.schemas`, the event map is inferred from them; or
- * name it: `createRealtimeClient<Events>(options)`.
+ * name it: `createRealtimeClient<Events>(options)`. `protocol` is the wire protocol, `wirekit.v1` by
+ * default (docs/protocols.md: how to write another).
  *
  * @example
  * const realtime = createRealtimeClient({ realtimeUrl: 'wss://api.example.com/realtime', auth: getToken })
@@ -52,8 +56,9 @@ export interface RealtimeClientOptions
  */
 export function createRealtimeClient<S extends SchemaMap>(
   options: RealtimeClientOptions & { realtime: RealtimeOptions & { schemas: S } },
+  protocol?: RealtimeProtocol,
 ): RealtimeClient<InferEvents<S>>
-export function createRealtimeClient<M extends EventMap = AnyEvents>(options?: RealtimeClientOptions): RealtimeClient<M>
-export function createRealtimeClient(options: RealtimeClientOptions = {}): RealtimeClient<EventMap> {
-  return new RealtimeClient(createContext(options, REALTIME_OPTIONS))
+export function createRealtimeClient<M extends EventMap = AnyEvents>(options?: RealtimeClientOptions, protocol?: RealtimeProtocol): RealtimeClient<M>
+export function createRealtimeClient(options: RealtimeClientOptions = {}, protocol?: RealtimeProtocol): RealtimeClient<EventMap> {
+  return new RealtimeClient(createContext(options, REALTIME_OPTIONS), protocol)
 }

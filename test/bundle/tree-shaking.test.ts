@@ -17,6 +17,8 @@ const PRESET_MARKERS = {
 
 /** ky's own names (its error classes and options); they stay readable in a minified bundle. */
 const KY_NAMES = /HTTPError|KyError|ForceRetryError|onDownloadProgress|beforeRetry/
+/** What only the graphql-transport-ws protocol's code holds: its subprotocol name and message types. */
+const GRAPHQL_MARKERS = ['graphql-transport-ws', 'connection_init', 'GraphQLSubscriptionError']
 /** The realtime protocol's name: only @wirekit/sdk/realtime (and createClient) carry it. */
 const REALTIME_MARKER = 'wirekit.v1'
 /** Tab sharing and persistence (@wirekit/sdk/realtime/tabs): its lock and channel names, its database and message kinds. */
@@ -67,6 +69,15 @@ describe('@wirekit/sdk/realtime', () => {
     expect(includesPackage(bundle, 'ws')).toBe(false)
     expect(includesPackage(bundle, 'isomorphic-ws')).toBe(false)
     expect(bundle.code).not.toMatch(/require\(["']ws["']\)|node:|WebSocketServer/)
+  })
+
+  it('carries no graphql-transport-ws code: that protocol is its own subpath (issue 15)', async () => {
+    for (const source of [`export { createRealtimeClient } from '@wirekit/sdk/realtime'`, `export * from '@wirekit/sdk/realtime'`, `export { createClient } from '@wirekit/sdk'`]) {
+      const { code } = await bundleSize(source)
+      for (const marker of GRAPHQL_MARKERS) expect(code, `${marker} leaked into ${source}`).not.toContain(marker)
+    }
+    const { code } = await bundleSize(`export { createGraphQLClient } from '@wirekit/sdk/realtime/graphql'`)
+    for (const marker of GRAPHQL_MARKERS) expect(code).toContain(marker)
   })
 
   it('holds none of the tab sharing and persistence code (issue 16: opt-in, on its own subpath)', async () => {

@@ -9,6 +9,8 @@ import { CORE_OPTIONS } from '../../src/core/config.js'
 import { ConfigError, resolveConfig } from '../../src/core/index.js'
 import { createClient } from '../../src/index.js'
 import { createRealtimeClient } from '../../src/realtime/index.js'
+import { createGraphQLClient } from '../../src/realtime/graphql/index.js'
+import { GRAPHQL_CLIENT_OPTIONS } from '../../src/realtime/graphql/options.js'
 import { REALTIME_OPTIONS } from '../../src/realtime/options.js'
 import { createSharedRealtimeClient } from '../../src/realtime/tabs/index.js'
 import { TABS_CLIENT_OPTIONS } from '../../src/realtime/tabs/options.js'
@@ -54,6 +56,7 @@ const ENTRY_POINTS: EntryPoint[] = [
   },
   { name: 'createRealtimeClient', fields: REALTIME_OPTIONS, make: (options) => createRealtimeClient(options) },
   { name: 'createSharedRealtimeClient', fields: TABS_CLIENT_OPTIONS, make: (options) => createSharedRealtimeClient(options) },
+  { name: 'createGraphQLClient', fields: GRAPHQL_CLIENT_OPTIONS, make: (options) => createGraphQLClient(options) },
 ]
 
 /** `options` with `value` written at `path`, copying only the records along the path (values such as stores keep their class). */

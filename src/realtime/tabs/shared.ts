@@ -9,6 +9,7 @@ import { EventEmitter } from 'eventemitter3'
 import { type ClientContext, type RealtimeConfig, RealtimeError } from '../../core/index.js'
 import { type StreamPosition, compareOffsets, isOffset } from '../../core/protocol.js'
 import { type Engine, createEngine } from '../engine.js'
+import { wirekitV1 } from '../frames.js'
 import { judge } from '../resume.js'
 import { type Sink, type Subscription, createSubscription } from '../subscription.js'
 import type { RealtimeClientEvents, RealtimeEvent, SubscribeOptions, SubscriptionHandlers } from '../types.js'
@@ -163,7 +164,7 @@ export function createTabsCore(context: ClientContext<RealtimeConfig>, client: E
   const engineOf = () =>
     (engine ??= createEngine(context, {
       emit: (event: keyof RealtimeClientEvents, ...args: unknown[]) => (client.emit as (...all: unknown[]) => boolean)(event, ...args),
-    } as EventEmitter<RealtimeClientEvents>))
+    } as EventEmitter<RealtimeClientEvents>, wirekitV1))
 
   const hold = (channel: string, from: StreamPosition | undefined, tabs: Set<string>) => {
     const previous = held.get(channel)

@@ -10,6 +10,10 @@ import { ConfigError, type RandomSource, type RestConfig, type RetryOptions } fr
 import type { RestSettings } from './engine.js'
 import { type Endpoints, RESERVED, checkEndpoints } from './endpoints.js'
 import type { RestHooks } from './hooks.js'
+import type { RateLimits } from './budget.js'
+
+/** A budget from `rateLimits()` (`@wirekit/sdk/rest`); see {@link RateLimits}. */
+export type RateLimitBudget = RateLimits
 
 /**
  * Options of `@wirekit/sdk/rest`, given as `rest: { … }` to `createClient()` or `createRestClient()`.
@@ -44,6 +48,13 @@ export interface RestOptions<E extends Endpoints = Endpoints> {
    * @default Math.random
    */
   random?: RandomSource
+  /**
+   * A rate-limit budget from `rateLimits()`: calls wait for the server's announced window instead of
+   * being sent to fail, and a 429 pauses every queued call to its origin. Off unless given, so a
+   * client that does not use it does not carry it.
+   * @default undefined
+   */
+  limits?: RateLimitBudget
 }
 
 /** What `withOptions()` may change on a derived client; the Auth and the base URL stay shared. */
@@ -72,6 +83,9 @@ const RENAMED: Readonly<Record<string, string>> = {
   retries: 'retry',
   maxRetries: 'retry: { limit }',
   defaultHeaders: 'headers',
+  rateLimit: 'limits',
+  rateLimits: 'limits',
+  throttle: 'limits',
 }
 
 /** A list of hook functions, copied and frozen so a later change to the caller's array has no effect. */
@@ -88,6 +102,12 @@ const endpoints: Check<Endpoints> = (value, path) => {
   return value as Endpoints
 }
 
+/** `limits`: a budget from `rateLimits()`, told apart by its methods so this file does not import it. */
+const limits = /* @__PURE__ */ check<RateLimits | undefined>(
+  (value) => typeof value === 'object' && value !== null && typeof (value as RateLimits).acquire === 'function' && typeof (value as RateLimits).state === 'function',
+  'a budget from rateLimits()',
+)
+
 /**
  * The check of the `rest` section, at the path `rest`: what createClient's and createRestClient's
  * option tables use. Internal; exported so a test can walk every path (`walkOptions`).
@@ -99,6 +119,7 @@ export const restOptions = /* @__PURE__ */ record(
     idempotencyKeys: /* @__PURE__ */ boolean(true),
     hooks,
     random: /* @__PURE__ */ fn<RandomSource>('a function returning a number in [0, 1)', Math.random),
+    limits,
   },
   RENAMED,
 )
@@ -143,6 +164,7 @@ export function resolveRestSettings(config: RestConfig): { settings: RestSetting
     hooks: section.hooks,
     idempotencyKeys: section.idempotencyKeys,
     requestIdHeader: section.requestIdHeader,
+    limits: section.limits,
   })
   return { settings, endpoints: section.endpoints }
 }

@@ -8,6 +8,7 @@ import { CONTROL, HEADER_NAME } from '../core/checks.js'
 import { type ClientContext, ConfigError, type Credentials, type RestConfig, type StandardSchemaV1, TimeoutError, type WirekitError, isWirekitError } from '../core/index.js'
 import { InvalidRequestError, ResponseValidationError, toWirekitError } from './errors.js'
 import type { RateLimits } from './budget.js'
+import type { RevalidationCache } from './cache.js'
 import type { RestHooks } from './hooks.js'
 import { IDEMPOTENCY_HEADER, idempotencyKeyFor } from './idempotency.js'
 import { redirectSafeFetch } from './redirect.js'
@@ -28,6 +29,8 @@ export interface RestSettings {
   readonly requestIdHeader: string
   /** The rate-limit budget, when `rest.limits` gave one. */
   readonly limits?: RateLimits | undefined
+  /** The revalidation cache, when `rest.cache` gave one. */
+  readonly cache?: RevalidationCache | undefined
 }
 
 /** Per-call options every REST method takes. */
@@ -111,7 +114,9 @@ export class RestEngine {
     this.#prefix = config.baseUrl && basePrefix(config.baseUrl)
     // Read the fetch option at each request, not now (an app may swap globalThis.fetch in tests).
     const base: typeof fetch = (input, init) => (config.fetch ?? globalThis.fetch)(input, init)
-    this.#fetch = redirectSafeFetch(base, credentialHeaders(context.auth.header))
+    const safe = redirectSafeFetch(base, credentialHeaders(context.auth.header))
+    // Under ky, so its retries, timeouts and hooks see the 304 already answered with the stored body.
+    this.#fetch = settings.cache ? settings.cache.wrap(safe, credentialHeaders(context.auth.header)) : safe
     this.#hooks = kyHooks(settings, context)
     this.#baseHeaders = { accept: 'application/json', 'user-agent': config.userAgent, ...settings.headers }
     this.#retryPlain = kyRetryOptions(settings.retry, false)

@@ -11,6 +11,10 @@ import type { RestSettings } from './engine.js'
 import { type Endpoints, RESERVED, checkEndpoints } from './endpoints.js'
 import type { RestHooks } from './hooks.js'
 import type { RateLimits } from './budget.js'
+import type { RevalidationCache } from './cache.js'
+
+/** A cache from `revalidationCache()` (`@wirekit/sdk/rest`); see {@link RevalidationCache}. */
+export type ResponseCache = RevalidationCache
 
 /** A budget from `rateLimits()` (`@wirekit/sdk/rest`); see {@link RateLimits}. */
 export type RateLimitBudget = RateLimits
@@ -55,6 +59,12 @@ export interface RestOptions<E extends Endpoints = Endpoints> {
    * @default undefined
    */
   limits?: RateLimitBudget
+  /**
+   * A cache from `revalidationCache()`: GETs revalidate stored bodies with ETag / Last-Modified and
+   * identical GETs in flight share one request. Off unless given (see the README on why).
+   * @default undefined
+   */
+  cache?: ResponseCache
 }
 
 /** What `withOptions()` may change on a derived client; the Auth and the base URL stay shared. */
@@ -86,6 +96,9 @@ const RENAMED: Readonly<Record<string, string>> = {
   rateLimit: 'limits',
   rateLimits: 'limits',
   throttle: 'limits',
+  etag: 'cache',
+  revalidate: 'cache',
+  dedupe: 'cache',
 }
 
 /** A list of hook functions, copied and frozen so a later change to the caller's array has no effect. */
@@ -108,6 +121,12 @@ const limits = /* @__PURE__ */ check<RateLimits | undefined>(
   'a budget from rateLimits()',
 )
 
+/** `cache`: a cache from `revalidationCache()`, told apart by its methods so this file does not import it. */
+const cache = /* @__PURE__ */ check<RevalidationCache | undefined>(
+  (value) => typeof value === 'object' && value !== null && typeof (value as RevalidationCache).wrap === 'function' && typeof (value as RevalidationCache).stats === 'function',
+  'a cache from revalidationCache()',
+)
+
 /**
  * The check of the `rest` section, at the path `rest`: what createClient's and createRestClient's
  * option tables use. Internal; exported so a test can walk every path (`walkOptions`).
@@ -120,6 +139,7 @@ export const restOptions = /* @__PURE__ */ record(
     hooks,
     random: /* @__PURE__ */ fn<RandomSource>('a function returning a number in [0, 1)', Math.random),
     limits,
+    cache,
   },
   RENAMED,
 )
@@ -165,6 +185,7 @@ export function resolveRestSettings(config: RestConfig): { settings: RestSetting
     idempotencyKeys: section.idempotencyKeys,
     requestIdHeader: section.requestIdHeader,
     limits: section.limits,
+    cache: section.cache,
   })
   return { settings, endpoints: section.endpoints }
 }

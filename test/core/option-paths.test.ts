@@ -11,6 +11,8 @@ import { createClient } from '../../src/index.js'
 import { createRealtimeClient } from '../../src/realtime/index.js'
 import { REALTIME_OPTIONS } from '../../src/realtime/options.js'
 import { REST_OPTIONS, createRestClient } from '../../src/rest/client.js'
+import { rateLimitOptions, rateLimits } from '../../src/rest/budget.js'
+import { revalidationCache, revalidationCacheOptions } from '../../src/rest/cache.js'
 import { withOptionsOptions } from '../../src/rest/options.js'
 import * as webhooks from '../../src/webhooks/index.js'
 import { WEBHOOK_OPTION_CHECKS } from '../../src/webhooks/options.js'
@@ -51,6 +53,8 @@ const ENTRY_POINTS: EntryPoint[] = [
     prefix: 'withOptions.',
   },
   { name: 'createRealtimeClient', fields: REALTIME_OPTIONS, make: (options) => createRealtimeClient(options) },
+  { name: 'rateLimits', fields: rateLimitOptions.fields!, make: (options) => rateLimits(options), prefix: 'rateLimits.' },
+  { name: 'revalidationCache', fields: revalidationCacheOptions.fields!, make: (options) => revalidationCache(options), prefix: 'revalidationCache.' },
 ]
 
 /** `options` with `value` written at `path`, copying only the records along the path (values such as stores keep their class). */

@@ -72,6 +72,10 @@ interface Bucket {
   resetAt: number | undefined
   /** When this client last refilled the bucket: answers to requests sent before it are stale. */
   windowStart: number
+  /** A new window began: one call goes first, and its answer says what is left (see #wait). */
+  probe: boolean
+  /** That first call is on the wire. */
+  probeOut: boolean
 }
 
 interface Origin {
@@ -90,6 +94,7 @@ interface Ticket {
   bucket: Bucket
   route: string
   sentAt: number
+  probe: boolean
 }
 
 interface Waiter {
@@ -197,6 +202,7 @@ export class RateLimits {
       origin.routes.set(ticket.route, limits.policy)
       bucket = this.#bucket(origin, limits.policy)
     }
+    if (ticket.sentAt >= ticket.bucket.windowStart) ticket.bucket.probe = ticket.bucket.probeOut = false
     if (limits && ticket.sentAt >= bucket.windowStart) {
       if (limits.limit !== undefined) bucket.limit = limits.limit
       // Each answer's reset is rounded up to a whole second, so each is a late bound of the real one:
@@ -223,6 +229,8 @@ export class RateLimits {
     if (!ticket) return
     this.#tickets.delete(holder)
     ticket.origin.inFlight--
+    // The first call of a window failed without an answer: let another go first.
+    if (ticket.probe) ticket.bucket.probeOut = false
     this.#pump(ticket.origin)
   }
 
@@ -247,7 +255,7 @@ export class RateLimits {
   #bucket(origin: Origin, policy: string): Bucket {
     let bucket = origin.buckets.get(policy)
     if (!bucket) {
-      bucket = { policy, limit: undefined, remaining: undefined, resetAt: undefined, windowStart: 0 }
+      bucket = { policy, limit: undefined, remaining: undefined, resetAt: undefined, windowStart: 0, probe: false, probeOut: false }
       origin.buckets.set(policy, bucket)
     }
     return bucket
@@ -256,11 +264,16 @@ export class RateLimits {
   /** Milliseconds until an attempt may go (0: now), or -1 when only a free place will let it. */
   #wait(origin: Origin, bucket: Bucket, now: number): number {
     if (bucket.resetAt !== undefined && now >= bucket.resetAt) {
-      bucket.remaining = bucket.limit
+      // Calls sent late in the old window may have landed in the new one (a slow or busy client), so
+      // the new window is not assumed full: one call goes first and its answer says what is left.
+      bucket.remaining = undefined
       bucket.resetAt = undefined
       bucket.windowStart = now
+      bucket.probe = bucket.limit !== undefined
+      bucket.probeOut = false
     }
     let wait = Math.max(0, origin.pausedUntil - now)
+    if (bucket.probe && bucket.probeOut) return wait > 0 ? wait : -1
     if (bucket.remaining !== undefined && bucket.remaining <= 0) {
       // Spent, with no reset announced: one probe at a time until a response says more.
       if (bucket.resetAt === undefined) return wait > 0 ? wait : origin.inFlight > 0 ? -1 : 0
@@ -273,7 +286,8 @@ export class RateLimits {
   #reserve(holder: object, origin: Origin, bucket: Bucket, route: string, now: number): void {
     origin.inFlight++
     if (bucket.remaining !== undefined) bucket.remaining--
-    this.#tickets.set(holder, { origin, bucket, route, sentAt: now })
+    if (bucket.probe) bucket.probeOut = true
+    this.#tickets.set(holder, { origin, bucket, route, sentAt: now, probe: bucket.probe })
   }
 
   #drop(waiter: Waiter): void {

@@ -2,15 +2,15 @@
 // enforces a fixed window and records every arrival on its own clock. Pass/fail is on counts: 429s
 // per window, windows used against the fewest possible, arrivals during a pause.
 //
-// Issue 17 states 50 requests per 10 s and 1,000 calls. CI runs 50 per 1 s and 500 calls (10 windows,
-// ~10 s per header style); WIREKIT_RATELIMIT_CALLS=1000 WIREKIT_RATELIMIT_WINDOW_MS=10000 runs the
+// Issue 17 states 50 requests per 10 s and 1,000 calls. CI runs the 1,000 calls at 50 per 1 s (20 windows,
+// ~20 s per header style); WIREKIT_RATELIMIT_WINDOW_MS=10000 runs the
 // issue's scale (~200 s per style).
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
 import { createRestClient, rateLimits } from '../../src/rest/index.js'
 import { type Arrival, startLimitServer } from './support.js'
 
 const LIMIT = 50
-const CALLS = Number(process.env.WIREKIT_RATELIMIT_CALLS ?? 500)
+const CALLS = Number(process.env.WIREKIT_RATELIMIT_CALLS ?? 1000)
 const WINDOW_MS = Number(process.env.WIREKIT_RATELIMIT_WINDOW_MS ?? 1000)
 const CALLERS = 20
 

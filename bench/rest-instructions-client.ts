@@ -8,7 +8,7 @@
  */
 import ky from 'ky'
 import { readFileSync } from 'node:fs'
-import { createRestClient } from '@wirekit/sdk/rest'
+import { createRestClient, rateLimits, revalidationCache } from '@wirekit/sdk/rest'
 
 const [name, port, warmup, count] = process.argv.slice(2) as [string, string, string, string]
 const TOKEN = 'tok_bench_0123456789'
@@ -23,6 +23,18 @@ function contender(): (id: number) => Promise<unknown> {
   if (name === '@wirekit/sdk') {
     const ours = createRestClient({ baseUrl: base, auth: TOKEN, timeout: 10_000, retry: { limit: 2 } })
     return (id) => ours.request('GET', '/notes/{id}', { params: { path: { id } } })
+  }
+  // Issue 17, all on /v2 (an ETag and RateLimit fields on every answer): without the budget and the
+  // cache; with both on a miss (a new id each time, so every body is stored); with both on a 304 hit
+  // (one id, so every answer after the first is a 304) against `v2-200`, the same full 200 every time.
+  if (name === 'v2' || name === 'v2-200') {
+    const ours = createRestClient({ baseUrl: `http://127.0.0.1:${port}/v2`, auth: TOKEN, timeout: 10_000, retry: { limit: 2 } })
+    return name === 'v2' ? (id) => ours.request('GET', '/notes/{id}', { params: { path: { id } } }) : () => ours.request('GET', '/notes/1')
+  }
+  if (name === 'v2+budget+cache' || name === 'v2+budget+cache-304') {
+    const rest = { limits: rateLimits(), cache: revalidationCache() }
+    const ours = createRestClient({ baseUrl: `http://127.0.0.1:${port}/v2`, auth: TOKEN, timeout: 10_000, retry: { limit: 2 }, rest })
+    return name === 'v2+budget+cache' ? (id) => ours.request('GET', '/notes/{id}', { params: { path: { id } } }) : () => ours.request('GET', '/notes/1')
   }
   if (name === 'ky') {
     const bare = ky.create({ timeout: 10_000, retry: { limit: 2 }, headers })

@@ -15,7 +15,8 @@
  * GC schedule and a large heap, and each client collects fully after the warm-up and at the end.
  *
  * Env: INSTR_REQUESTS (N, default 1000), INSTR_WARMUP (default 300), INSTR_REPETITIONS (default 1),
- * INSTR_CONTENDERS (comma-separated, default @wirekit/sdk,ky,ky-ua,fetch; the ratios need ky / ky-ua).
+ * INSTR_CONTENDERS (comma-separated, default @wirekit/sdk,ky,ky-ua,fetch,v2,v2+budget+cache,v2-200,v2+budget+cache-304;
+ * the ratios need ky / ky-ua, and issue 17's need v2 beside v2+budget+cache and v2-200 beside v2+budget+cache-304).
  * Needs valgrind on PATH and the built package (the npm script builds first).
  */
 import { fork } from 'node:child_process'
@@ -27,7 +28,7 @@ const REQUESTS = Number(process.env.INSTR_REQUESTS ?? 1000)
 const WARMUP = Number(process.env.INSTR_WARMUP ?? 300)
 const REPETITIONS = Number(process.env.INSTR_REPETITIONS ?? 1)
 const OURS = '@wirekit/sdk'
-const CONTENDERS = (process.env.INSTR_CONTENDERS?.split(',') ?? [OURS, 'ky', 'ky-ua', 'fetch']) as readonly string[]
+const CONTENDERS = (process.env.INSTR_CONTENDERS?.split(',') ?? [OURS, 'ky', 'ky-ua', 'fetch', 'v2', 'v2+budget+cache', 'v2-200', 'v2+budget+cache-304']) as readonly string[]
 const CLIENT = fileURLToPath(new URL('./rest-instructions-client.ts', import.meta.url))
 
 if (!(await hasValgrind())) {
@@ -66,6 +67,15 @@ if (ky !== undefined && ours) {
 if (perRequest['ky-ua'] && ours) {
   const same = median(perRequest['ky-ua'])
   lines.push(`against bare ky sending the same headers (its User-Agent too): ${(median(ours) / same).toFixed(3)}×, ${format(median(ours) - same)} instructions per request`)
+}
+const figure = (name: string) => (perRequest[name]?.length ? median(perRequest[name]) : undefined)
+const [v2, missed, full, hit] = ['v2', 'v2+budget+cache', 'v2-200', 'v2+budget+cache-304'].map(figure)
+if (v2 !== undefined && missed !== undefined) {
+  const ratio = missed / v2
+  lines.push(`the rate-limit budget and the revalidation cache on a cache miss = ${ratio.toFixed(3)}× @wirekit/sdk/rest without them (issue 17: ≤ 1.05×, ${ratio <= 1.05 ? 'meets' : 'misses'}); ${format(missed - v2)} instructions per request`)
+}
+if (full !== undefined && hit !== undefined) {
+  lines.push(`a 304 answered from the cache costs ${format(hit)} client instructions per request against ${format(full)} for a full 200 of the same body (${(hit / full).toFixed(3)}×)`)
 }
 const setup = `${REQUESTS.toLocaleString('en-US')} vs ${(2 * REQUESTS).toLocaleString('en-US')} GETs after ${WARMUP} of warm-up, ${REPETITIONS} repetition(s), median`
 console.log(`\nInstructions per GET (callgrind; ${setup})\n${table}\n\n${lines.map((line) => `- ${line}`).join('\n')}`)

@@ -10,7 +10,15 @@ import { NOTE_JSON } from './rest-note.ts'
 const length = String(Buffer.byteLength(NOTE_JSON))
 const server = createServer((req, res) => {
   req.resume()
-  req.on('end', () => res.writeHead(200, { 'content-type': 'application/json', 'content-length': length }).end(NOTE_JSON))
+  req.on('end', () => {
+    // /v2: the same note with an ETag and RateLimit fields (issue 17's contenders); 304 when the client has it.
+    if (req.url?.startsWith('/v2/')) {
+      const headers = { etag: '"note-v1"', 'ratelimit-policy': '"default";q=1000000;w=60', ratelimit: '"default";r=999999;t=60' }
+      if (req.headers['if-none-match'] === headers.etag) return res.writeHead(304, headers).end()
+      return res.writeHead(200, { 'content-type': 'application/json', 'content-length': length, ...headers }).end(NOTE_JSON)
+    }
+    res.writeHead(200, { 'content-type': 'application/json', 'content-length': length }).end(NOTE_JSON)
+  })
 })
 // Longer than any pause in the bench, so no contender pays for a fresh connection mid-run.
 server.keepAliveTimeout = 60_000

@@ -48,6 +48,7 @@ export type {
   LogLevel,
   ModuleSections,
   RandomSource,
+  RateLimitInfo,
   ResolvedConfig,
   RealtimeConfig,
   RestConfig,

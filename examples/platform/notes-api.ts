@@ -3,7 +3,7 @@
  * service looks like from wirekit's side — bearer tokens that expire, cursor pagination, JSON
  * errors with request ids, and Idempotency-Key replay on POST — small enough to read in one go.
  */
-import { randomBytes, randomUUID } from 'node:crypto'
+import { createHash, randomBytes, randomUUID } from 'node:crypto'
 import type { IncomingMessage, ServerResponse } from 'node:http'
 
 export interface Note {
@@ -33,6 +33,12 @@ export interface NotesApiOptions {
    * the reply — the failure that makes a naive client create the note twice.
    */
   resetAfterCreate?: (sequence: number) => boolean
+  /**
+   * The notes API's rate limit per access token: `limit` requests per fixed window of `window`
+   * seconds, announced on every answer in the IETF `RateLimit` / `RateLimit-Policy` fields, and a
+   * 429 with `Retry-After` past it. @default { limit: 600, window: 60 }
+   */
+  rateLimit?: { limit: number; window: number }
 }
 
 export interface NotesApiStats {
@@ -42,6 +48,10 @@ export interface NotesApiStats {
   tokensIssued: number
   /** Connections reset on purpose by `resetAfterCreate`. */
   resets: number
+  /** Requests refused with 429 by the rate limit. */
+  rateLimited: number
+  /** GETs of a note answered 304 Not Modified (the client's ETag matched). */
+  notModified: number
 }
 
 interface StoredReply {
@@ -61,7 +71,9 @@ export function createNotesApi(options: NotesApiOptions = {}) {
   const notes = new Map<string, Note>()
   const tokens = new Map<string, number>()
   const idempotency = new Map<string, StoredReply>()
-  const stats: NotesApiStats = { requests: 0, idempotentReplays: 0, tokensIssued: 0, resets: 0 }
+  const stats: NotesApiStats = { requests: 0, idempotentReplays: 0, tokensIssued: 0, resets: 0, rateLimited: 0, notModified: 0 }
+  const { limit: quota, window: windowSeconds } = options.rateLimit ?? { limit: 600, window: 60 }
+  const windows = new Map<string, { start: number; used: number }>()
   let sequence = 0
 
   function issueToken(): { access_token: string; token_type: string; expires_in: number } {
@@ -80,6 +92,27 @@ export function createNotesApi(options: NotesApiOptions = {}) {
   function authorized(req: IncomingMessage): boolean {
     const match = /^Bearer (\S+)$/.exec(req.headers.authorization ?? '')
     return match !== null && isValidToken(match[1]!)
+  }
+
+  /**
+   * Counts a request against its token's fixed window (aligned to the epoch, so it ends on a whole
+   * second) and announces what is left; false when over the limit, with the 429 already sent.
+   */
+  function withinLimit(req: IncomingMessage, res: ServerResponse): boolean {
+    const token = req.headers.authorization ?? ''
+    const at = now()
+    const start = Math.floor(at / (windowSeconds * 1000)) * windowSeconds * 1000
+    let window = windows.get(token)
+    if (!window || window.start !== start) windows.set(token, (window = { start, used: 0 }))
+    window.used++
+    const reset = Math.ceil((start + windowSeconds * 1000 - at) / 1000)
+    res.setHeader('ratelimit-policy', `"notes";q=${quota};w=${windowSeconds}`)
+    res.setHeader('ratelimit', `"notes";r=${Math.max(0, quota - window.used)};t=${reset}`)
+    if (window.used <= quota) return true
+    stats.rateLimited++
+    res.setHeader('retry-after', String(reset))
+    send(res, 429, { error: { code: 'rate_limited', message: `over ${quota} requests per ${windowSeconds} s` } })
+    return false
   }
 
   function change(event: NoteChange): void {
@@ -108,6 +141,7 @@ export function createNotesApi(options: NotesApiOptions = {}) {
       res.setHeader('www-authenticate', 'Bearer')
       return send(res, 401, { error: { code: 'invalid_token', message: 'missing, unknown or expired access token' } })
     }
+    if (!withinLimit(req, res)) return
 
     const id = path.length > '/v1/notes'.length ? decodeURIComponent(path.slice('/v1/notes/'.length)) : undefined
     if (id === undefined && method === 'GET') return list(url, res)
@@ -116,7 +150,18 @@ export function createNotesApi(options: NotesApiOptions = {}) {
 
     const note = notes.get(id)
     if (!note) return send(res, 404, { error: { code: 'note_not_found', message: `no note ${id}` } })
-    if (method === 'GET') return send(res, 200, note)
+    if (method === 'GET') {
+      // A note's validators: its ETag is a digest of its content, so any change changes it.
+      const etag = `"${createHash('sha256').update(JSON.stringify(note)).digest('base64url').slice(0, 22)}"`
+      res.setHeader('etag', etag)
+      res.setHeader('last-modified', new Date(note.updatedAt).toUTCString())
+      if (req.headers['if-none-match'] === etag) {
+        stats.notModified++
+        res.writeHead(304).end()
+        return
+      }
+      return send(res, 200, note)
+    }
     if (method === 'PATCH') {
       const body = await readJson(req)
       const invalid = checkNoteFields(body, false)

@@ -124,6 +124,25 @@ export interface ApiErrorInit {
   cause?: unknown
   /** For 429: how long the server asked to wait, in milliseconds. */
   retryAfter?: number
+  /** The rate limit the response announced, when the client reads limits (`rest.limits`). */
+  rateLimit?: RateLimitInfo
+}
+
+/**
+ * A rate limit as a server announced it in its headers (`RateLimit`, `RateLimit-*`, `X-RateLimit-*`).
+ *
+ * @example
+ * catch (e) { if (e instanceof ApiError && e.rateLimit?.remaining === 0) console.log(`resets in ${e.rateLimit.reset} ms`) }
+ */
+export interface RateLimitInfo {
+  /** The policy the server named (`RateLimit: "burst";…`, GitHub's `X-RateLimit-Resource`). @default undefined */
+  readonly policy?: string
+  /** Requests allowed per window. @default undefined */
+  readonly limit?: number
+  /** Requests left in the current window. @default undefined */
+  readonly remaining?: number
+  /** Milliseconds until the window resets, from when the response arrived. @default undefined */
+  readonly reset?: number
 }
 
 /**
@@ -143,6 +162,8 @@ export class ApiError extends WirekitError {
   readonly headers: Headers
   /** The raw Response, when there was one. Not enumerable, so logs stay small. */
   declare readonly response: Response | undefined
+  /** The rate limit the response announced, when the client reads limits (`rest.limits`). */
+  readonly rateLimit: RateLimitInfo | undefined
 
   constructor(init: ApiErrorInit) {
     super(init.message ?? `request failed with status ${init.status}`, {
@@ -153,6 +174,7 @@ export class ApiError extends WirekitError {
     this.requestId = init.requestId
     this.body = init.body
     this.headers = init.headers ?? new Headers()
+    this.rateLimit = init.rateLimit
     Object.defineProperty(this, 'response', { value: init.response, enumerable: false })
   }
 

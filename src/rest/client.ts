@@ -7,6 +7,7 @@ import * as option from '../core/config.js'
 import { type ClientContext, type CoreOptions, type OptionFields, type RestConfig, createContext } from '../core/index.js'
 import { RESERVED, type Endpoints, type EndpointMethods, bindEndpoints, checkEndpoints } from './endpoints.js'
 import { type CallOptions, RestEngine } from './engine.js'
+import type { RateLimitState } from './budget.js'
 import type { OpenApiMethods, OpenApiPaginate } from './openapi.js'
 import { type RestOptions, type RestOverrides, deriveSettings, resolveRestSettings, restOptions } from './options.js'
 import { type Page, type PageOptions, type PaginateOptions, fetchPage, paginate } from './pagination.js'
@@ -59,6 +60,13 @@ export interface RestClientBase {
    * const api = client.rest.withEndpoints(defineEndpoints({ health: { method: 'GET', path: '/health' } }))
    */
   withEndpoints<const More extends Endpoints>(endpoints: More): this & EndpointMethods<More>
+  /**
+   * What the rate-limit budget (`rest.limits`) has learned, per origin and policy; `[]` without one.
+   *
+   * @example
+   * for (const limit of client.rest.limits()) console.log(limit.origin, limit.remaining, new Date(limit.resetAt ?? 0))
+   */
+  limits(): RateLimitState[]
 }
 
 /** The REST surface of a client without OpenAPI types: {@link RestClientBase} and an untyped `paginate()`. */
@@ -103,6 +111,7 @@ function makeClient(engine: RestEngine, endpoints: Endpoints): RestClient {
     request,
     paginate: (path: string, options: PaginateOptions) => paginate(engine, path, options),
     page: (path: string, options: PageOptions) => fetchPage(engine, path, options),
+    limits: () => engine.settings.limits?.state() ?? [],
     withOptions: (overrides: RestOverrides) => {
       return makeClient(new RestEngine(engine.context, deriveSettings(engine.settings, overrides)), endpoints)
     },

@@ -76,7 +76,7 @@ export function defineEndpoints<const E extends Endpoints>(endpoints: E): E {
 }
 
 /** Method names a REST client already has; an endpoint may not take one. */
-export const RESERVED: ReadonlySet<string> = new Set(['request', 'paginate', 'page', 'withOptions', 'withEndpoints', 'GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'then'])
+export const RESERVED: ReadonlySet<string> = new Set(['request', 'paginate', 'page', 'limits', 'withOptions', 'withEndpoints', 'GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'then'])
 
 const ENDPOINT_KEYS = new Set(['method', 'path', 'query', 'body', 'response'])
 

@@ -7,6 +7,8 @@ import ky, { HTTPError, type Hooks, type Options as KyOptions, SchemaValidationE
 import { CONTROL, HEADER_NAME } from '../core/checks.js'
 import { type ClientContext, ConfigError, type Credentials, type RestConfig, type StandardSchemaV1, TimeoutError, type WirekitError, isWirekitError } from '../core/index.js'
 import { InvalidRequestError, ResponseValidationError, toWirekitError } from './errors.js'
+import type { RateLimits } from './budget.js'
+import type { RevalidationCache } from './cache.js'
 import type { RestHooks } from './hooks.js'
 import { IDEMPOTENCY_HEADER, idempotencyKeyFor } from './idempotency.js'
 import { redirectSafeFetch } from './redirect.js'
@@ -25,6 +27,10 @@ export interface RestSettings {
   readonly hooks: Readonly<Required<{ [K in keyof RestHooks]: NonNullable<RestHooks[K]> }>>
   readonly idempotencyKeys: boolean
   readonly requestIdHeader: string
+  /** The rate-limit budget, when `rest.limits` gave one. */
+  readonly limits?: RateLimits | undefined
+  /** The revalidation cache, when `rest.cache` gave one. */
+  readonly cache?: RevalidationCache | undefined
 }
 
 /** Per-call options every REST method takes. */
@@ -108,7 +114,9 @@ export class RestEngine {
     this.#prefix = config.baseUrl && basePrefix(config.baseUrl)
     // Read the fetch option at each request, not now (an app may swap globalThis.fetch in tests).
     const base: typeof fetch = (input, init) => (config.fetch ?? globalThis.fetch)(input, init)
-    this.#fetch = redirectSafeFetch(base, credentialHeaders(context.auth.header))
+    const safe = redirectSafeFetch(base, credentialHeaders(context.auth.header))
+    // Under ky, so its retries, timeouts and hooks see the 304 already answered with the stored body.
+    this.#fetch = settings.cache ? settings.cache.wrap(safe, credentialHeaders(context.auth.header)) : safe
     this.#hooks = kyHooks(settings, context)
     this.#baseHeaders = { accept: 'application/json', 'user-agent': config.userAgent, ...settings.headers }
     this.#retryPlain = kyRetryOptions(settings.retry, false)
@@ -123,6 +131,9 @@ export class RestEngine {
     const total = this.settings.totalTimeout
     const started = total === false ? 0 : performance.now()
     let replayed = false
+    const { limits } = this.settings
+    // One object per ky call, seen by the budget's hooks as `options.context`: the attempt on the wire.
+    let holder: object | undefined
     try {
       const { url, method, init } = this.#prepare(call, options)
       const headers = init.headers as Record<string, string>
@@ -139,6 +150,7 @@ export class RestEngine {
           init.totalTimeout = remaining
         }
         let response: Response | undefined
+        if (limits) init.context = holder = {}
         try {
           const pending = ky(url, init)
           response = await pending
@@ -157,6 +169,8 @@ export class RestEngine {
             throw new ResponseValidationError(labelOf(call), response.status, [{ message: `the body is not valid JSON (${error.message})` }], redactor)
           }
           throw error
+        } finally {
+          if (holder) limits!.end(holder)
         }
       }
     } catch (error) {
@@ -227,7 +241,7 @@ export class RestEngine {
 
   async #fail(error: unknown, label: string, signal: AbortSignal | undefined): Promise<unknown> {
     const { config, log } = this.context
-    const mapped = toWirekitError(error, { label, requestIdHeader: this.settings.requestIdHeader, redactor: config.redactor, signal })
+    const mapped = toWirekitError(error, { label, requestIdHeader: this.settings.requestIdHeader, redactor: config.redactor, signal, limits: this.settings.limits })
     if (isWirekitError(mapped)) {
       log.debug('call failed', { call: label, name: mapped.name, code: mapped.code, message: mapped.message })
       for (const hook of this.settings.hooks.onError) await hook({ error: mapped as WirekitError, label })
@@ -282,23 +296,29 @@ function whileNotAborted<T>(promise: Promise<T>, signal: AbortSignal | undefined
 /** ky hooks for the user's hooks and debug logging; none at all when there is nothing to run. */
 function kyHooks(settings: RestSettings, context: ClientContext<RestConfig>): Hooks | undefined {
   const { beforeRequest, afterResponse } = settings.hooks
+  const { limits } = settings
   const debug = context.config.logger !== undefined && context.config.logLevel === 'debug'
-  if (beforeRequest.length === 0 && afterResponse.length === 0 && !debug) return undefined
+  if (beforeRequest.length === 0 && afterResponse.length === 0 && !debug && !limits) return undefined
   const log = context.log
   return {
     beforeRequest: [
-      async ({ request }) => {
+      async ({ request, options }) => {
+        // The budget's wait runs here, on ky's hook, so ky races it with totalTimeout and it is not
+        // counted against the per-attempt timeout.
+        if (limits) await limits.acquire(options.context, request.url, request.signal)
         for (const hook of beforeRequest) await hook({ request, attempt: 0 })
       },
     ],
     beforeRetry: [
-      async ({ request, retryCount, error }) => {
+      async ({ request, options, retryCount, error }) => {
         if (debug) log.debug('retrying', { method: request.method, attempt: retryCount, after: error.name })
+        if (limits) await limits.acquire(options.context, request.url, request.signal)
         for (const hook of beforeRequest) await hook({ request, attempt: retryCount })
       },
     ],
     afterResponse: [
-      async ({ request, response, retryCount }) => {
+      async ({ request, response, options, retryCount }) => {
+        if (limits) limits.learn(options.context, response)
         for (const hook of afterResponse) await hook({ request, response, attempt: retryCount })
       },
     ],

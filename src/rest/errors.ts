@@ -7,6 +7,7 @@ import { HTTPError, NetworkError, TimeoutError as KyTimeoutError } from 'ky'
 import {
   ApiError,
   ConnectionError,
+  type RateLimitInfo,
   type Redactor,
   type StandardSchemaIssue,
   TimeoutError,
@@ -89,6 +90,8 @@ export interface ErrorContext {
   requestIdHeader: string
   redactor: Redactor
   signal: AbortSignal | undefined
+  /** The client's rate-limit budget, whose header parser fills `ApiError.rateLimit`; absent, the field stays empty. */
+  limits?: { parse(headers: Headers): RateLimitInfo | undefined } | undefined
 }
 
 /**
@@ -132,6 +135,7 @@ export function fromResponse(response: Response, body: unknown, context: ErrorCo
     headers: response.headers,
     response,
     retryAfter: response.status === 429 ? serverDelay(response.headers) : undefined,
+    rateLimit: context.limits?.parse(response.headers),
   })
 }
 

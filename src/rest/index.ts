@@ -5,6 +5,10 @@
  *
  * @module
  */
+export { RateLimits, rateLimits } from './budget.js'
+export type { RateLimitOptions, RateLimitState } from './budget.js'
+export { RevalidationCache, revalidationCache } from './cache.js'
+export type { CacheStats, CacheStore, CachedResponse, RevalidationCacheOptions } from './cache.js'
 export { createRestClient } from './client.js'
 export type { RequestOptions, RestClient, RestClientBase, RestClientFor, RestClientOptions, EndpointsOf } from './client.js'
 export { defineEndpoints, typed } from './endpoints.js'
@@ -26,6 +30,6 @@ export { InvalidRequestError, PaginationError, ResponseValidationError } from '.
 export type { ValidationIssue } from './errors.js'
 export type { ItemsAt, OpenApiInit, OpenApiMethod, OpenApiMethodFn, OpenApiMethods, OpenApiPaginate, OperationOf, PathsWithMethod, SuccessData } from './openapi.js'
 export type { AfterResponseContext, BeforeRequestContext, OnErrorContext, RestHooks } from './hooks.js'
-export type { RestOptions, RestOverrides } from './options.js'
+export type { RateLimitBudget, ResponseCache, RestOptions, RestOverrides } from './options.js'
 export type { CursorPagination, LinkPagination, Page, PageOptions, PagePagination, PaginateOptions, Pagination } from './pagination.js'
 export type { PathParamValue, QueryValue } from './url.js'

@@ -10,6 +10,14 @@ import { ConfigError, type RandomSource, type RestConfig, type RetryOptions } fr
 import type { RestSettings } from './engine.js'
 import { type Endpoints, RESERVED, checkEndpoints } from './endpoints.js'
 import type { RestHooks } from './hooks.js'
+import type { RateLimits } from './budget.js'
+import type { RevalidationCache } from './cache.js'
+
+/** A cache from `revalidationCache()` (`@wirekit/sdk/rest`); see {@link RevalidationCache}. */
+export type ResponseCache = RevalidationCache
+
+/** A budget from `rateLimits()` (`@wirekit/sdk/rest`); see {@link RateLimits}. */
+export type RateLimitBudget = RateLimits
 
 /**
  * Options of `@wirekit/sdk/rest`, given as `rest: { … }` to `createClient()` or `createRestClient()`.
@@ -44,6 +52,19 @@ export interface RestOptions<E extends Endpoints = Endpoints> {
    * @default Math.random
    */
   random?: RandomSource
+  /**
+   * A rate-limit budget from `rateLimits()`: calls wait for the server's announced window instead of
+   * being sent to fail, and a 429 pauses every queued call to its origin. Off unless given, so a
+   * client that does not use it does not carry it.
+   * @default undefined
+   */
+  limits?: RateLimitBudget
+  /**
+   * A cache from `revalidationCache()`: GETs revalidate stored bodies with ETag / Last-Modified and
+   * identical GETs in flight share one request. Off unless given (see the README on why).
+   * @default undefined
+   */
+  cache?: ResponseCache
 }
 
 /** What `withOptions()` may change on a derived client; the Auth and the base URL stay shared. */
@@ -88,6 +109,9 @@ const endpoints: Check<Endpoints> = (value, path) => {
   return value as Endpoints
 }
 
+/** `limits` and `cache`: made by their factories, told apart by a method so this file imports neither (bundle size). */
+const made = <T>(method: string, factory: string) => check<T | undefined>((value) => typeof (value as Record<string, unknown> | null)?.[method] === 'function', `made by ${factory}()`)
+
 /**
  * The check of the `rest` section, at the path `rest`: what createClient's and createRestClient's
  * option tables use. Internal; exported so a test can walk every path (`walkOptions`).
@@ -99,6 +123,8 @@ export const restOptions = /* @__PURE__ */ record(
     idempotencyKeys: /* @__PURE__ */ boolean(true),
     hooks,
     random: /* @__PURE__ */ fn<RandomSource>('a function returning a number in [0, 1)', Math.random),
+    limits: /* @__PURE__ */ made<RateLimits>('acquire', 'rateLimits'),
+    cache: /* @__PURE__ */ made<RevalidationCache>('wrap', 'revalidationCache'),
   },
   RENAMED,
 )
@@ -143,6 +169,8 @@ export function resolveRestSettings(config: RestConfig): { settings: RestSetting
     hooks: section.hooks,
     idempotencyKeys: section.idempotencyKeys,
     requestIdHeader: section.requestIdHeader,
+    limits: section.limits,
+    cache: section.cache,
   })
   return { settings, endpoints: section.endpoints }
 }

@@ -104,4 +104,14 @@ describe('@wirekit/sdk/rest', () => {
     for (const name of ['ws', 'isomorphic-ws', 'eventemitter3']) expect(includesPackage(bundle, name), name).toBe(false)
     expect(bundle.code).not.toContain(REALTIME_MARKER)
   })
+
+  // Issue 17: the rate-limit budget and the revalidation cache come only with their factories.
+  const BUDGET_AND_CACHE = ['ratelimit-policy', 'x-ratelimit-resource', 'the rate limit needs a wait', 'if-none-match', 'if-modified-since']
+  it('holds no rate-limit budget and no revalidation cache unless they are imported', async () => {
+    const bundle = await bundleSize(`export { createRestClient } from '@wirekit/sdk/rest'`)
+    for (const name of BUDGET_AND_CACHE) expect(bundle.code, name).not.toContain(name)
+    const both = await bundleSize(`export { createRestClient, rateLimits, revalidationCache } from '@wirekit/sdk/rest'`)
+    for (const name of BUDGET_AND_CACHE) expect(both.code, name).toContain(name)
+    console.log(`[acceptance] rest bundle: ${bundle.brotli} B brotli without the budget and cache, ${both.brotli} B with both (+${both.brotli - bundle.brotli})`)
+  })
 })

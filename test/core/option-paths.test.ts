@@ -15,6 +15,8 @@ import { REALTIME_OPTIONS } from '../../src/realtime/options.js'
 import { createSharedRealtimeClient } from '../../src/realtime/tabs/index.js'
 import { TABS_CLIENT_OPTIONS } from '../../src/realtime/tabs/options.js'
 import { REST_OPTIONS, createRestClient } from '../../src/rest/client.js'
+import { rateLimitOptions, rateLimits } from '../../src/rest/budget.js'
+import { revalidationCache, revalidationCacheOptions } from '../../src/rest/cache.js'
 import { withOptionsOptions } from '../../src/rest/options.js'
 import * as webhooks from '../../src/webhooks/index.js'
 import { WEBHOOK_OPTION_CHECKS } from '../../src/webhooks/options.js'
@@ -57,6 +59,8 @@ const ENTRY_POINTS: EntryPoint[] = [
   { name: 'createRealtimeClient', fields: REALTIME_OPTIONS, make: (options) => createRealtimeClient(options) },
   { name: 'createSharedRealtimeClient', fields: TABS_CLIENT_OPTIONS, make: (options) => createSharedRealtimeClient(options) },
   { name: 'createGraphQLClient', fields: GRAPHQL_CLIENT_OPTIONS, make: (options) => createGraphQLClient(options) },
+  { name: 'rateLimits', fields: rateLimitOptions.fields!, make: (options) => rateLimits(options), prefix: 'rateLimits.' },
+  { name: 'revalidationCache', fields: revalidationCacheOptions.fields!, make: (options) => revalidationCache(options), prefix: 'revalidationCache.' },
 ]
 
 /** `options` with `value` written at `path`, copying only the records along the path (values such as stores keep their class). */

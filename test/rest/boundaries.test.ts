@@ -27,7 +27,18 @@ describe('src/rest boundaries', () => {
 
   it('@wirekit/sdk/rest publishes only what README.md and the API docs describe', async () => {
     const rest = await import('../../src/rest/index.js')
-    expect(Object.keys(rest).sort()).toEqual(['InvalidRequestError', 'PaginationError', 'ResponseValidationError', 'createRestClient', 'defineEndpoints', 'typed'])
+    expect(Object.keys(rest).sort()).toEqual([
+      'InvalidRequestError',
+      'PaginationError',
+      'RateLimits',
+      'ResponseValidationError',
+      'RevalidationCache',
+      'createRestClient',
+      'defineEndpoints',
+      'rateLimits',
+      'revalidationCache',
+      'typed',
+    ])
   })
 
   it('has no import cycle: the surface files call the engine, never the reverse', () => {

@@ -22,6 +22,8 @@ describe('the rest section', () => {
       'rest.hooks.afterResponse',
       'rest.hooks.onError',
       'rest.random',
+      'rest.limits',
+      'rest.cache',
     ])
     expect(walkOptions(withOptionsOptions, 'withOptions').map(({ path }) => path)).toEqual([
       'withOptions.headers',

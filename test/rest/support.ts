@@ -41,3 +41,42 @@ export function readBody(req: IncomingMessage): Promise<string> {
     req.on('error', reject)
   })
 }
+
+/** Where a server arrival was seen: `at` is the server's clock, `auth` the Authorization header. */
+export interface Arrival {
+  at: number
+  path: string
+  status: number
+  auth: string
+}
+
+/**
+ * Starts test/rest/limit-server.ts in a child process (a real node:http server on 127.0.0.1, port 0)
+ * with `env` (LIMIT, WINDOW_MS); `stop()` ends it by its pid.
+ */
+export async function startLimitServer(env: Record<string, string> = {}): Promise<{ url: string; arrivals: (clear?: boolean) => Promise<Arrival[]>; stop: () => Promise<void> }> {
+  const { spawn } = await import('node:child_process')
+  const { fileURLToPath } = await import('node:url')
+  const script = fileURLToPath(new URL('./limit-server.ts', import.meta.url))
+  const child = spawn(process.execPath, [script], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'inherit'] })
+  const port = await new Promise<string>((resolve, reject) => {
+    let text = ''
+    child.stdout!.setEncoding('utf8')
+    child.stdout!.on('data', (chunk: string) => {
+      text += chunk
+      if (text.includes('\n')) resolve(text.trim())
+    })
+    child.once('exit', (code) => reject(new Error(`limit server exited with ${code}`)))
+  })
+  const url = `http://127.0.0.1:${port}`
+  return {
+    url,
+    arrivals: async (clear = false) => (await (await fetch(`${url}/__arrivals${clear ? '?clear' : ''}`)).json()) as Arrival[],
+    stop: () =>
+      new Promise<void>((resolve) => {
+        if (child.exitCode !== null) return resolve()
+        child.once('exit', () => resolve())
+        process.kill(child.pid!)
+      }),
+  }
+}

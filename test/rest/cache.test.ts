@@ -1,0 +1,154 @@
+// Revalidation and in-flight sharing (src/rest/cache.ts) against a real server in a child process
+// (test/rest/limit-server.ts) that answers 304s and counts every arrival.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { ConfigError } from '../../src/core/index.js'
+import { createRestClient, revalidationCache } from '../../src/rest/index.js'
+import { startLimitServer } from './support.js'
+
+let server: Awaited<ReturnType<typeof startLimitServer>>
+beforeAll(async () => {
+  server = await startLimitServer()
+})
+afterAll(() => server.stop())
+
+interface Resource {
+  n: number
+  version: number
+}
+
+describe('revalidation', () => {
+  it('2,000 GETs of 20 resources the server changes now and then: every body is the current one', { timeout: 60_000 }, async () => {
+    const cache = revalidationCache()
+    const client = createRestClient({ baseUrl: server.url, auth: 'token-a', rest: { cache } })
+    await server.arrivals(true)
+    const versions = new Map<number, number>()
+    let stale = 0
+    for (let round = 0; round < 100; round++) {
+      if (round % 5 === 4) {
+        // Change one resource (ETag-validated when even, Last-Modified when odd) behind the client's back.
+        const n = (round * 7) % 20
+        await fetch(`${server.url}/change/${n}`)
+        versions.set(n, (versions.get(n) ?? 0) + 1)
+      }
+      const bodies = await Promise.all(Array.from({ length: 20 }, (_, n) => client.request<Resource>('GET', `/res/${n}`)))
+      for (const body of bodies) if (body.version !== (versions.get(body.n) ?? 0)) stale++
+    }
+    const arrivals = (await server.arrivals()).filter((arrival) => arrival.path.startsWith('/res/'))
+    const stats = cache.stats()
+    console.log(
+      `[acceptance] revalidation: 2000 GETs, ${stale} stale bodies, ${arrivals.filter((arrival) => arrival.status === 304).length} answered 304 (${stats.notModified} by the cache's count), ${stats.bytesSaved} body bytes saved`,
+    )
+    expect(stale).toBe(0)
+    expect(arrivals).toHaveLength(2000)
+    // 20 first fetches and one 200 per change; every other GET is a 304.
+    expect(stats.notModified).toBe(2000 - 20 - 20)
+    expect(arrivals.filter((arrival) => arrival.status === 304)).toHaveLength(stats.notModified)
+  })
+
+  it('two credentials never see each other’s cached bodies (a canary per token), even through one shared cache', async () => {
+    const cache = revalidationCache()
+    const a = createRestClient({ baseUrl: server.url, auth: 'token-a', rest: { cache } })
+    const b = createRestClient({ baseUrl: server.url, auth: 'token-b', rest: { cache } })
+    let token = 'token-c'
+    const rotating = createRestClient({ baseUrl: server.url, auth: () => token, rest: { cache } })
+    let checked = 0
+    let wrong = 0
+    for (let round = 0; round < 50; round++) {
+      token = round % 2 === 0 ? 'token-c' : 'token-d'
+      const [bodyA, bodyB, bodyR] = await Promise.all([a, b, rotating].map((client) => client.request<{ canary: string }>('GET', '/canary')))
+      for (const [body, expected] of [
+        [bodyA, 'Bearer token-a'],
+        [bodyB, 'Bearer token-b'],
+      ] as const) {
+        checked++
+        if (body!.canary !== expected) wrong++
+      }
+      checked++
+      // The rotating client's provider is read per call; its body must carry one of its own tokens.
+      if (bodyR!.canary !== 'Bearer token-c' && bodyR!.canary !== 'Bearer token-d') wrong++
+    }
+    console.log(`[acceptance] canaries: ${checked - wrong}/${checked} bodies belong to the caller's own credential (${cache.stats().notModified} served from the cache after a 304)`)
+    expect(wrong).toBe(0)
+    expect(cache.stats().notModified).toBeGreaterThan(0)
+  })
+
+  it('Cache-Control: no-store is never stored, so never revalidated', async () => {
+    const cache = revalidationCache()
+    const client = createRestClient({ baseUrl: server.url, rest: { cache } })
+    for (let index = 0; index < 3; index++) await client.request('GET', '/nostore')
+    expect(cache.stats()).toMatchObject({ requests: 3, notModified: 0 })
+  })
+
+  it('is bounded in entries: the least recently used goes first', async () => {
+    const cache = revalidationCache({ maxEntries: 2 })
+    const client = createRestClient({ baseUrl: server.url, rest: { cache } })
+    for (const n of [0, 2, 4]) await client.request('GET', `/res/${n}`)
+    await client.request('GET', '/res/4')
+    await client.request('GET', '/res/0')
+    // /res/4 was kept (304); /res/0 had been dropped for /res/4 (a full 200).
+    expect(cache.stats().notModified).toBe(1)
+  })
+
+  it('is bounded in bytes: a body larger than maxBytes is never stored', async () => {
+    const cache = revalidationCache({ maxBytes: 100 })
+    const client = createRestClient({ baseUrl: server.url, rest: { cache } })
+    await client.request('GET', '/res/6')
+    await client.request('GET', '/res/6')
+    expect(cache.stats().notModified).toBe(0)
+  })
+
+  it('takes a store of your own', async () => {
+    const map = new Map<string, unknown>()
+    const store = { get: (key: string) => map.get(key) as never, set: (key: string, value: unknown) => void map.set(key, value), delete: (key: string) => void map.delete(key) }
+    const cache = revalidationCache({ store })
+    const client = createRestClient({ baseUrl: server.url, auth: 'secret-token-value', rest: { cache } })
+    await client.request('GET', '/res/8')
+    await client.request('GET', '/res/8')
+    expect(cache.stats().notModified).toBe(1)
+    // Keys name the credential by a number, never the token.
+    expect([...map.keys()].join()).not.toContain('secret-token-value')
+  })
+
+  it('refuses bad options with a ConfigError naming the path', () => {
+    expect(() => revalidationCache({ maxEntries: 0 })).toThrow(ConfigError)
+    expect(() => revalidationCache({ store: {} as never })).toThrow(/revalidationCache\.store/)
+    expect(() => revalidationCache({ maxEntires: 3 } as never)).toThrow(/did you mean maxEntries/)
+  })
+})
+
+describe('identical GETs in flight', () => {
+  it('100 concurrent identical GETs: 1 request, 100 results, each its own object', async () => {
+    const client = createRestClient({ baseUrl: server.url, auth: 'token-a', rest: { cache: revalidationCache() } })
+    await server.arrivals(true)
+    const results = await Promise.all(Array.from({ length: 100 }, () => client.request<{ slow: boolean }>('GET', '/slow/one')))
+    const arrivals = (await server.arrivals()).filter((arrival) => arrival.path === '/slow/one')
+    results[0]!.slow = false
+    console.log(`[acceptance] sharing: 100 concurrent identical GETs → ${arrivals.length} request(s) at the server, ${results.length} results`)
+    expect(arrivals).toHaveLength(1)
+    expect(results.filter((result) => result.slow === true)).toHaveLength(99)
+  })
+
+  it('one caller aborting (the first, whose request it is) leaves the other 99 resolved', async () => {
+    const client = createRestClient({ baseUrl: server.url, auth: 'token-a', rest: { cache: revalidationCache() } })
+    await server.arrivals(true)
+    const controller = new AbortController()
+    const calls = Array.from({ length: 100 }, (_, index) => client.request('GET', '/slow/two', index === 0 ? { signal: controller.signal } : {}))
+    setTimeout(() => controller.abort(new Error('caller 0 left')), 50)
+    const settled = await Promise.allSettled(calls)
+    const arrivals = (await server.arrivals()).filter((arrival) => arrival.path === '/slow/two')
+    const resolved = settled.filter((result) => result.status === 'fulfilled').length
+    console.log(`[acceptance] sharing with an abort: ${resolved}/99 others resolved, the aborted one rejected: ${settled[0]!.status === 'rejected'}, ${arrivals.length} request(s)`)
+    expect(settled[0]).toEqual({ status: 'rejected', reason: new Error('caller 0 left') })
+    expect(resolved).toBe(99)
+    expect(arrivals).toHaveLength(1)
+  })
+
+  it('different credentials do not share', async () => {
+    const cache = revalidationCache()
+    const a = createRestClient({ baseUrl: server.url, auth: 'token-a', rest: { cache } })
+    const b = createRestClient({ baseUrl: server.url, auth: 'token-b', rest: { cache } })
+    await server.arrivals(true)
+    await Promise.all([a.request('GET', '/slow/three'), b.request('GET', '/slow/three')])
+    expect((await server.arrivals()).filter((arrival) => arrival.path === '/slow/three')).toHaveLength(2)
+  })
+})

@@ -1,0 +1,136 @@
+// The rate-limit header parser (src/rest/limits.ts) and what the budget does with bad headers: no
+// header a server sends makes a call wait past maxWait, or throw anything but a RateLimitError.
+import fc from 'fast-check'
+import { describe, expect, it, vi } from 'vitest'
+import { RateLimitError } from '../../src/core/index.js'
+import { createRestClient, rateLimits } from '../../src/rest/index.js'
+import { parseRateLimit } from '../../src/rest/limits.js'
+
+const NOW = Date.parse('2026-12-01T12:00:00Z')
+const DAY = 86_400_000
+
+describe('parseRateLimit', () => {
+  it('reads the IETF list form with its policy, picking the most restrictive policy', () => {
+    const headers = new Headers({ 'ratelimit-policy': '"burst";q=100;w=60, "daily";q=1000;w=86400', ratelimit: '"burst";r=40;t=30, "daily";r=5;t=3600' })
+    expect(parseRateLimit(headers, NOW)).toEqual({ policy: 'daily', limit: 1000, remaining: 5, reset: 3_600_000 })
+  })
+  it('reads the older IETF dictionary form', () => {
+    expect(parseRateLimit(new Headers({ ratelimit: 'limit=100, remaining=50, reset=5' }), NOW)).toEqual({ limit: 100, remaining: 50, reset: 5000 })
+  })
+  it('reads RateLimit-Limit/-Remaining/-Reset as delta seconds', () => {
+    expect(parseRateLimit(new Headers({ 'ratelimit-limit': '50', 'ratelimit-remaining': '7', 'ratelimit-reset': '9' }), NOW)).toEqual({ limit: 50, remaining: 7, reset: 9000 })
+  })
+  it("reads GitHub's X-RateLimit-* with an epoch reset and the resource as the policy", () => {
+    const headers = new Headers({ 'x-ratelimit-limit': '5000', 'x-ratelimit-remaining': '4999', 'x-ratelimit-reset': String(NOW / 1000 + 60), 'x-ratelimit-resource': 'core' })
+    expect(parseRateLimit(headers, NOW)).toEqual({ policy: 'core', limit: 5000, remaining: 4999, reset: 60_000 })
+  })
+  it('gives nothing for a response without limit headers', () => {
+    expect(parseRateLimit(new Headers({ 'content-type': 'application/json' }), NOW)).toBeUndefined()
+  })
+
+  describe('bad input', () => {
+    it('malformed: ignores what is not a number', () => {
+      expect(parseRateLimit(new Headers({ 'ratelimit-limit': 'lots', 'ratelimit-remaining': '1e3', 'ratelimit-reset': 'soon' }), NOW)).toBeUndefined()
+      expect(parseRateLimit(new Headers({ ratelimit: '";;;==,,"' }), NOW)).toBeUndefined()
+    })
+    it('negative: ignored', () => {
+      expect(parseRateLimit(new Headers({ 'x-ratelimit-remaining': '-5', 'x-ratelimit-reset': '-30', 'x-ratelimit-limit': '10' }), NOW)).toEqual({ limit: 10 })
+    })
+    it('huge: a reset past a day is not believed; an epoch in the past is now', () => {
+      expect(parseRateLimit(new Headers({ 'ratelimit-remaining': '0', 'ratelimit-reset': '999999999999999' }), NOW)).toEqual({ remaining: 0 })
+      expect(parseRateLimit(new Headers({ 'x-ratelimit-remaining': '0', 'x-ratelimit-reset': String(NOW / 1000 - 60) }), NOW)).toEqual({ remaining: 0, reset: 0 })
+    })
+    it('contradictory: remaining above the limit is the limit; duplicated headers give the smallest', () => {
+      expect(parseRateLimit(new Headers({ 'ratelimit-limit': '10', 'ratelimit-remaining': '100' }), NOW)).toEqual({ limit: 10, remaining: 10 })
+      const headers = new Headers([['ratelimit-remaining', '40'], ['ratelimit-remaining', '3'], ['ratelimit-reset', '20'], ['ratelimit-reset', '2']])
+      expect(parseRateLimit(headers, NOW)).toEqual({ remaining: 3, reset: 2000 })
+    })
+  })
+
+  it('never throws, and what it returns is always sane (property)', () => {
+    const value = fc.oneof(fc.string(), fc.integer().map(String), fc.double().map(String), fc.constantFrom('', '-1', '1e309', 'NaN', '"a";r=1;t=2', 'limit=1, remaining=2, reset=3', String(NOW / 1000 + 10)))
+    const names = ['ratelimit', 'ratelimit-policy', 'ratelimit-limit', 'ratelimit-remaining', 'ratelimit-reset', 'x-ratelimit-limit', 'x-ratelimit-remaining', 'x-ratelimit-reset', 'x-ratelimit-resource']
+    fc.assert(
+      fc.property(fc.dictionary(fc.constantFrom(...names), value), (fields) => {
+        const headers = new Headers()
+        for (const [name, text] of Object.entries(fields)) {
+          // Headers refuses CR/LF/NUL itself; what a server can put on the wire is the rest.
+          const clean = text.replace(/[\r\n\0]/g, '')
+          headers.set(name, clean)
+        }
+        const parsed = parseRateLimit(headers, NOW)
+        if (parsed === undefined) return
+        for (const figure of [parsed.limit, parsed.remaining, parsed.reset]) {
+          if (figure !== undefined) expect(Number.isFinite(figure) && figure >= 0).toBe(true)
+        }
+        if (parsed.reset !== undefined) expect(parsed.reset).toBeLessThanOrEqual(DAY)
+        if (parsed.limit !== undefined && parsed.remaining !== undefined) expect(parsed.remaining).toBeLessThanOrEqual(parsed.limit)
+      }),
+      { numRuns: 2000 },
+    )
+  })
+})
+
+/** A client whose every answer is 200 with `headers`, counting the requests that reach "the server". */
+function clientAnswering(headers: Record<string, string>, maxWait: number, status = 200) {
+  let sent = 0
+  const fetch = async () => {
+    sent++
+    return new Response('{}', { status, headers: { 'content-type': 'application/json', ...headers } })
+  }
+  const client = createRestClient({ baseUrl: 'https://api.test', fetch, retry: 0, rest: { limits: rateLimits({ maxWait }) } })
+  return { client, sent: () => sent }
+}
+
+describe('the budget with bad limit headers', () => {
+  it('a spent budget whose reset is past maxWait: the next call rejects at once, not sent, with retryAfter and the limit', async () => {
+    const { client, sent } = clientAnswering({ 'x-ratelimit-limit': '10', 'x-ratelimit-remaining': '0', 'x-ratelimit-reset': String(Math.floor(Date.now() / 1000) + 3600), 'x-ratelimit-resource': 'core' }, 1000)
+    await client.request('GET', '/a')
+    const error = await client.request('GET', '/a').catch((caught: unknown) => caught)
+    expect(error).toBeInstanceOf(RateLimitError)
+    expect((error as RateLimitError).retryAfter).toBeGreaterThan(1000)
+    expect((error as RateLimitError).rateLimit).toMatchObject({ policy: 'core', limit: 10, remaining: 0 })
+    expect(sent()).toBe(1)
+  })
+
+  it.each([
+    ['malformed', { 'ratelimit-remaining': 'zero', 'ratelimit-reset': 'later' }],
+    ['negative', { 'ratelimit-remaining': '-1', 'ratelimit-reset': '-100' }],
+    ['huge', { 'ratelimit-remaining': '0', 'ratelimit-reset': '99999999999' }],
+    ['contradictory', { 'ratelimit-limit': '5', 'ratelimit-remaining': '500', 'ratelimit-reset': '0' }],
+    ['an IETF field of garbage', { ratelimit: '"x";r=-4;t=1e99, ;;;' }],
+  ])('%s headers: ten calls in a row all go, none waits', async (_, headers) => {
+    const { client, sent } = clientAnswering(headers, 50)
+    for (let index = 0; index < 10; index++) await client.request('GET', '/b')
+    expect(sent()).toBe(10)
+  })
+
+  it('a 429 with a huge Retry-After: the queued and the next calls reject with a RateLimitError instead of waiting', async () => {
+    const { client, sent } = clientAnswering({ 'retry-after': '999999999' }, 1000, 429)
+    const first = await client.request('GET', '/c').catch((caught: unknown) => caught)
+    expect(first).toBeInstanceOf(RateLimitError)
+    const next = await client.request('GET', '/c').catch((caught: unknown) => caught)
+    expect(next).toBeInstanceOf(RateLimitError)
+    expect((next as RateLimitError).retryAfter).toBeGreaterThan(1000)
+    expect(sent()).toBe(1)
+  })
+
+  it('ApiError carries the parsed limit fields', async () => {
+    const { client } = clientAnswering({ 'ratelimit-limit': '50', 'ratelimit-remaining': '0', 'ratelimit-reset': '1' }, 5000, 429)
+    const error = await client.request('GET', '/d').catch((caught: unknown) => caught)
+    expect(error).toBeInstanceOf(RateLimitError)
+    expect((error as RateLimitError).rateLimit).toEqual({ limit: 50, remaining: 0, reset: 1000 })
+  })
+
+  it('an abort while waiting rejects that call with the reason and frees nothing it did not hold', async () => {
+    const { client, sent } = clientAnswering({ 'ratelimit-limit': '1', 'ratelimit-remaining': '0', 'ratelimit-reset': '30' }, 60_000)
+    await client.request('GET', '/e')
+    const controller = new AbortController()
+    const waiting = client.request('GET', '/e', { signal: controller.signal }).catch((caught: unknown) => caught)
+    await vi.waitFor(() => expect(client.limits()[0]?.queued).toBe(1))
+    controller.abort(new Error('stop'))
+    expect(await waiting).toEqual(new Error('stop'))
+    expect(client.limits()[0]).toMatchObject({ queued: 0, inFlight: 0, remaining: 0 })
+    expect(sent()).toBe(1)
+  })
+})

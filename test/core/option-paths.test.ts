@@ -13,7 +13,9 @@ import { REALTIME_OPTIONS } from '../../src/realtime/options.js'
 import { REST_OPTIONS, createRestClient } from '../../src/rest/client.js'
 import { withOptionsOptions } from '../../src/rest/options.js'
 import * as webhooks from '../../src/webhooks/index.js'
+import { INTAKE_OPTIONS } from '../../src/webhooks/intake.js'
 import { WEBHOOK_OPTION_CHECKS } from '../../src/webhooks/options.js'
+import { REDIS_STORE_OPTIONS } from '../../src/webhooks/redis-store.js'
 
 interface EntryPoint {
   name: string
@@ -41,6 +43,18 @@ const ENTRY_POINTS: EntryPoint[] = [
     // A secret is checked by the scheme's key parser: `invalid_secret`, the reason a rotated-in bad key gets too.
     otherRefusals: { secret: (error: unknown) => error instanceof webhooks.WebhookVerificationError && error.reason === 'invalid_secret' },
   })),
+  {
+    name: 'webhookIntake',
+    fields: INTAKE_OPTIONS.fields!,
+    make: (options) => webhooks.webhookIntake(webhooks.standardWebhooks({ secret: SECRET }), options as never),
+    base: { store: new webhooks.MemoryReplayStore(), handler: () => undefined },
+  },
+  {
+    name: 'RedisReplayStore',
+    fields: REDIS_STORE_OPTIONS.fields!,
+    // A structural client is enough: the options are checked before any call.
+    make: (options) => new webhooks.RedisReplayStore({ evalsha: async () => 0, eval: async () => 0 }, options),
+  },
   { name: 'resolveConfig', fields: CORE_OPTIONS, make: (options) => resolveConfig(options) },
   { name: 'createClient', fields: CLIENT_OPTIONS, make: (options) => createClient(options), base: { webhooks: { replay: { store: new webhooks.MemoryReplayStore() } } } },
   { name: 'createRestClient', fields: REST_OPTIONS, make: (options) => createRestClient(options) },

@@ -7,6 +7,7 @@ export const entries = {
   realtime: 'src/realtime/index.ts',
   testing: 'src/testing/index.ts',
   webhooks: 'src/webhooks/index.ts',
+  'webhooks-intake': 'src/webhooks/intake/index.ts',
 }
 
 /**

@@ -41,8 +41,8 @@ export interface BeginRequest {
 /**
  * A delivery-id store with leases: an id moves `new → processing (lease) → done`, one atomic step per
  * transition, so two processes never both run the handler for one delivery and a process that dies
- * mid-handler (its lease expires) does not lose the sender's retry. {@link MemoryReplayStore} is one
- * process's; `RedisReplayStore` shares it across processes. The intake helper (`webhookIntake`) drives it.
+ * mid-handler (its lease expires) does not lose the sender's retry. `MemoryDeliveryStore` is one
+ * process's; `RedisReplayStore` shares it across processes (both in `@wirekit/sdk/webhooks/intake`). The intake helper (`webhookIntake`) drives it.
  *
  * @example
  * const outcome = await store.begin('msg_1', { token: crypto.randomUUID(), leaseMs: 60_000 })
@@ -71,24 +71,15 @@ export interface MemoryReplayStoreOptions {
   now?: () => number
 }
 
-/** A remembered id: when it expires, and the lease token while processing (`undefined` once done). */
-interface Entry {
-  expires: number
-  token: string | undefined
-}
-
 /**
- * An in-process {@link ReplayStore} and {@link DeliveryStore}: ids (marks, leases, done ids) expire
- * after their TTL and are swept lazily on each call, with no timers. Right for one server process;
- * several instances need a shared store (`RedisReplayStore`).
+ * An in-process {@link ReplayStore}: ids expire after their TTL and are swept lazily on each claim,
+ * with no timers. Right for one server process; several instances need a shared store (Redis, KV).
  *
  * @example
  * const webhooks = standardWebhooks({ secret, replay: new MemoryReplayStore() })
  */
-export class MemoryReplayStore implements ReplayStore, DeliveryStore {
-  readonly #seen = new Map<string, Entry>()
-  /** Ordering: the newest version per resource, and the id that carried it. */
-  readonly #versions = new Map<string, { version: number; id: string; expires: number }>()
+export class MemoryReplayStore implements ReplayStore {
+  readonly #seen = new Map<string, number>()
   readonly #maxEntries: number
   readonly #now: () => number
 
@@ -108,61 +99,27 @@ export class MemoryReplayStore implements ReplayStore, DeliveryStore {
   claim(id: string, ttlSeconds: number): boolean {
     const now = this.#now()
     this.#sweep(now)
-    const entry = this.#seen.get(id)
-    if (entry !== undefined && entry.expires > now) return false
-    this.#put(id, now + ttlSeconds * 1000, undefined)
-    return true
-  }
-
-  /** Takes the lease on `id` unless it is done, leased, or (with `order`) stale; see {@link DeliveryStore.begin}. */
-  begin(id: string, request: BeginRequest): BeginOutcome {
-    const now = this.#now()
-    this.#sweep(now)
-    const entry = this.#seen.get(id)
-    if (entry !== undefined && entry.expires > now) return entry.token === undefined ? 'done' : 'processing'
-    const { order } = request
-    if (order) {
-      const last = this.#versions.get(order.resource)
-      // The same id may come back at its own version: its handler failed and the lease was released.
-      if (last !== undefined && last.expires > now && (last.version > order.version || (last.version === order.version && last.id !== id))) return 'stale'
-      this.#versions.set(order.resource, { version: order.version, id, expires: now + order.ttlMs })
-    }
-    this.#put(id, now + request.leaseMs, request.token)
-    return 'new'
-  }
-
-  /** Marks `id` done for `doneMs`, unless another attempt's lease holds it. */
-  complete(id: string, token: string, doneMs: number): void {
-    const entry = this.#seen.get(id)
-    const now = this.#now()
-    if (entry !== undefined && entry.expires > now && entry.token !== token) return
-    this.#put(id, now + doneMs, undefined)
-  }
-
-  /** Drops `token`'s lease on `id`; without a token, forgets `id` whatever its state (the {@link ReplayStore} use). */
-  release(id: string, token?: string): void {
-    if (token === undefined || this.#seen.get(id)?.token === token) this.#seen.delete(id)
-  }
-
-  #put(id: string, expires: number, token: string | undefined): void {
-    // Re-inserting moves the id to the end. Entries are swept from the front while expired; one with a
-    // shorter TTL behind a longer one waits for it, which only delays its removal.
+    const expires = this.#seen.get(id)
+    if (expires !== undefined && expires > now) return false
+    // Re-inserting moves the id to the end, keeping the map ordered by insertion for the sweep.
     this.#seen.delete(id)
-    this.#seen.set(id, { expires, token })
+    this.#seen.set(id, now + ttlSeconds * 1000)
     if (this.#seen.size > this.#maxEntries) {
       const oldest = this.#seen.keys().next()
       if (!oldest.done) this.#seen.delete(oldest.value)
     }
-    if (this.#versions.size > this.#maxEntries) {
-      const oldest = this.#versions.keys().next()
-      if (!oldest.done) this.#versions.delete(oldest.value)
-    }
+    return true
   }
 
-  /** Drops expired ids from the old end; stops at the first live one, so each call does little work. */
+  /** Forgets `id`. */
+  release(id: string): void {
+    this.#seen.delete(id)
+  }
+
+  /** Drops expired ids from the old end; stops at the first live one, so each claim does little work. */
   #sweep(now: number): void {
-    for (const [id, entry] of this.#seen) {
-      if (entry.expires > now) return
+    for (const [id, expires] of this.#seen) {
+      if (expires > now) return
       this.#seen.delete(id)
     }
   }

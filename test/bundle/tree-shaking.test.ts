@@ -24,8 +24,9 @@ const KY_NAMES = /HTTPError|KyError|ForceRetryError|onDownloadProgress|beforeRet
 const REALTIME_MARKER = 'wirekit.v1'
 
 describe('@wirekit/sdk/webhooks', () => {
-  it('holds no ky, ws or eventemitter3, nor any other third-party or REST/realtime code', async () => {
+  it('holds no ky, ws or eventemitter3, nor any other third-party or REST/realtime code, nor the intake (its own subpath)', async () => {
     const bundle = await bundleSize(`export * from '@wirekit/sdk/webhooks'`)
+    for (const marker of INTAKE_MARKERS) expect(bundle.code, `${marker} (intake / Redis store) leaked into @wirekit/sdk/webhooks`).not.toContain(marker)
     for (const name of ['ky', 'ws', 'isomorphic-ws', 'eventemitter3']) expect(includesPackage(bundle, name), name).toBe(false)
     expect(bundle.inputs.filter((input) => input.includes('node_modules'))).toEqual([])
     expect(bundle.code).not.toMatch(KY_NAMES)
@@ -35,7 +36,7 @@ describe('@wirekit/sdk/webhooks', () => {
   })
 
   it('webhookIntake and RedisReplayStore bring the intake markers, so their absence below means something', async () => {
-    const { code } = await bundleSize(`export { webhookIntake, RedisReplayStore } from '@wirekit/sdk/webhooks'`)
+    const { code } = await bundleSize(`export { webhookIntake, RedisReplayStore } from '@wirekit/sdk/webhooks/intake'`)
     for (const marker of INTAKE_MARKERS) expect(code).toContain(marker)
   })
 

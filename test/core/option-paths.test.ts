@@ -13,9 +13,11 @@ import { REALTIME_OPTIONS } from '../../src/realtime/options.js'
 import { REST_OPTIONS, createRestClient } from '../../src/rest/client.js'
 import { withOptionsOptions } from '../../src/rest/options.js'
 import * as webhooks from '../../src/webhooks/index.js'
-import { INTAKE_OPTIONS } from '../../src/webhooks/intake.js'
+import * as intake from '../../src/webhooks/intake/index.js'
+import { INTAKE_OPTIONS } from '../../src/webhooks/intake/intake.js'
+import { MEMORY_STORE_OPTIONS } from '../../src/webhooks/intake/memory-store.js'
 import { WEBHOOK_OPTION_CHECKS } from '../../src/webhooks/options.js'
-import { REDIS_STORE_OPTIONS } from '../../src/webhooks/redis-store.js'
+import { REDIS_STORE_OPTIONS } from '../../src/webhooks/intake/redis-store.js'
 
 interface EntryPoint {
   name: string
@@ -46,14 +48,15 @@ const ENTRY_POINTS: EntryPoint[] = [
   {
     name: 'webhookIntake',
     fields: INTAKE_OPTIONS.fields!,
-    make: (options) => webhooks.webhookIntake(webhooks.standardWebhooks({ secret: SECRET }), options as never),
-    base: { store: new webhooks.MemoryReplayStore(), handler: () => undefined },
+    make: (options) => intake.webhookIntake(webhooks.standardWebhooks({ secret: SECRET }), options as never),
+    base: { store: new intake.MemoryDeliveryStore(), handler: () => undefined },
   },
+  { name: 'MemoryDeliveryStore', fields: MEMORY_STORE_OPTIONS.fields!, make: (options) => new intake.MemoryDeliveryStore(options) },
   {
     name: 'RedisReplayStore',
     fields: REDIS_STORE_OPTIONS.fields!,
     // A structural client is enough: the options are checked before any call.
-    make: (options) => new webhooks.RedisReplayStore({ evalsha: async () => 0, eval: async () => 0 }, options),
+    make: (options) => new intake.RedisReplayStore({ evalsha: async () => 0, eval: async () => 0 }, options),
   },
   { name: 'resolveConfig', fields: CORE_OPTIONS, make: (options) => resolveConfig(options) },
   { name: 'createClient', fields: CLIENT_OPTIONS, make: (options) => createClient(options), base: { webhooks: { replay: { store: new webhooks.MemoryReplayStore() } } } },

@@ -2,8 +2,8 @@
 import { createHash } from 'node:crypto'
 import { describe, expect, it } from 'vitest'
 import { ConfigError } from '../../src/core/errors.js'
-import { RedisReplayStore } from '../../src/webhooks/index.js'
-import { SCRIPTS } from '../../src/webhooks/redis-store.js'
+import { RedisReplayStore } from '../../src/webhooks/intake/index.js'
+import { SCRIPTS } from '../../src/webhooks/intake/redis-store.js'
 
 describe('RedisReplayStore', () => {
   it('ships each Lua script with its own SHA-1, so EVALSHA runs the script written here', () => {

@@ -3,13 +3,13 @@
  * the HTTP answer senders expect. For Fetch `Request`s and for node:http / Express. Imported only by
  * those who call it, so verifier-only bundles never carry it.
  */
-import { type Check, boolean, check, fn, record, seconds } from '../core/checks.js'
-import { ConfigError, WebhookVerificationError } from '../core/errors.js'
-import type { WebhookEventOf } from './events.js'
-import { type HeadersInput, readHeader } from './headers.js'
-import type { NodeRequestLike, RawPayload, RequestLike } from './payload.js'
-import type { BeginOutcome, DeliveryStore } from './replay.js'
-import type { WebhookVerifier } from './verifier.js'
+import { type Check, boolean, check, fn, record, seconds } from '../../core/checks.js'
+import { ConfigError, WebhookVerificationError } from '../../core/errors.js'
+import type { WebhookEventOf } from '../events.js'
+import { type HeadersInput, readHeader } from '../headers.js'
+import type { NodeRequestLike, RawPayload, RequestLike } from '../payload.js'
+import type { BeginOutcome, DeliveryStore } from '../replay.js'
+import type { WebhookVerifier } from '../verifier.js'
 
 /** Stale-event hold-back: the newest version per resource is kept in the store; an older one is acknowledged and skipped. */
 export interface IntakeOrdering<Event> {

@@ -3,9 +3,9 @@
  * passes in (ioredis or node-redis). Imports neither: it talks to the client through
  * {@link RedisScriptClient}, one Lua script per transition, so each transition is one atomic round trip.
  */
-import { check, milliseconds, record } from '../core/checks.js'
-import { ConfigError, WebhookVerificationError } from '../core/errors.js'
-import type { BeginOutcome, BeginRequest, DeliveryStore, ReplayStore } from './replay.js'
+import { check, milliseconds, record } from '../../core/checks.js'
+import { ConfigError, WebhookVerificationError } from '../../core/errors.js'
+import type { BeginOutcome, BeginRequest, DeliveryStore, ReplayStore } from '../replay.js'
 
 /**
  * The slice of a Redis client this store uses: ioredis's `evalsha` / `eval`

@@ -41,7 +41,7 @@ export const TARGETS: SizeTarget[] = [
   {
     name: '@wirekit/sdk/webhooks (every preset)',
     source: `export * from '@wirekit/sdk/webhooks'`,
-    budget: { guard: 9_000 /* 8,948 once webhooks options moved onto the one validation kit (issue 12 allows 2 % over the 8,900 guard; was 8,797) */ },
+    budget: { guard: 9_010 /* 8,948 once webhooks options moved onto the one validation kit (issue 12 allows 2 % over the 8,900 guard; was 8,797). Issue 14: 9,002 with the same code (minified 27,640 → 27,641 B): the @wirekit/sdk/webhooks/intake entry reordered the shared chunks, and brotli compresses the new order 57 B worse */ },
   },
   {
     name: '@wirekit/sdk/realtime (createRealtimeClient)',

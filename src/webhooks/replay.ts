@@ -35,7 +35,17 @@ export interface BeginRequest {
   /** How long the lease lives, in milliseconds: a process that dies mid-handler frees the id after it. */
   readonly leaseMs: number
   /** Ordering (optional): take the lease only when `version` is newer than the resource's last one. */
-  readonly order?: { readonly resource: string; readonly version: number; readonly ttlMs: number } | undefined
+  readonly order?: BeginOrder | undefined
+}
+
+/** The ordering part of a {@link BeginRequest}. */
+export interface BeginOrder {
+  /** The resource the delivery updates. */
+  readonly resource: string
+  /** Its version; an older one than the resource's newest is `stale`. */
+  readonly version: number
+  /** How long the resource's newest version is remembered, in milliseconds. */
+  readonly ttlMs: number
 }
 
 /**

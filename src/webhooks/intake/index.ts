@@ -11,8 +11,8 @@ export { webhookIntake } from './intake.js'
 export type { IntakeOptions, IntakeOrdering, IntakeOutcome, IntakeResult, NodeResponseLike, WebhookIntake } from './intake.js'
 export { MemoryDeliveryStore } from './memory-store.js'
 export { RedisReplayStore } from './redis-store.js'
-export type { RedisReplayStoreOptions, RedisScriptClient } from './redis-store.js'
-export type { BeginOutcome, BeginRequest, DeliveryStore } from '../replay.js'
+export type { IoredisScripts, NodeRedisScripts, RedisReplayStoreOptions, RedisScriptClient } from './redis-store.js'
+export type { BeginOrder, BeginOutcome, BeginRequest, DeliveryStore } from '../replay.js'
 // Every verifier and type of @wirekit/sdk/webhooks too, so one import serves a receiver (and the build
 // keeps the shared chunks it had before this entry: the other entries' bundle sizes do not move).
 export * from '../index.js'

@@ -86,8 +86,11 @@ export interface IntakeResult<Event> {
 
 /** A node:http / Express response, as far as the intake writes it. */
 export interface NodeResponseLike {
+  /** The status the answer is sent with. */
   statusCode: number
+  /** Sets one response header. */
   setHeader(name: string, value: string): unknown
+  /** Sends the body and ends the response. */
   end(body?: string): unknown
 }
 

@@ -16,9 +16,23 @@ import type { BeginOutcome, BeginRequest, DeliveryStore, ReplayStore } from '../
  * const store = new RedisReplayStore(new Redis()) // ioredis
  * const store2 = new RedisReplayStore(await createClient().connect()) // node-redis
  */
-export type RedisScriptClient =
-  | { evalsha(sha: string, numKeys: number, ...keysAndArgs: string[]): Promise<unknown>; eval(script: string, numKeys: number, ...keysAndArgs: string[]): Promise<unknown> }
-  | { evalSha(sha: string, options: { keys: string[]; arguments: string[] }): Promise<unknown>; eval(script: string, options: { keys: string[]; arguments: string[] }): Promise<unknown> }
+export type RedisScriptClient = IoredisScripts | NodeRedisScripts
+
+/** ioredis's script calls, as {@link RedisReplayStore} uses them. */
+export interface IoredisScripts {
+  /** EVALSHA: runs a script Redis already holds, by its SHA-1. */
+  evalsha(sha: string, numKeys: number, ...keysAndArgs: string[]): Promise<unknown>
+  /** EVAL: runs (and caches) a script by its source. */
+  eval(script: string, numKeys: number, ...keysAndArgs: string[]): Promise<unknown>
+}
+
+/** node-redis's script calls, as {@link RedisReplayStore} uses them. */
+export interface NodeRedisScripts {
+  /** EVALSHA: runs a script Redis already holds, by its SHA-1. */
+  evalSha(sha: string, options: { keys: string[]; arguments: string[] }): Promise<unknown>
+  /** EVAL: runs (and caches) a script by its source. */
+  eval(script: string, options: { keys: string[]; arguments: string[] }): Promise<unknown>
+}
 
 /** Options of {@link RedisReplayStore}. */
 export interface RedisReplayStoreOptions {
@@ -107,7 +121,7 @@ export class RedisReplayStore implements DeliveryStore, ReplayStore {
   constructor(client: RedisScriptClient, options: RedisReplayStoreOptions = {}) {
     const settings = REDIS_STORE_OPTIONS(options, '')
     this.#prefix = settings.prefix
-    const target = client as Record<string, unknown> | null
+    const target = client as unknown as Record<string, unknown> | null
     let call: (script: Script, keys: string[], args: string[], bySha: boolean) => Promise<unknown>
     if (typeof target?.evalSha === 'function' && typeof target.eval === 'function') {
       const io = client as { evalSha(sha: string, o: object): Promise<unknown>; eval(s: string, o: object): Promise<unknown> }

@@ -8,6 +8,7 @@ export const entries = {
   testing: 'src/testing/index.ts',
   webhooks: 'src/webhooks/index.ts',
   'realtime-graphql': 'src/realtime/graphql/index.ts',
+  'webhooks-intake': 'src/webhooks/intake/index.ts',
 }
 
 /**

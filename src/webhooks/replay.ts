@@ -21,6 +21,51 @@ export interface ReplayStore {
   release?(id: string): void | Promise<void>
 }
 
+/**
+ * What {@link DeliveryStore.begin} found: `'new'` (the lease is yours: run the handler), `'processing'`
+ * (another process holds a live lease), `'done'` (handled before), `'stale'` (ordering: a newer version
+ * of the resource was already handed to a handler).
+ */
+export type BeginOutcome = 'new' | 'processing' | 'done' | 'stale'
+
+/** What {@link DeliveryStore.begin} is asked to do. */
+export interface BeginRequest {
+  /** Names this attempt's lease; `complete` and `release` act only on the lease that carries it. */
+  readonly token: string
+  /** How long the lease lives, in milliseconds: a process that dies mid-handler frees the id after it. */
+  readonly leaseMs: number
+  /** Ordering (optional): take the lease only when `version` is newer than the resource's last one. */
+  readonly order?: BeginOrder | undefined
+}
+
+/** The ordering part of a {@link BeginRequest}. */
+export interface BeginOrder {
+  /** The resource the delivery updates. */
+  readonly resource: string
+  /** Its version; an older one than the resource's newest is `stale`. */
+  readonly version: number
+  /** How long the resource's newest version is remembered, in milliseconds. */
+  readonly ttlMs: number
+}
+
+/**
+ * A delivery-id store with leases: an id moves `new → processing (lease) → done`, one atomic step per
+ * transition, so two processes never both run the handler for one delivery and a process that dies
+ * mid-handler (its lease expires) does not lose the sender's retry. `MemoryDeliveryStore` is one
+ * process's; `RedisReplayStore` shares it across processes (both in `@wirekit/sdk/webhooks/intake`). The intake helper (`webhookIntake`) drives it.
+ *
+ * @example
+ * const outcome = await store.begin('msg_1', { token: crypto.randomUUID(), leaseMs: 60_000 })
+ */
+export interface DeliveryStore {
+  /** Takes the lease on `id` when it is neither done nor leased (and, with `order`, not stale). Atomic. */
+  begin(id: string, request: BeginRequest): BeginOutcome | Promise<BeginOutcome>
+  /** Marks `id` done for `doneMs` milliseconds, unless another attempt's lease now holds it. */
+  complete(id: string, token: string, doneMs: number): void | Promise<void>
+  /** Drops the lease that `token` holds, so the sender's retry runs the handler; without a token, forgets `id` whatever its state. */
+  release(id: string, token?: string): void | Promise<void>
+}
+
 /** Options of {@link MemoryReplayStore}. */
 export interface MemoryReplayStoreOptions {
   /**

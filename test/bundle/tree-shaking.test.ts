@@ -15,6 +15,9 @@ const PRESET_MARKERS = {
   shopifyWebhooks: 'x-shopify-hmac-sha256',
 } as const
 
+/** Strings only the delivery intake (webhookIntake) and RedisReplayStore (its Lua scripts, its refusal) hold. */
+const INTAKE_MARKERS = ['in_progress', 'retry-after', 'HMGET', 'store_unavailable', 'NOSCRIPT']
+
 /** ky's own names (its error classes and options); they stay readable in a minified bundle. */
 const KY_NAMES = /HTTPError|KyError|ForceRetryError|onDownloadProgress|beforeRetry/
 /** What only the graphql-transport-ws protocol's code holds: its subprotocol name and message types. */
@@ -25,8 +28,9 @@ const REALTIME_MARKER = 'wirekit.v1'
 const TABS_MARKERS = ['wirekit:tabs:', 'wirekit-tabs:', 'indexedDB', 'BroadcastChannel', 'sessionStorage', 'keepPositionsMs']
 
 describe('@wirekit/sdk/webhooks', () => {
-  it('holds no ky, ws or eventemitter3, nor any other third-party or REST/realtime code', async () => {
+  it('holds no ky, ws or eventemitter3, nor any other third-party or REST/realtime code, nor the intake (its own subpath)', async () => {
     const bundle = await bundleSize(`export * from '@wirekit/sdk/webhooks'`)
+    for (const marker of INTAKE_MARKERS) expect(bundle.code, `${marker} (intake / Redis store) leaked into @wirekit/sdk/webhooks`).not.toContain(marker)
     for (const name of ['ky', 'ws', 'isomorphic-ws', 'eventemitter3']) expect(includesPackage(bundle, name), name).toBe(false)
     expect(bundle.inputs.filter((input) => input.includes('node_modules'))).toEqual([])
     expect(bundle.code).not.toMatch(KY_NAMES)
@@ -35,10 +39,16 @@ describe('@wirekit/sdk/webhooks', () => {
     expect(bundle.code).not.toContain('getBuiltinModule')
   })
 
+  it('webhookIntake and RedisReplayStore bring the intake markers, so their absence below means something', async () => {
+    const { code } = await bundleSize(`export { webhookIntake, RedisReplayStore } from '@wirekit/sdk/webhooks/intake'`)
+    for (const marker of INTAKE_MARKERS) expect(code).toContain(marker)
+  })
+
   for (const [name, marker] of Object.entries(PRESET_MARKERS)) {
-    it(`${name} alone carries no other preset`, async () => {
+    it(`${name} alone carries no other preset, and no intake or Redis store`, async () => {
       const { code, inputs } = await bundleSize(`export { ${name} } from '@wirekit/sdk/webhooks'`)
       expect(code).toContain(marker)
+      for (const intake of INTAKE_MARKERS) expect(code, `${intake} (intake / Redis store) leaked into ${name}`).not.toContain(intake)
       for (const [other, otherMarker] of Object.entries(PRESET_MARKERS)) {
         if (other !== name) expect(code, `${other} leaked into ${name}`).not.toContain(otherMarker)
       }
@@ -52,7 +62,7 @@ describe('the lean Standard Webhooks verifier', () => {
     const { code, inputs } = await bundleSize(`export { standardWebhooksV1Lite } from '@wirekit/sdk/webhooks'`)
     expect(code).toContain(PRESET_MARKERS.standardWebhooks)
     const others = Object.values(PRESET_MARKERS).filter((marker) => marker !== PRESET_MARKERS.standardWebhooks)
-    for (const marker of ['"Ed25519"', 'pkcs8', '"jwk"', 'randomUUID', 'arrayBuffer', 'readableEnded', '~standard', ...others]) {
+    for (const marker of ['"Ed25519"', 'pkcs8', '"jwk"', 'randomUUID', 'arrayBuffer', 'readableEnded', '~standard', ...INTAKE_MARKERS, ...others]) {
       expect(code, `${marker} leaked into the lean verifier`).not.toContain(marker)
     }
     expect(inputs.filter((input) => input.includes('node_modules'))).toEqual([])

@@ -19,7 +19,11 @@ import { rateLimitOptions, rateLimits } from '../../src/rest/budget.js'
 import { revalidationCache, revalidationCacheOptions } from '../../src/rest/cache.js'
 import { withOptionsOptions } from '../../src/rest/options.js'
 import * as webhooks from '../../src/webhooks/index.js'
+import * as intake from '../../src/webhooks/intake/index.js'
+import { INTAKE_OPTIONS } from '../../src/webhooks/intake/intake.js'
+import { MEMORY_STORE_OPTIONS } from '../../src/webhooks/intake/memory-store.js'
 import { WEBHOOK_OPTION_CHECKS } from '../../src/webhooks/options.js'
+import { REDIS_STORE_OPTIONS } from '../../src/webhooks/intake/redis-store.js'
 
 interface EntryPoint {
   name: string
@@ -47,6 +51,19 @@ const ENTRY_POINTS: EntryPoint[] = [
     // A secret is checked by the scheme's key parser: `invalid_secret`, the reason a rotated-in bad key gets too.
     otherRefusals: { secret: (error: unknown) => error instanceof webhooks.WebhookVerificationError && error.reason === 'invalid_secret' },
   })),
+  {
+    name: 'webhookIntake',
+    fields: INTAKE_OPTIONS.fields!,
+    make: (options) => intake.webhookIntake(webhooks.standardWebhooks({ secret: SECRET }), options as never),
+    base: { store: new intake.MemoryDeliveryStore(), handler: () => undefined },
+  },
+  { name: 'MemoryDeliveryStore', fields: MEMORY_STORE_OPTIONS.fields!, make: (options) => new intake.MemoryDeliveryStore(options) },
+  {
+    name: 'RedisReplayStore',
+    fields: REDIS_STORE_OPTIONS.fields!,
+    // A structural client is enough: the options are checked before any call.
+    make: (options) => new intake.RedisReplayStore({ evalsha: async () => 0, eval: async () => 0 }, options),
+  },
   { name: 'resolveConfig', fields: CORE_OPTIONS, make: (options) => resolveConfig(options) },
   { name: 'createClient', fields: CLIENT_OPTIONS, make: (options) => createClient(options), base: { webhooks: { replay: { store: new webhooks.MemoryReplayStore() } } } },
   { name: 'createRestClient', fields: REST_OPTIONS, make: (options) => createRestClient(options) },

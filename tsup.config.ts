@@ -5,6 +5,7 @@ export const entries = {
   index: 'src/index.ts',
   rest: 'src/rest/index.ts',
   realtime: 'src/realtime/index.ts',
+  server: 'src/server/index.ts',
   testing: 'src/testing/index.ts',
   webhooks: 'src/webhooks/index.ts',
 }
@@ -42,6 +43,6 @@ export default defineConfig({
   splitting: true,
   treeshake: true,
   // Runtime dependencies stay imports, and so do `#socket` and `#node-crypto`: it must be resolved where wirekit is
-  // used, by that runtime's conditions, not once here. @wirekit/sdk/testing keeps `ws` (Node only) external.
+  // used, by that runtime's conditions, not once here. @wirekit/sdk/server and /testing keep `ws` (Node only) external.
   external: ['ws', 'isomorphic-ws', 'eventemitter3', '#socket', '#node-crypto'],
 })

@@ -134,8 +134,12 @@ const MAX_CHANNEL = 256
  * @example
  * const realtime = await startRealtimeServer({ server: httpServer })
  */
-export async function startRealtimeServer<P>(options: RealtimeServerOptions<P> = {}, hooks: ServerHooks = {}): Promise<RealtimeServer> {
-  const config = SERVER_OPTIONS(options, '')
+export function startRealtimeServer<P>(options: RealtimeServerOptions<P> = {}, hooks: ServerHooks = {}): Promise<RealtimeServer> {
+  // Checked before anything starts, so a bad option throws at the call, not in a rejected promise.
+  return start(SERVER_OPTIONS(options, ''), hooks)
+}
+
+async function start(config: ReturnType<typeof SERVER_OPTIONS>, hooks: ServerHooks): Promise<RealtimeServer> {
   const { limits } = config
   const authenticate = config.authenticate as RealtimeServerOptions['authenticate']
   const authorize = config.authorize as RealtimeServerOptions['authorize']
@@ -151,12 +155,20 @@ export async function startRealtimeServer<P>(options: RealtimeServerOptions<P> =
     noServer: true,
     maxPayload: limits.frameBytes,
     handleProtocols: (offered) => (offered.has(PROTOCOL) ? PROTOCOL : false),
+    // Compression costs CPU and memory per connection for JSON frames this small.
+    perMessageDeflate: false,
   })
   wss.on('connection', accept)
 
   const http: HttpServer = config.server ?? createServer((_, response) => response.writeHead(426).end())
   const onUpgrade = (request: IncomingMessage, socket: Duplex, head: Buffer) => {
     if (config.path !== '*' && new URL(request.url ?? '/', 'http://x').pathname !== config.path) return
+    // A client that asks only for other subprotocols is refused (docs/protocol.md#transport); one that asks for none is served.
+    const offered = request.headers['sec-websocket-protocol']
+    if (offered !== undefined && !offered.split(',').some((name) => name.trim() === PROTOCOL)) {
+      socket.end(`HTTP/1.1 400 Bad Request\r\nconnection: close\r\n\r\nsubprotocol ${PROTOCOL} required`)
+      return
+    }
     if (!accepting) {
       socket.end('HTTP/1.1 503 Service Unavailable\r\nconnection: close\r\n\r\n')
       return

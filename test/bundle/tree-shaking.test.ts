@@ -17,6 +17,8 @@ const PRESET_MARKERS = {
 
 /** ky's own names (its error classes and options); they stay readable in a minified bundle. */
 const KY_NAMES = /HTTPError|KyError|ForceRetryError|onDownloadProgress|beforeRetry/
+/** Names only the server's code holds (@wirekit/sdk/server): no client bundle may carry them. */
+const SERVER_MARKERS = ['slow consumer', 'auth frame expected first', 'too_many_channels']
 /** The realtime protocol's name: only @wirekit/sdk/realtime (and createClient) carry it. */
 const REALTIME_MARKER = 'wirekit.v1'
 
@@ -65,6 +67,7 @@ describe('@wirekit/sdk/realtime', () => {
     expect(includesPackage(bundle, 'ws')).toBe(false)
     expect(includesPackage(bundle, 'isomorphic-ws')).toBe(false)
     expect(bundle.code).not.toMatch(/require\(["']ws["']\)|node:|WebSocketServer/)
+    for (const marker of SERVER_MARKERS) expect(bundle.code, `server code (${marker}) leaked into the realtime client`).not.toContain(marker)
   })
 })
 
@@ -74,5 +77,13 @@ describe('@wirekit/sdk/rest', () => {
     expect(includesPackage(bundle, 'ky')).toBe(true)
     for (const name of ['ws', 'isomorphic-ws', 'eventemitter3']) expect(includesPackage(bundle, name), name).toBe(false)
     expect(bundle.code).not.toContain(REALTIME_MARKER)
+  })
+})
+
+describe('@wirekit/sdk (the default bundle)', () => {
+  it('holds none of the server (@wirekit/sdk/server is its own Node-only subpath)', async () => {
+    const bundle = await bundleSize(`export { createClient } from '@wirekit/sdk'`)
+    for (const marker of SERVER_MARKERS) expect(bundle.code, `server code (${marker}) leaked into createClient`).not.toContain(marker)
+    expect(bundle.code).not.toContain('WebSocketServer')
   })
 })

@@ -14,6 +14,8 @@ import { REST_OPTIONS, createRestClient } from '../../src/rest/client.js'
 import { withOptionsOptions } from '../../src/rest/options.js'
 import * as webhooks from '../../src/webhooks/index.js'
 import { WEBHOOK_OPTION_CHECKS } from '../../src/webhooks/options.js'
+import { createMemoryEngine, createRealtimeServer } from '../../src/server/index.js'
+import { MEMORY_ENGINE_OPTIONS, SERVER_OPTIONS } from '../../src/server/options.js'
 
 interface EntryPoint {
   name: string
@@ -51,6 +53,8 @@ const ENTRY_POINTS: EntryPoint[] = [
     prefix: 'withOptions.',
   },
   { name: 'createRealtimeClient', fields: REALTIME_OPTIONS, make: (options) => createRealtimeClient(options) },
+  { name: 'createRealtimeServer', fields: SERVER_OPTIONS.fields!, make: (options) => createRealtimeServer(options) },
+  { name: 'createMemoryEngine', fields: MEMORY_ENGINE_OPTIONS.fields!, make: (options) => createMemoryEngine(options) },
 ]
 
 /** `options` with `value` written at `path`, copying only the records along the path (values such as stores keep their class). */

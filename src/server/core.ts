@@ -37,6 +37,8 @@ export interface ConnectionHandle {
   readonly principal: unknown
   /** The channels it follows. */
   readonly channels: ReadonlySet<string>
+  /** Bytes queued for it and not yet handed to the kernel (what the send buffer limit bounds). */
+  readonly bufferedAmount: number
   /** Ends it abruptly, no close frame. */
   terminate(): void
   /** Closes it with a code and reason. */
@@ -127,6 +129,8 @@ interface Fanout {
 
 const MAX_ID = 256
 const MAX_CHANNEL = 256
+/** Live events held for one subscription while its replay is sent. */
+const MAX_HELD = 10_000
 
 /**
  * Starts a server. Resolves once it listens (own port) or is mounted.
@@ -212,6 +216,9 @@ async function start(config: ReturnType<typeof SERVER_OPTIONS>, hooks: ServerHoo
       lastHeard: Date.now(),
       authTimer: undefined,
       queue: Promise.resolve(),
+      get bufferedAmount() {
+        return socket.bufferedAmount
+      },
       terminate: () => socket.terminate(),
       close: (code, reason = '') => {
         if (socket.readyState === socket.OPEN || socket.readyState === socket.CONNECTING) socket.close(code, reason)
@@ -257,8 +264,27 @@ async function start(config: ReturnType<typeof SERVER_OPTIONS>, hooks: ServerHoo
     if (socket.bufferedAmount + text.length > limits.sendBufferBytes) {
       // Cut off before it holds unbounded memory; nothing more is queued, so what it holds stays
       // under the limit. It resumes from its last offset when it comes back.
-      connection.cut = true
-      socket.close(SLOW_CONSUMER, 'slow consumer')
+      cutOff(connection)
+      return
+    }
+    socket.send(text)
+  }
+
+  function cutOff(connection: Connection): void {
+    if (connection.cut) return
+    connection.cut = true
+    connection.close(SLOW_CONSUMER, 'slow consumer')
+  }
+
+  /**
+   * Sends a replayed event; past half the send buffer it waits until the socket has handed this
+   * frame (and so all before it) to the kernel, so a replay never counts against the limit.
+   */
+  async function paced(connection: Connection, text: string): Promise<void> {
+    const { socket } = connection
+    if (connection.muted || connection.cut || socket.readyState !== socket.OPEN) return
+    if (socket.bufferedAmount + text.length > limits.sendBufferBytes / 2) {
+      await new Promise<void>((resolve) => socket.send(text, () => resolve()))
       return
     }
     socket.send(text)
@@ -403,13 +429,16 @@ async function start(config: ReturnType<typeof SERVER_OPTIONS>, hooks: ServerHoo
     const { head, missed } = await engine.recover(channel, from)
     if (connection.subscriptions.get(channel) !== subscription) return
     send(connection, { type: 'subscribed', id, channel, offset: head.offset, epoch: head.epoch, recovered: from === undefined || missed !== undefined })
-    for (const event of missed ?? []) send(connection, { type: 'event', ...event })
-    const held = subscription.pending ?? []
-    subscription.pending = undefined
-    for (const event of held) {
+    // A replay can be far larger than the send buffer (a consumer cut off while 50 MB went by):
+    // it is paced by the socket, so only the live tail ever counts against the limit.
+    for (const event of missed ?? []) await paced(connection, JSON.stringify({ type: 'event', ...event }))
+    if (connection.subscriptions.get(channel) !== subscription) return
+    for (let index = 0; index < (subscription.pending?.length ?? 0); index++) {
+      const event = subscription.pending![index]!
       if (event.epoch === head.epoch && Number(event.offset) <= Number(head.offset)) continue
-      sendText(connection, JSON.stringify({ type: 'event', ...event }))
+      await paced(connection, JSON.stringify({ type: 'event', ...event }))
     }
+    subscription.pending = undefined
   }
 
   function unsubscribe(connection: Connection, frame: ReceivedFrame): void {
@@ -459,8 +488,11 @@ async function start(config: ReturnType<typeof SERVER_OPTIONS>, hooks: ServerHoo
     let text: string | undefined
     for (const connection of members) {
       const subscription = connection.subscriptions.get(event.channel)
-      if (subscription?.pending) subscription.pending.push(event)
-      else sendText(connection, (text ??= JSON.stringify({ type: 'event', ...event })))
+      if (subscription?.pending) {
+        // Held while its replay is paced out; a consumer that cannot take even that is cut off.
+        if (subscription.pending.length >= MAX_HELD) cutOff(connection)
+        else subscription.pending.push(event)
+      } else sendText(connection, (text ??= JSON.stringify({ type: 'event', ...event })))
     }
   }
 

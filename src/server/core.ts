@@ -468,7 +468,14 @@ async function start(config: ReturnType<typeof SERVER_OPTIONS>, hooks: ServerHoo
     let fanout = fanouts.get(channel)
     if (!fanout) {
       const members = new Set<Connection>()
-      fanout = { members, stop: engine.listen(channel, (event) => deliver(members, event)) }
+      const made: Fanout = { members, stop: engine.listen(channel, (event) => deliver(members, event)) }
+      // An engine that cannot listen (Redis down): forget this fan-out so the next subscribe tries
+      // again; the subscribe that awaits it fails and its connection is closed with 4000 to resume later.
+      made.stop.catch(() => {
+        if (fanouts.get(channel) === made) fanouts.delete(channel)
+        for (const member of members) member.close(CloseCode.generic, 'engine unavailable')
+      })
+      fanout = made
       fanouts.set(channel, fanout)
     }
     fanout.members.add(connection)
@@ -480,7 +487,7 @@ async function start(config: ReturnType<typeof SERVER_OPTIONS>, hooks: ServerHoo
     fanout.members.delete(connection)
     if (fanout.members.size === 0) {
       fanouts.delete(channel)
-      void fanout.stop.then((stop) => stop())
+      fanout.stop.then((stop) => stop()).catch(() => {})
     }
   }
 

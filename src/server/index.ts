@@ -13,6 +13,8 @@ export type { CloseOptions, RealtimeServer } from './core.js'
 export type { Engine, EventListener, PublishResult, Recovery, StoredEvent } from './engine.js'
 export { createMemoryEngine } from './memory-engine.js'
 export type { ChannelState, MemoryEngine } from './memory-engine.js'
+export { createRedisEngine } from './redis/engine.js'
+export type { RedisEngineOptions } from './redis/engine.js'
 export { refuse } from './options.js'
 export type { AuthRefusal, ChannelAction, MemoryEngineOptions, RealtimeServerOptions } from './options.js'
 

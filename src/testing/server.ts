@@ -220,8 +220,8 @@ export async function createTestRealtimeServer(options: TestRealtimeServerOption
     )
 
   let server = await start(options.port ?? 0)
-  const port = server.port
-  const url = server.url
+  // Mounted, the port is the http server's (it may start listening later); on its own, it is fixed here.
+  const port = options.server ? 0 : server.port
 
   function targets(clientId?: string): ConnectionHandle[] {
     if (clientId === undefined) return [...connections.values()]
@@ -230,8 +230,12 @@ export async function createTestRealtimeServer(options: TestRealtimeServerOption
   }
 
   return {
-    url,
-    port,
+    get url() {
+      return server.url
+    },
+    get port() {
+      return server.port
+    },
     counters,
     get clients() {
       return [...connections.values()]
@@ -256,7 +260,7 @@ export async function createTestRealtimeServer(options: TestRealtimeServerOption
     },
     async restart() {
       await server.close({ reconnectAfterMs: false })
-      server = await start(port)
+      server = await start(options.server ? 0 : port)
     },
     expireTokens() {
       for (const token of seenTokens) expiredTokens.add(token)

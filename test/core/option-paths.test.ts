@@ -14,8 +14,10 @@ import { REST_OPTIONS, createRestClient } from '../../src/rest/client.js'
 import { withOptionsOptions } from '../../src/rest/options.js'
 import * as webhooks from '../../src/webhooks/index.js'
 import { WEBHOOK_OPTION_CHECKS } from '../../src/webhooks/options.js'
-import { createMemoryEngine, createRealtimeServer } from '../../src/server/index.js'
+import { Redis } from 'ioredis'
+import { createMemoryEngine, createRealtimeServer, createRedisEngine } from '../../src/server/index.js'
 import { MEMORY_ENGINE_OPTIONS, SERVER_OPTIONS } from '../../src/server/options.js'
+import { REDIS_ENGINE_OPTIONS } from '../../src/server/redis/engine.js'
 
 interface EntryPoint {
   name: string
@@ -55,6 +57,8 @@ const ENTRY_POINTS: EntryPoint[] = [
   { name: 'createRealtimeClient', fields: REALTIME_OPTIONS, make: (options) => createRealtimeClient(options) },
   { name: 'createRealtimeServer', fields: SERVER_OPTIONS.fields!, make: (options) => createRealtimeServer(options) },
   { name: 'createMemoryEngine', fields: MEMORY_ENGINE_OPTIONS.fields!, make: (options) => createMemoryEngine(options) },
+  // A client that never connects (lazyConnect): the probes are refused before the engine uses it.
+  { name: 'createRedisEngine', fields: REDIS_ENGINE_OPTIONS.fields!, make: (options) => createRedisEngine(options as never), base: { client: new Redis({ lazyConnect: true }) } },
 ]
 
 /** `options` with `value` written at `path`, copying only the records along the path (values such as stores keep their class). */

@@ -41,14 +41,10 @@ export interface CoreOptions {
    */
   baseUrl?: string | URL
   /**
-   * The realtime WebSocket endpoint: one URL, a list tried in turn (each connection attempt takes
-   * the next, so clients spread over several server processes and move on when one dies), or a
-   * function called for every connection attempt with its number.
+   * The realtime WebSocket endpoint.
    * @default derived from `baseUrl`: http→ws, https→wss, path `<baseUrl path>/realtime`
-   * @example
-   * realtimeUrl: ['wss://rt1.example.com/realtime', 'wss://rt2.example.com/realtime']
    */
-  realtimeUrl?: RealtimeUrlOption
+  realtimeUrl?: string | URL
   /**
    * Credentials for REST and realtime: a token, `{ apiKey }`, `{ token }`, or a token provider.
    * @default undefined (no auth)
@@ -124,7 +120,7 @@ export interface ResolvedConfig {
    * `realtimeUrl` parsed, with http(s) turned into ws(s); derived from `baseUrl` when not given,
    * `undefined` when neither was.
    */
-  readonly realtimeUrl: RealtimeTarget | undefined
+  readonly realtimeUrl: URL | undefined
   /** The `auth` option, wrapped so it never prints; `Auth` unwraps it. */
   readonly auth: Secret<AuthOption> | undefined
   /** `webhookSecret` as a list (empty when not given), each wrapped so it never prints. */
@@ -220,28 +216,8 @@ const DEFAULT_BACKOFF = { base: 500, cap: 8_000 }
 /** `baseUrl`: an absolute http(s) URL. */
 export const baseUrl: Check<URL | undefined> = (value, path) => (value === undefined ? undefined : parseUrl(path, value, 'http'))
 
-/** Where the realtime client connects: a URL, a list tried in turn, or a function called per connection attempt. */
-export type RealtimeUrlOption = string | URL | readonly (string | URL)[] | ((attempt: number) => string | URL | Promise<string | URL>)
-
-/** `realtimeUrl` checked: a URL, a frozen list of URLs, or the caller's function. */
-export type RealtimeTarget = URL | readonly URL[] | ((attempt: number) => string | URL | Promise<string | URL>)
-
-/** `realtimeUrl`: absolute ws(s) or http(s) URLs, or a function; derived from `baseUrl` by `resolveOptions` when absent. */
-export const realtimeUrl: Check<RealtimeTarget | undefined> = (value, path) => {
-  if (value === undefined || typeof value === 'function') return value as RealtimeTarget | undefined
-  if (!Array.isArray(value)) return parseUrl(path, value, 'ws')
-  if (value.length === 0) throw new ConfigError(path, 'must list at least one URL')
-  return Object.freeze(value.map((url, index) => wsUrl(parseUrl(`${path}[${index}]`, url, 'ws'), undefined)!))
-}
-
-/** The URL of connection attempt `attempt` (0-based): a list's next entry, or what the function returns, checked. */
-export function realtimeUrlFor(target: RealtimeTarget, attempt: number): URL | Promise<URL> {
-  if (target instanceof URL) return target
-  if (typeof target !== 'function') return target[attempt % target.length]!
-  const picked = target(attempt)
-  const check = (url: string | URL) => wsUrl(parseUrl('realtimeUrl()', url, 'ws'), undefined)!
-  return typeof picked === 'string' || picked instanceof URL ? check(picked) : Promise.resolve(picked).then(check)
-}
+/** `realtimeUrl`: an absolute ws(s) or http(s) URL; derived from `baseUrl` by `resolveOptions` when absent. */
+export const realtimeUrl: Check<URL | undefined> = (value, path) => (value === undefined ? undefined : parseUrl(path, value, 'ws'))
 
 /** `auth`: a token, `{ apiKey, header }`, `{ token }` or a provider, wrapped so it never prints. */
 export const auth: Check<Secret<AuthOption> | undefined> = (value) => {
@@ -361,9 +337,7 @@ export function resolveConfig(options: CoreOptions & ModuleSections = {}): Resol
 export function resolveOptions<F extends OptionFields>(options: CoreOptions & ModuleSections, fields: F): ConfigOf<F> {
   const { webhookSecret, ...checked }: Record<string, unknown> = record(fields as Record<string, Check<unknown>>, RENAMED)(options, '')
   const config: Record<string, unknown> = { ...checked, redactor: new Redactor() }
-  if ('realtimeUrl' in fields && (checked.realtimeUrl === undefined || checked.realtimeUrl instanceof URL)) {
-    config.realtimeUrl = wsUrl(checked.realtimeUrl as URL | undefined, checked.baseUrl as URL | undefined)
-  }
+  if ('realtimeUrl' in fields) config.realtimeUrl = wsUrl(checked.realtimeUrl as URL | undefined, checked.baseUrl as URL | undefined)
   if ('webhookSecret' in fields) config.webhookSecrets = webhookSecret
   registerSecrets(config as Partial<ResolvedConfig> & Pick<ResolvedConfig, 'redactor'>)
   return Object.freeze(config) as unknown as ConfigOf<F>

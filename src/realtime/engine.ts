@@ -7,7 +7,7 @@
 import type { EventEmitter } from 'eventemitter3'
 // `#socket` is a package import resolved by condition: `ws` on Node, the runtime's own WebSocket elsewhere.
 import { defaultWebSocket, socketKind } from '#socket'
-import { type ClientContext, type RealtimeConfig, RealtimeError, backoffDelay, realtimeUrlFor } from '../core/index.js'
+import { type ClientContext, type RealtimeConfig, RealtimeError, backoffDelay } from '../core/index.js'
 import { type ClientFrame, type CloseCode, PROTOCOL, type ServerFrame, type StreamPosition, isOffset } from '../core/protocol.js'
 import { type Channel, createChannels } from './channels.js'
 import { closePolicy } from './close-policy.js'
@@ -142,8 +142,6 @@ export function createEngine({ config, auth, log }: ClientContext<RealtimeConfig
     if (state === 'reconnecting' && timers.has('reconnect')) void connect()
   }
 
-  let urlAttempts = 0
-  let url: URL | undefined
   const connect = async () => {
     const current = ++generation
     disarm('reconnect')
@@ -161,19 +159,9 @@ export function createEngine({ config, auth, log }: ClientContext<RealtimeConfig
       if (current !== generation) return
     }
     if (!config.realtimeUrl) return shutdown(fail('no realtime URL: set realtimeUrl or baseUrl', 'no_url'))
-    // A list or a function picks the URL per attempt (issue 13); a plain URL stays synchronous.
-    try {
-      const picked = realtimeUrlFor(config.realtimeUrl, urlAttempts++)
-      url = picked instanceof URL ? picked : await picked
-    } catch (error) {
-      if (current !== generation) return
-      emit('error', error)
-      return lost(undefined, 'realtimeUrl failed')
-    }
-    if (current !== generation) return
     let ws: WebSocket
     try {
-      ws = new (config.WebSocket ?? defaultWebSocket())(url.href, PROTOCOL)
+      ws = new (config.WebSocket ?? defaultWebSocket())(config.realtimeUrl.href, PROTOCOL)
     } catch (cause) {
       return shutdown(fail('the WebSocket could not be created', 'connect_failed', { cause }))
     }
@@ -268,7 +256,7 @@ export function createEngine({ config, auth, log }: ClientContext<RealtimeConfig
     const first = failedOpens === failedOpensBeforeError
     if (first) {
       const { closeCode, closeReason, cause } = lastClose
-      connectError = fail(`could not connect to ${url} (${failedOpens} tries): ${cause ?? (closeReason || closeCode)}`, 'connect_failed', {
+      connectError = fail(`could not connect to ${config.realtimeUrl} (${failedOpens} tries): ${cause ?? (closeReason || closeCode)}`, 'connect_failed', {
         cause: error ?? cause,
         closeCode,
       })

@@ -1,4 +1,5 @@
-import { defineConfig } from 'tsup'
+import { rmSync } from 'node:fs'
+import { type Options, defineConfig } from 'tsup'
 
 /** One entry per public subpath; package.json's `exports` lists the same names. */
 export const entries = {
@@ -9,6 +10,15 @@ export const entries = {
   testing: 'src/testing/index.ts',
   webhooks: 'src/webhooks/index.ts',
 }
+
+/**
+ * The Node-only server subpaths, built apart: they never share a chunk with the browser entries, so
+ * adding them does not re-cut the chunks the realtime and REST bundles are measured on (issue 13:
+ * the server reaches the validation kit but not core/schema.ts, which split that chunk in two).
+ */
+const nodeOnly = new Set(['server', 'testing'])
+const browserEntries = Object.fromEntries(Object.entries(entries).filter(([name]) => !nodeOnly.has(name)))
+const nodeEntries = Object.fromEntries(Object.entries(entries).filter(([name]) => nodeOnly.has(name)))
 
 /**
  * The realtime client's default WebSocket, one build per runtime family. Not public subpaths: the
@@ -29,11 +39,13 @@ const cryptoEntries = {
   'node-crypto-absent': 'src/webhooks/crypto/absent.ts',
 }
 
-export default defineConfig({
-  entry: { ...entries, ...socketEntries, ...cryptoEntries },
+// The two builds write to dist/ side by side and run at once: dist/ is emptied here, once, before both.
+rmSync(new URL('./dist/', import.meta.url), { recursive: true, force: true })
+
+const shared = {
   format: ['esm', 'cjs'],
   dts: true,
-  clean: true,
+  clean: false,
   // No source maps in the package: dist is unminified, so a stack trace already points at readable code,
   // and maps would either carry every source (62 % of the package's bytes) or point at src/ files
   // the package does not ship. CHANGELOG, issue 12.
@@ -45,4 +57,9 @@ export default defineConfig({
   // Runtime dependencies stay imports, and so do `#socket` and `#node-crypto`: it must be resolved where wirekit is
   // used, by that runtime's conditions, not once here. @wirekit/sdk/server and /testing keep `ws` (Node only) external.
   external: ['ws', 'isomorphic-ws', 'eventemitter3', '#socket', '#node-crypto'],
-})
+} satisfies Options
+
+export default defineConfig([
+  { ...shared, entry: { ...browserEntries, ...socketEntries, ...cryptoEntries } },
+  { ...shared, entry: nodeEntries },
+])

@@ -10,6 +10,7 @@ import type { RealtimeServerOptions } from './options.js'
 
 export { FRAME_TOO_LARGE, SLOW_CONSUMER } from './core.js'
 export type { CloseOptions, RealtimeServer } from './core.js'
+export type { StreamPosition } from '../core/protocol.js'
 export type { Engine, EventListener, PublishResult, Recovery, StoredEvent } from './engine.js'
 export { createMemoryEngine } from './memory-engine.js'
 export type { ChannelState, MemoryEngine } from './memory-engine.js'

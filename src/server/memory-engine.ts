@@ -6,7 +6,7 @@ import type { StreamPosition } from '../core/protocol.js'
 import { MEMORY_ENGINE_OPTIONS, type MemoryEngineOptions } from './options.js'
 import type { Engine, EventListener, PublishResult, Recovery, StoredEvent } from './engine.js'
 
-/** Where one channel stands, read synchronously from a {@link MemoryEngine}. */
+/** Where one channel stands, read synchronously from the memory engine. */
 export interface ChannelState {
   /** The channel name. */
   readonly channel: string

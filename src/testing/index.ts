@@ -7,4 +7,4 @@
 export { createTestRealtimeServer } from './server.js'
 export type { TestClientInfo, TestRealtimeCounters, TestRealtimeServer, TestRealtimeServerOptions } from './server.js'
 export type { FaultAction, ReceivedFrame } from '../server/core.js'
-export type { ChannelState, StoredEvent } from '../server/index.js'
+export type { ChannelAction, ChannelState, StoredEvent } from '../server/index.js'

@@ -93,8 +93,8 @@ export async function runDemo(options: DemoOptions): Promise<DemoSummary> {
   let requests = 0
   let retries = 0
   const client = createClient({
+    // Realtime is found at `<baseUrl>/realtime`, on the API's own port: no realtimeUrl needed.
     baseUrl: platform.restUrl,
-    realtimeUrl: platform.realtimeUrl,
     webhookSecret: options.receiverSecret ?? platform.webhookSecret,
     // One token provider for REST and realtime: client credentials exchanged for an expiring token.
     auth: async () => {

@@ -1,8 +1,9 @@
 /**
  * The example platform: a small service with all three faces wirekit talks to — the notes REST API,
- * a webhook sender that signs Standard Webhooks deliveries, and the wirekit.v1 realtime server from
- * `@wirekit/sdk/testing` publishing every change. Everything listens on 127.0.0.1, on free ports unless
- * told otherwise.
+ * a webhook sender that signs Standard Webhooks deliveries, and the wirekit.v1 realtime server
+ * (`@wirekit/sdk/server` on its memory engine, through `@wirekit/sdk/testing` for the demo's fault
+ * controls) publishing every change at `<baseUrl>/realtime` on the API's own port, so a client given
+ * only `baseUrl` finds it. Everything listens on 127.0.0.1, on a free port unless told otherwise.
  */
 import { randomBytes } from 'node:crypto'
 import { type Server, createServer } from 'node:http'
@@ -29,16 +30,12 @@ export async function startPlatform(options: PlatformOptions = {}) {
   const webhookSecret = options.webhookSecret ?? `whsec_${randomBytes(32).toString('base64')}`
   const webhooks = createWebhookSender({ secret: webhookSecret })
   // The realtime server accepts exactly the access tokens the REST API issued.
-  let api: ReturnType<typeof createNotesApi> | undefined
-  const realtime = await createTestRealtimeServer({
-    authenticate: (token) => api?.isValidToken(token) ?? false,
-    ...(options.heartbeatMs === undefined ? {} : { heartbeatMs: options.heartbeatMs }),
-  })
-  api = createNotesApi({
+  let realtime: Awaited<ReturnType<typeof createTestRealtimeServer>> | undefined
+  const api = createNotesApi({
     clients: { [DEMO_CLIENT.id]: DEMO_CLIENT.secret },
     ...(options.resetAfterCreate === undefined ? {} : { resetAfterCreate: options.resetAfterCreate }),
     onChange: (change) => {
-      realtime.publish('notes', change.type, change.note)
+      realtime?.publish('notes', change.type, change.note)
       void webhooks.send(change.type, change.note)
     },
   })
@@ -68,25 +65,33 @@ export async function startPlatform(options: PlatformOptions = {}) {
   }
   await new Promise<void>((resolve, reject) => {
     server.once('error', (error: NodeJS.ErrnoException) => {
-      void realtime.close()
       reject(error.code === 'EADDRINUSE' ? new Error(`port ${options.port} is in use: pick another with --port, or 0 for a free one`) : error)
     })
     server.listen(options.port ?? 0, '127.0.0.1', resolve)
   })
   const { port } = server.address() as AddressInfo
+  // Realtime on the API's own port, where `baseUrl` + `/realtime` points (the client's default).
+  const live = await createTestRealtimeServer({
+    server,
+    path: '/v1/realtime',
+    authenticate: (token) => api.isValidToken(token),
+    ...(options.heartbeatMs === undefined ? {} : { heartbeatMs: options.heartbeatMs }),
+  })
+  realtime = live
   return {
     /** The REST API root, for `baseUrl`. */
     restUrl: `http://127.0.0.1:${port}/v1`,
     /** The realtime endpoint, for `realtimeUrl`. */
-    realtimeUrl: realtime.url,
+    realtimeUrl: live.url,
     webhookSecret,
     api: rest,
-    realtime,
+    realtime: live,
     webhooks,
     async close(): Promise<void> {
       webhooks.close()
       server.closeAllConnections()
-      await Promise.all([new Promise<void>((resolve) => server.close(() => resolve())), realtime.close()])
+      await live.close()
+      await new Promise<void>((resolve) => server.close(() => resolve()))
     },
   }
 }

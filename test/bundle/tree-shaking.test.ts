@@ -22,6 +22,8 @@ const INTAKE_MARKERS = ['in_progress', 'retry-after', 'HMGET', 'store_unavailabl
 const KY_NAMES = /HTTPError|KyError|ForceRetryError|onDownloadProgress|beforeRetry/
 /** What only the graphql-transport-ws protocol's code holds: its subprotocol name and message types. */
 const GRAPHQL_MARKERS = ['graphql-transport-ws', 'connection_init', 'GraphQLSubscriptionError']
+/** Names only the server's code holds (@wirekit/sdk/server): no client bundle may carry them. */
+const SERVER_MARKERS = ['slow consumer', 'auth frame expected first', 'too_many_channels']
 /** The realtime protocol's name: only @wirekit/sdk/realtime (and createClient) carry it. */
 const REALTIME_MARKER = 'wirekit.v1'
 /** Tab sharing and persistence (@wirekit/sdk/realtime/tabs): its lock and channel names, its database and message kinds. */
@@ -79,6 +81,7 @@ describe('@wirekit/sdk/realtime', () => {
     expect(includesPackage(bundle, 'ws')).toBe(false)
     expect(includesPackage(bundle, 'isomorphic-ws')).toBe(false)
     expect(bundle.code).not.toMatch(/require\(["']ws["']\)|node:|WebSocketServer/)
+    for (const marker of SERVER_MARKERS) expect(bundle.code, `server code (${marker}) leaked into the realtime client`).not.toContain(marker)
   })
 
   it('carries no graphql-transport-ws code: that protocol is its own subpath (issue 15)', async () => {
@@ -123,5 +126,13 @@ describe('@wirekit/sdk/rest', () => {
     const both = await bundleSize(`export { createRestClient, rateLimits, revalidationCache } from '@wirekit/sdk/rest'`)
     for (const name of BUDGET_AND_CACHE) expect(both.code, name).toContain(name)
     console.log(`[acceptance] rest bundle: ${bundle.brotli} B brotli without the budget and cache, ${both.brotli} B with both (+${both.brotli - bundle.brotli})`)
+  })
+})
+
+describe('@wirekit/sdk (the default bundle)', () => {
+  it('holds none of the server (@wirekit/sdk/server is its own Node-only subpath)', async () => {
+    const bundle = await bundleSize(`export { createClient } from '@wirekit/sdk'`)
+    for (const marker of SERVER_MARKERS) expect(bundle.code, `server code (${marker}) leaked into createClient`).not.toContain(marker)
+    expect(bundle.code).not.toContain('WebSocketServer')
   })
 })

@@ -24,6 +24,10 @@ import { INTAKE_OPTIONS } from '../../src/webhooks/intake/intake.js'
 import { MEMORY_STORE_OPTIONS } from '../../src/webhooks/intake/memory-store.js'
 import { WEBHOOK_OPTION_CHECKS } from '../../src/webhooks/options.js'
 import { REDIS_STORE_OPTIONS } from '../../src/webhooks/intake/redis-store.js'
+import { Redis } from 'ioredis'
+import { createMemoryEngine, createRealtimeServer, createRedisEngine } from '../../src/server/index.js'
+import { MEMORY_ENGINE_OPTIONS, SERVER_OPTIONS } from '../../src/server/options.js'
+import { REDIS_ENGINE_OPTIONS } from '../../src/server/redis/engine.js'
 
 interface EntryPoint {
   name: string
@@ -78,6 +82,10 @@ const ENTRY_POINTS: EntryPoint[] = [
   { name: 'createGraphQLClient', fields: GRAPHQL_CLIENT_OPTIONS, make: (options) => createGraphQLClient(options) },
   { name: 'rateLimits', fields: rateLimitOptions.fields!, make: (options) => rateLimits(options), prefix: 'rateLimits.' },
   { name: 'revalidationCache', fields: revalidationCacheOptions.fields!, make: (options) => revalidationCache(options), prefix: 'revalidationCache.' },
+  { name: 'createRealtimeServer', fields: SERVER_OPTIONS.fields!, make: (options) => createRealtimeServer(options) },
+  { name: 'createMemoryEngine', fields: MEMORY_ENGINE_OPTIONS.fields!, make: (options) => createMemoryEngine(options) },
+  // A client that never connects (lazyConnect): the probes are refused before the engine uses it.
+  { name: 'createRedisEngine', fields: REDIS_ENGINE_OPTIONS.fields!, make: (options) => createRedisEngine(options as never), base: { client: new Redis({ lazyConnect: true }) } },
 ]
 
 /** `options` with `value` written at `path`, copying only the records along the path (values such as stores keep their class). */

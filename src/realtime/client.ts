@@ -3,7 +3,7 @@
  * (engine.ts), which wires the heartbeat, the close-code policy, the publish queue and the channel
  * table to one socket.
  */
-import { EventEmitter } from 'eventemitter3'
+import { EventEmitter } from './emitter.js'
 import type { ClientContext, RealtimeConfig } from '../core/index.js'
 import type { StreamPosition } from '../core/protocol.js'
 import { type Engine, createEngine } from './engine.js'

@@ -4,7 +4,7 @@
  * (close-policy.ts), the publish queue (publish-queue.ts) and the channel table (channels.ts). Frames
  * are encoded and parsed in frames.ts; the engine deals in frame objects only.
  */
-import type { EventEmitter } from 'eventemitter3'
+import type { EventEmitter } from './emitter.js'
 // `#socket` is a package import resolved by condition: `ws` on Node, the runtime's own WebSocket elsewhere.
 import { defaultWebSocket, socketKind } from '#socket'
 import { type ClientContext, type RealtimeConfig, RealtimeError, backoffDelay } from '../core/index.js'

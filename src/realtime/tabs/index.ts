@@ -4,7 +4,7 @@
  *
  * @module
  */
-import { EventEmitter } from 'eventemitter3'
+import { EventEmitter } from '../emitter.js'
 import { type CoreOptions, createContext } from '../../core/index.js'
 import type { Subscription } from '../subscription.js'
 import type { AnyEvents, EventMap, RealtimeEvent, StreamPosition, SubscribeOptions, SubscriptionHandlers } from '../types.js'

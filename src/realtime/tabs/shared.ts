@@ -5,7 +5,7 @@
  * event against its own position (resume.ts), so replays after a leader change are dropped per tab.
  * Where Web Locks or BroadcastChannel is missing, the tab runs the engine alone: one socket per tab.
  */
-import { EventEmitter } from 'eventemitter3'
+import { EventEmitter } from '../emitter.js'
 import { type ClientContext, type RealtimeConfig, RealtimeError } from '../../core/index.js'
 import { type StreamPosition, compareOffsets, isOffset } from '../../core/protocol.js'
 import { type Engine, createEngine } from '../engine.js'

@@ -150,11 +150,11 @@ export interface ResolvedConfig {
   readonly logLevel: LogLevel
   /** The User-Agent for REST requests; `wirekit/<version>` when not given. */
   readonly userAgent: string
-  /** A frozen copy of the `rest` section; `@wirekit/sdk/rest` validates it. */
+  /** The `rest` section, checked and defaulted by the client's option table (`resolveConfig()` only checks it is an object). */
   readonly rest: Readonly<Record<string, unknown>>
-  /** A frozen copy of the `webhooks` section; `client.webhooks` validates it. */
+  /** The `webhooks` section, checked and defaulted by the client's option table (`resolveConfig()` only checks it is an object). */
   readonly webhooks: Readonly<Record<string, unknown>>
-  /** A frozen copy of the `realtime` section; `@wirekit/sdk/realtime` validates it. */
+  /** The `realtime` section, checked and defaulted by the client's option table (`resolveConfig()` only checks it is an object). */
   readonly realtime: Readonly<Record<string, unknown>>
   /** Scrubs every known secret out of text; shared by the logger and Auth. */
   readonly redactor: Redactor

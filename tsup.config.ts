@@ -1,4 +1,6 @@
 import { rmSync } from 'node:fs'
+import { resolve } from 'node:path'
+import { fileURLToPath } from 'node:url'
 import { type Options, defineConfig } from 'tsup'
 
 /** One entry per public subpath; package.json's `exports` lists the same names. */
@@ -61,8 +63,20 @@ const shared = {
   external: ['ws', 'isomorphic-ws', 'eventemitter3', '#socket', '#node-crypto'],
 } satisfies Options
 
+/**
+ * The Node-only build takes the error classes from the package's root entry instead of bundling its own
+ * copy, so `instanceof ConfigError` holds whichever subpath threw (test/exports/dist.test.ts).
+ */
+const errorsFile = fileURLToPath(new URL('./src/core/errors.js', import.meta.url))
+const rootErrors: NonNullable<Options['esbuildPlugins']>[number] = {
+  name: 'root-errors',
+  setup(build) {
+    build.onResolve({ filter: /errors\.js$/ }, (args) => (resolve(args.resolveDir, args.path) === errorsFile ? { path: '@wirekit/sdk', external: true } : undefined))
+  },
+}
+
 export default defineConfig([
   // `realtime-tabs` (a public subpath too) last: an entry's place changes how shared chunks are laid out.
   { ...shared, entry: { ...browserEntries, ...socketEntries, ...cryptoEntries, 'realtime-tabs': 'src/realtime/tabs/index.ts' } },
-  { ...shared, entry: nodeEntries },
+  { ...shared, entry: nodeEntries, esbuildPlugins: [rootErrors] },
 ])

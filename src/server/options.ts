@@ -143,10 +143,16 @@ export interface MemoryEngineOptions {
 const isEngine = (value: unknown) =>
   typeof value === 'object' && value !== null && ['publish', 'recover', 'listen', 'close'].every((key) => typeof (value as Record<string, unknown>)[key] === 'function')
 
+/** `server`: an http.Server to mount on (the test server takes it too). */
+export const httpServer = check<HttpServer | undefined>((value) => typeof value === 'object' && value !== null && typeof (value as { on?: unknown }).on === 'function', 'an http.Server')
+
+/** `path`: where clients connect (the test server takes it too). */
+export const urlPath = check<string>((value) => value === '*' || (typeof value === 'string' && value.startsWith('/')), "a path starting with '/' or '*'", '/realtime')
+
 /** The server's options. */
 export const SERVER_OPTIONS = record({
-  server: check<HttpServer | undefined>((value) => typeof value === 'object' && value !== null && typeof (value as { on?: unknown }).on === 'function', 'an http.Server'),
-  path: check<string>((value) => value === '*' || (typeof value === 'string' && value.startsWith('/')), "a path starting with '/' or '*'", '/realtime'),
+  server: httpServer,
+  path: urlPath,
   port: count(0),
   host: check<string>((value) => typeof value === 'string' && value.length > 0, 'a host name or address', '127.0.0.1'),
   engine: check<Engine | undefined>(isEngine, 'an engine (publish, recover, listen, close)'),

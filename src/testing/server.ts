@@ -7,7 +7,8 @@ import { CloseCode } from '../core/protocol.js'
 import { type ConnectionHandle, type FaultAction, type ReceivedFrame, type RealtimeServer, startRealtimeServer } from '../server/core.js'
 import type { StoredEvent } from '../server/engine.js'
 import { type ChannelState, createMemoryEngine } from '../server/memory-engine.js'
-import { type ChannelAction, refuse } from '../server/options.js'
+import { type ChannelAction, httpServer, refuse, urlPath } from '../server/options.js'
+import { count, fn, milliseconds, record } from '../core/checks.js'
 
 /** One connected client, as tests see it. */
 export interface TestClientInfo {
@@ -80,6 +81,21 @@ export interface TestRealtimeServerOptions {
    */
   channelsPerConnection?: number
 }
+
+/** The test server's options, checked like every other entry point's (a typo is a ConfigError naming it). */
+export const TEST_SERVER_OPTIONS = record({
+  heartbeatMs: milliseconds(25_000, 1),
+  historySize: count(10_000, 1),
+  authenticate: fn<TestRealtimeServerOptions['authenticate']>('a function (token) returning true or false'),
+  authorize: fn<TestRealtimeServerOptions['authorize']>('a function (channel, client, action) returning true or false'),
+  authTimeoutMs: milliseconds(5_000, 1),
+  onFrame: fn<TestRealtimeServerOptions['onFrame']>('a function (frame, client) returning a fault action'),
+  port: count(0),
+  server: httpServer,
+  path: urlPath,
+  sendBufferBytes: count(1_048_576, 1),
+  channelsPerConnection: count(100_000, 1),
+})
 
 /** Counters the server keeps from the moment it starts; `restart()` does not reset them. */
 export interface TestRealtimeCounters {
@@ -155,8 +171,9 @@ export interface TestRealtimeServer {
  * server.publish('news', 'posted', { id: 1 })
  * await server.close()
  */
-export async function createTestRealtimeServer(options: TestRealtimeServerOptions = {}): Promise<TestRealtimeServer> {
-  const engine = createMemoryEngine({ history: { events: options.historySize ?? 10_000 } })
+export async function createTestRealtimeServer(given: TestRealtimeServerOptions = {}): Promise<TestRealtimeServer> {
+  const options = TEST_SERVER_OPTIONS(given, '')
+  const engine = createMemoryEngine({ history: { events: options.historySize } })
   const connections = new Map<string, ConnectionHandle>()
   const expiredTokens = new Set<string>()
   const seenTokens = new Set<string>()
@@ -176,13 +193,13 @@ export async function createTestRealtimeServer(options: TestRealtimeServerOption
     startRealtimeServer(
       {
         engine,
-        ...(options.server ? { server: options.server, path: options.path ?? '/realtime' } : { port, path: '*' }),
-        heartbeatMs: options.heartbeatMs ?? 25_000,
-        authTimeoutMs: options.authTimeoutMs ?? 5_000,
+        ...(options.server ? { server: options.server, path: options.path } : { port, path: '*' }),
+        heartbeatMs: options.heartbeatMs,
+        authTimeoutMs: options.authTimeoutMs,
         // Tests drive liveness themselves (blackhole, fake clocks): no idle closes.
         idleTimeoutMs: false,
         allowAnonymous: !options.authenticate,
-        limits: { sendBufferBytes: options.sendBufferBytes ?? 1_048_576, channelsPerConnection: options.channelsPerConnection ?? 100_000 },
+        limits: { sendBufferBytes: options.sendBufferBytes, channelsPerConnection: options.channelsPerConnection },
         authenticate: async (token) => {
           if (expiredTokens.has(token)) return refuse('expired')
           if (options.authenticate && !(await options.authenticate(token))) return false

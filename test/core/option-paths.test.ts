@@ -28,12 +28,13 @@ import { Redis } from 'ioredis'
 import { createMemoryEngine, createRealtimeServer, createRedisEngine } from '../../src/server/index.js'
 import { MEMORY_ENGINE_OPTIONS, SERVER_OPTIONS } from '../../src/server/options.js'
 import { REDIS_ENGINE_OPTIONS } from '../../src/server/redis/engine.js'
+import { TEST_SERVER_OPTIONS, createTestRealtimeServer } from '../../src/testing/server.js'
 
 interface EntryPoint {
   name: string
   /** The entry point's option checks, by option name. */
   fields: Record<string, Check<unknown>>
-  /** Calls the entry point as a user does. */
+  /** Calls the entry point as a user does; an async entry point's refusal is its rejection. */
   make: (options: Record<string, unknown>) => unknown
   /** Options every probe starts from (what the entry point requires). */
   base?: Record<string, unknown>
@@ -83,6 +84,7 @@ const ENTRY_POINTS: EntryPoint[] = [
   { name: 'rateLimits', fields: rateLimitOptions.fields!, make: (options) => rateLimits(options), prefix: 'rateLimits.' },
   { name: 'revalidationCache', fields: revalidationCacheOptions.fields!, make: (options) => revalidationCache(options), prefix: 'revalidationCache.' },
   { name: 'createRealtimeServer', fields: SERVER_OPTIONS.fields!, make: (options) => createRealtimeServer(options) },
+  { name: 'createTestRealtimeServer', fields: TEST_SERVER_OPTIONS.fields!, make: (options) => createTestRealtimeServer(options) },
   { name: 'createMemoryEngine', fields: MEMORY_ENGINE_OPTIONS.fields!, make: (options) => createMemoryEngine(options) },
   // A client that never connects (lazyConnect): the probes are refused before the engine uses it.
   { name: 'createRedisEngine', fields: REDIS_ENGINE_OPTIONS.fields!, make: (options) => createRedisEngine(options as never), base: { client: new Redis({ lazyConnect: true }) } },
@@ -103,24 +105,21 @@ function misspellings(key: string): string[] {
   return [...new Set([swapped, key + key.at(-1)])].filter((typo) => typo !== key)
 }
 
-/** What `run` throws (undefined when it returns). */
-function thrown(run: () => unknown): unknown {
+/** What `run` throws or rejects with (undefined when it succeeds). */
+async function thrown(run: () => unknown): Promise<unknown> {
   try {
-    run()
+    await run()
   } catch (error) {
     return error
   }
   return undefined
 }
 
-/** The ConfigError `run` throws, or a description of what happened instead. */
-function refusal(run: () => unknown): ConfigError | string {
-  try {
-    run()
-    return 'accepted'
-  } catch (error) {
-    return error instanceof ConfigError ? error : `threw ${String(error)}`
-  }
+/** The ConfigError `run` throws or rejects with, or a description of what happened instead. */
+async function refusal(run: () => unknown): Promise<ConfigError | string> {
+  const error = await thrown(run)
+  if (error === undefined) return 'accepted'
+  return error instanceof ConfigError ? error : `threw ${String(error)}`
 }
 
 const WRONG_TYPES: ReadonlyArray<[string, unknown]> = [
@@ -139,7 +138,7 @@ describe.each(ENTRY_POINTS)('$name', ({ name, fields, make, base = {}, prefix = 
     expect(paths.length).toBeGreaterThan(0)
   })
 
-  it.each(paths.map(({ path }) => path))('%s: a wrong type is refused naming the path', (path) => {
+  it.each(paths.map(({ path }) => path))('%s: a wrong type is refused naming the path', async (path) => {
     counts.paths++
     const segments = path.split('.').map((segment) => (segment === '*' ? 'x-probe' : segment))
     for (const [what, value] of WRONG_TYPES) {
@@ -147,23 +146,23 @@ describe.each(ENTRY_POINTS)('$name', ({ name, fields, make, base = {}, prefix = 
       const other = otherRefusals[path]
       if (other) {
         counts.other++
-        expect(other(thrown(() => make(withValue(base, segments, value)))), `${name}: ${path} given ${what}`).toBe(true)
+        expect(other(await thrown(() => make(withValue(base, segments, value)))), `${name}: ${path} given ${what}`).toBe(true)
         continue
       }
-      const error = refusal(() => make(withValue(base, segments, value)))
+      const error = await refusal(() => make(withValue(base, segments, value)))
       expect(error, `${name}: ${path} given ${what}`).toBeInstanceOf(ConfigError)
       expect((error as ConfigError).field, `${name}: ${path} given ${what}`).toBe(prefix + segments.join('.'))
     }
   })
 
   const keyed = paths.map(({ path }) => path).filter((path) => !path.endsWith('*'))
-  it.each(keyed)('%s: a misspelling is refused naming the path and the right name', (path) => {
+  it.each(keyed)('%s: a misspelling is refused naming the path and the right name', async (path) => {
     const segments = path.split('.').map((segment) => (segment === '*' ? 'x-probe' : segment))
     const key = segments.at(-1)!
     for (const typo of misspellings(key)) {
       counts.probes++
       const typed = [...segments.slice(0, -1), typo]
-      const error = refusal(() => make(withValue(base, typed, 1)))
+      const error = await refusal(() => make(withValue(base, typed, 1)))
       expect(error, `${name}: ${typed.join('.')}`).toBeInstanceOf(ConfigError)
       expect((error as ConfigError).field).toBe(prefix + typed.join('.'))
       expect((error as ConfigError).message).toContain(`did you mean ${key}?`)

@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process'
 import { existsSync } from 'node:fs'
 import { createRequire } from 'node:module'
 import { join } from 'node:path'
@@ -39,5 +40,33 @@ describe('the built package', () => {
   it('ships the version it says in its User-Agent', async () => {
     const { VERSION } = require(pkg.name) as { VERSION: string }
     expect(VERSION).toBe(pkg.version)
+  })
+})
+
+// The Node-only subpaths are built apart from the others (tsup.config.ts); their errors must still be the
+// root's classes, so `instanceof ConfigError` holds whichever subpath threw (issue 13). Checked in a plain
+// Node process: vitest would map `@wirekit/sdk` inside the built files back to the source.
+describe('errors from the Node-only subpaths', () => {
+  const script = `
+    import { createRequire } from 'node:module'
+    import { ConfigError, WirekitError } from '${pkg.name}'
+    import { createRealtimeServer } from '${pkg.name}/server'
+    import { createTestRealtimeServer } from '${pkg.name}/testing'
+    const require = createRequire(import.meta.url)
+    const caught = async (run) => { try { await run() } catch (error) { return error } }
+    const cjsRoot = require('${pkg.name}')
+    const errors = {
+      'server, import': [await caught(() => createRealtimeServer({ porrt: 1 })), ConfigError],
+      'testing, import': [await caught(() => createTestRealtimeServer({ porrt: 1 })), ConfigError],
+      'server, require': [await caught(() => require('${pkg.name}/server').createRealtimeServer({ porrt: 1 })), cjsRoot.ConfigError],
+      'testing, require': [await caught(() => require('${pkg.name}/testing').createTestRealtimeServer({ porrt: 1 })), cjsRoot.ConfigError],
+    }
+    const verdicts = Object.fromEntries(Object.entries(errors).map(([name, [error, Root]]) => [name, error instanceof Root && error instanceof (Root === ConfigError ? WirekitError : cjsRoot.WirekitError)]))
+    console.log(JSON.stringify(verdicts))
+  `
+
+  it('are instances of the root ConfigError and WirekitError, by import and by require', () => {
+    const out = execFileSync(process.execPath, ['--input-type=module', '-e', script], { cwd: root, encoding: 'utf8', timeout: 20_000 })
+    expect(JSON.parse(out)).toEqual({ 'server, import': true, 'testing, import': true, 'server, require': true, 'testing, require': true })
   })
 })

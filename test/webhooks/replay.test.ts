@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest'
+import { ConfigError } from '../../src/core/errors.js'
 import { MemoryReplayStore, type ReplayStore, standardWebhooks } from '../../src/webhooks/index.js'
 import { BACKENDS, VECTOR, atVector, reasonOf, vectorHeaders } from './support.js'
 
@@ -39,8 +40,9 @@ describe('MemoryReplayStore', () => {
     expect(store.claim('a', 60)).toBe(true)
   })
 
-  it('refuses a bad maxEntries', () => {
-    expect(() => new MemoryReplayStore({ maxEntries: 0 })).toThrow(RangeError)
+  it('refuses a bad maxEntries with a ConfigError naming it', () => {
+    expect(() => new MemoryReplayStore({ maxEntries: 0 })).toThrow(ConfigError)
+    expect(() => new MemoryReplayStore({ maxEntries: 0 })).toThrow(/maxEntries/)
   })
 })
 

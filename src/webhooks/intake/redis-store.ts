@@ -116,7 +116,7 @@ export class RedisReplayStore implements DeliveryStore, ReplayStore {
   readonly #timeout: number
   /** Commands waiting for Redis, oldest first: with one timeout for all, also the soonest due first. */
   readonly #waiting = new Set<Waiting>()
-  /** One watchdog timer while commands wait, never one per command (docs/performance.md#webhooks-one-watchdog-timer). */
+  /** One watchdog timer while commands wait, never one per command. perf: docs/performance.md#webhooks-one-watchdog-timer */
   #watchdog: ReturnType<typeof setTimeout> | undefined
 
   constructor(client: RedisCommandClient, options: RedisReplayStoreOptions = {}) {
@@ -197,6 +197,8 @@ export class RedisReplayStore implements DeliveryStore, ReplayStore {
   async begin(id: string, request: BeginRequest): Promise<BeginOutcome> {
     const { token, leaseMs, order } = request
     const key = this.#key(id)
+    // `SET … NX GET` takes the lease when the id is free and answers what holds it otherwise, as the
+    // ordering script does. perf: docs/performance.md#webhooks-native-redis-commands
     const held = order
       ? await this.#script(SCRIPTS.beginOrdered, [key, `${this.#prefix}o:${order.resource}`], [`l:${token}`, px(leaseMs), String(order.version), px(order.ttlMs), id])
       : await this.#run(['set', key, `l:${token}`, 'PX', px(leaseMs), 'NX', 'GET'])

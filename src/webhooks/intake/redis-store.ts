@@ -90,6 +90,16 @@ const unavailable = (cause: unknown): WebhookVerificationError =>
 /** A TTL in whole milliseconds, at least 1, as Redis takes it. */
 const px = (ms: number): string => String(Math.max(1, Math.ceil(ms)))
 
+/** Begin's answer, from `SET … NX GET` or the ordering script: nil when the lease is ours, else what holds the id. */
+function outcomeOf(held: unknown): BeginOutcome {
+  if (held === null) return 'new'
+  if (held === 'done' || held === 'stale') return held
+  if (typeof held === 'string' && held.startsWith('l:')) return 'processing'
+  throw new Error(`unexpected answer to begin: ${String(held).slice(0, 40)}`)
+}
+
+const nothing = (): void => undefined
+
 /** A command waiting for its reply: when it is overdue, and how to fail it then. */
 interface Waiting {
   readonly due: number
@@ -136,8 +146,11 @@ export class RedisReplayStore implements DeliveryStore, ReplayStore {
     }
   }
 
-  /** Sends one command; rejects with `store_unavailable` when it fails or has no answer within `timeout`. */
-  #run(args: string[]): Promise<unknown> {
+  /**
+   * Sends one command and resolves with `read(reply)`; rejects with `store_unavailable` when the command
+   * fails, `read` throws, or no answer comes within `timeout`.
+   */
+  #run<T>(args: string[], read: (reply: unknown) => T): Promise<T> {
     return new Promise((resolve, reject) => {
       const waiting: Waiting = { due: performance.now() + this.#timeout, fail: reject }
       this.#waiting.add(waiting)
@@ -149,7 +162,11 @@ export class RedisReplayStore implements DeliveryStore, ReplayStore {
       try {
         this.#send(args).then((reply) => {
           this.#waiting.delete(waiting)
-          resolve(reply)
+          try {
+            resolve(read(reply))
+          } catch (error) {
+            reject(unavailable(error))
+          }
         }, failed)
       } catch (error) {
         failed(error)
@@ -179,13 +196,13 @@ export class RedisReplayStore implements DeliveryStore, ReplayStore {
   }
 
   /** Runs a script by its SHA-1; a restarted Redis forgot it, so EVAL loads it again and later calls use the SHA. */
-  async #script(script: Script, keys: string[], args: string[]): Promise<unknown> {
+  async #script<T>(script: Script, keys: string[], args: string[], read: (reply: unknown) => T): Promise<T> {
     const tail = [String(keys.length), ...keys, ...args]
     try {
-      return await this.#run(['evalsha', script.sha, ...tail])
+      return await this.#run(['evalsha', script.sha, ...tail], read)
     } catch (error) {
       if (!String(((error as Error).cause as { message?: unknown } | null)?.message).startsWith('NOSCRIPT')) throw error
-      return this.#run(['eval', script.source, ...tail])
+      return this.#run(['eval', script.source, ...tail], read)
     }
   }
 
@@ -194,18 +211,14 @@ export class RedisReplayStore implements DeliveryStore, ReplayStore {
   }
 
   /** Takes the lease on `id` (one round trip); see {@link DeliveryStore.begin}. */
-  async begin(id: string, request: BeginRequest): Promise<BeginOutcome> {
+  begin(id: string, request: BeginRequest): Promise<BeginOutcome> {
     const { token, leaseMs, order } = request
     const key = this.#key(id)
     // `SET … NX GET` takes the lease when the id is free and answers what holds it otherwise, as the
     // ordering script does. perf: docs/performance.md#webhooks-native-redis-commands
-    const held = order
-      ? await this.#script(SCRIPTS.beginOrdered, [key, `${this.#prefix}o:${order.resource}`], [`l:${token}`, px(leaseMs), String(order.version), px(order.ttlMs), id])
-      : await this.#run(['set', key, `l:${token}`, 'PX', px(leaseMs), 'NX', 'GET'])
-    if (held === null) return 'new'
-    if (held === 'done' || held === 'stale') return held
-    if (typeof held === 'string' && held.startsWith('l:')) return 'processing'
-    throw unavailable(new Error(`unexpected answer to begin: ${String(held).slice(0, 40)}`))
+    return order
+      ? this.#script(SCRIPTS.beginOrdered, [key, `${this.#prefix}o:${order.resource}`], [`l:${token}`, px(leaseMs), String(order.version), px(order.ttlMs), id], outcomeOf)
+      : this.#run(['set', key, `l:${token}`, 'PX', px(leaseMs), 'NX', 'GET'], outcomeOf)
   }
 
   /**
@@ -213,18 +226,17 @@ export class RedisReplayStore implements DeliveryStore, ReplayStore {
    * delivery is handled even when this lease had expired and another attempt took the id (that
    * attempt's own complete, or release, then changes nothing).
    */
-  async complete(id: string, _token: string, doneMs: number): Promise<void> {
-    await this.#run(['set', this.#key(id), 'done', 'PX', px(doneMs)])
+  complete(id: string, _token: string, doneMs: number): Promise<void> {
+    return this.#run(['set', this.#key(id), 'done', 'PX', px(doneMs)], nothing)
   }
 
   /** Drops `token`'s lease on `id` (a script: it never deletes a lease another attempt holds); without a token, forgets `id` whatever its state (`DEL`). */
-  async release(id: string, token?: string): Promise<void> {
-    if (token === undefined) await this.#run(['del', this.#key(id)])
-    else await this.#script(SCRIPTS.release, [this.#key(id)], [`l:${token}`])
+  release(id: string, token?: string): Promise<void> {
+    return token === undefined ? this.#run(['del', this.#key(id)], nothing) : this.#script(SCRIPTS.release, [this.#key(id)], [`l:${token}`], nothing)
   }
 
   /** The {@link ReplayStore} mark for a verifier's `replay` option: `SET key done NX PX ttl`, one round trip. */
-  async claim(id: string, ttlSeconds: number): Promise<boolean> {
-    return (await this.#run(['set', this.#key(id), 'done', 'NX', 'PX', px(ttlSeconds * 1000)])) !== null
+  claim(id: string, ttlSeconds: number): Promise<boolean> {
+    return this.#run(['set', this.#key(id), 'done', 'NX', 'PX', px(ttlSeconds * 1000)], (reply) => reply !== null)
   }
 }

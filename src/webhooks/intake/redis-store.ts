@@ -23,7 +23,11 @@ export interface IoredisCommands {
   call(command: string, ...args: string[]): Promise<unknown>
 }
 
-/** node-redis's generic command call, as {@link RedisReplayStore} uses it. */
+/**
+ * node-redis's generic command call, as {@link RedisReplayStore} uses it: a client from
+ * `createClient()`. node-redis's cluster and sentinel clients take other `sendCommand` arguments
+ * (a first key, a read-only flag) and do not fit this type.
+ */
 export interface NodeRedisCommands {
   /** Sends `[command, ...args]` and resolves with Redis's reply. */
   sendCommand(args: string[]): Promise<unknown>

@@ -41,7 +41,7 @@ export const TARGETS: SizeTarget[] = [
   {
     name: '@wirekit/sdk/webhooks (every preset)',
     source: `export * from '@wirekit/sdk/webhooks'`,
-    budget: { guard: 9_010 /* 8,948 once webhooks options moved onto the one validation kit (issue 12 allows 2 % over the 8,900 guard; was 8,797). 9,002 once the realtime/graphql entry joined the build (issue 15): the same code byte for byte, but tsup's shared chunks now come in another order and brotli finds less (+57) */ },
+    budget: { guard: 9_172 /* 8,948 once webhooks options moved onto the one validation kit (issue 12 allows 2 % over the 8,900 guard; was 8,797). 9,002 once the realtime/graphql entry joined the build (issue 15): the same code byte for byte, but tsup's shared chunks now come in another order and brotli finds less (+57). 9,164 (+162, guard raised by as much from 9,010) once MemoryReplayStore took the lease semantics issue 14 asks of it (begin, complete, release by token, ordering; MemoryDeliveryStore folded into it); a verifier imported alone does not carry it (tree-shaking test) */ },
   },
   {
     name: '@wirekit/sdk/realtime (createRealtimeClient)',

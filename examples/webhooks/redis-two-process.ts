@@ -10,7 +10,7 @@
  * Run: npx esbuild examples/webhooks/redis-two-process.ts --bundle --platform=node --format=esm --packages=external --outfile=receiver.mjs
  *      WEBHOOK_SECRET=whsec_… REDIS_URL=redis://localhost:6379 PORT=3001 npx node receiver.mjs
  *      WEBHOOK_SECRET=whsec_… REDIS_URL=redis://localhost:6379 PORT=3002 npx node receiver.mjs
- * (REDIS_PATH=<unix socket> instead of REDIS_URL works too.)
+ * (REDIS_PATH=<unix socket> instead of REDIS_URL works too.) Needs Redis 7.0 or newer: the lease is taken with `SET … NX GET`.
  */
 import { type Server, createServer } from 'node:http'
 import { Redis } from 'ioredis'

@@ -1,4 +1,5 @@
-/** Replay protection: remembering which deliveries were already accepted. */
+/** Replay protection and delivery leases: remembering which deliveries were accepted, are being handled, or were handled. */
+import { count, fn, record } from '../core/checks.js'
 
 /**
  * Where delivery ids are remembered. `claim` is called only after the signature checked out, so only
@@ -51,8 +52,9 @@ export interface BeginOrder {
 /**
  * A delivery-id store with leases: an id moves `new → processing (lease) → done`, one atomic step per
  * transition, so two processes never both run the handler for one delivery and a process that dies
- * mid-handler (its lease expires) does not lose the sender's retry. `MemoryDeliveryStore` is one
- * process's; `RedisReplayStore` shares it across processes (both in `@wirekit/sdk/webhooks/intake`). The intake helper (`webhookIntake`) drives it.
+ * mid-handler (its lease expires) does not lose the sender's retry. `MemoryReplayStore` is one
+ * process's; `RedisReplayStore` (in `@wirekit/sdk/webhooks/intake`) shares it across processes. The
+ * intake helper (`webhookIntake`) drives it.
  *
  * @example
  * const outcome = await store.begin('msg_1', { token: crypto.randomUUID(), leaseMs: 60_000 })
@@ -60,7 +62,11 @@ export interface BeginOrder {
 export interface DeliveryStore {
   /** Takes the lease on `id` when it is neither done nor leased (and, with `order`, not stale). Atomic. */
   begin(id: string, request: BeginRequest): BeginOutcome | Promise<BeginOutcome>
-  /** Marks `id` done for `doneMs` milliseconds, unless another attempt's lease now holds it. */
+  /**
+   * Marks `id` done for `doneMs` milliseconds: `token`'s handler ran to its end. It does so even when
+   * that lease expired and another attempt took the id meanwhile: the delivery is handled, so the other
+   * attempt's release must not let a retry run it again.
+   */
   complete(id: string, token: string, doneMs: number): void | Promise<void>
   /** Drops the lease that `token` holds, so the sender's retry runs the handler; without a token, forgets `id` whatever its state. */
   release(id: string, token?: string): void | Promise<void>
@@ -81,23 +87,39 @@ export interface MemoryReplayStoreOptions {
   now?: () => number
 }
 
+/** The option check of {@link MemoryReplayStore}; walked by the option-path test. */
+export const MEMORY_STORE_OPTIONS = /* @__PURE__ */ record({
+  maxEntries: /* @__PURE__ */ count(10_000, 1),
+  now: /* @__PURE__ */ fn<(() => number) | undefined>('a function returning epoch milliseconds'),
+})
+
+/** A remembered id: when it expires, and the lease token while leased (`undefined` once done or claimed). */
+interface Entry {
+  expires: number
+  token: string | undefined
+}
+
 /**
- * An in-process {@link ReplayStore}: ids expire after their TTL and are swept lazily on each claim,
- * with no timers. Right for one server process; several instances need a shared store (Redis, KV).
+ * Delivery ids in one process: the {@link ReplayStore} of a verifier's `replay` option (`claim`), and
+ * the {@link DeliveryStore} leases of `webhookIntake` (`begin` → processing → `complete`, or `release`;
+ * an expired lease lets the next attempt in). Ids expire after their TTL and are swept lazily on each
+ * call, with no timers. Right for one server process; several need a shared store (`RedisReplayStore`).
  *
  * @example
  * const webhooks = standardWebhooks({ secret, replay: new MemoryReplayStore() })
+ * const intake = webhookIntake(standardWebhooks({ secret }), { store: new MemoryReplayStore(), handler })
  */
-export class MemoryReplayStore implements ReplayStore {
-  readonly #seen = new Map<string, number>()
+export class MemoryReplayStore implements ReplayStore, DeliveryStore {
+  readonly #seen = new Map<string, Entry>()
+  /** Ordering: the newest version per resource, and the id that carried it. */
+  readonly #versions = new Map<string, { version: number; id: string; expires: number }>()
   readonly #maxEntries: number
   readonly #now: () => number
 
   constructor(options: MemoryReplayStoreOptions = {}) {
-    const maxEntries = options.maxEntries ?? 10_000
-    if (!Number.isInteger(maxEntries) || maxEntries < 1) throw new RangeError('maxEntries must be a positive integer')
-    this.#maxEntries = maxEntries
-    this.#now = options.now ?? Date.now
+    const settings = MEMORY_STORE_OPTIONS(options, '')
+    this.#maxEntries = settings.maxEntries
+    this.#now = settings.now ?? Date.now
   }
 
   /** How many ids are remembered now, expired ones not yet swept included. */
@@ -105,31 +127,55 @@ export class MemoryReplayStore implements ReplayStore {
     return this.#seen.size
   }
 
-  /** Records `id` for `ttlSeconds`; false when it is already recorded and not yet expired. */
+  /** Records `id` for `ttlSeconds`; false when it is already recorded (claimed, leased or done) and not yet expired. */
   claim(id: string, ttlSeconds: number): boolean {
+    return this.#begin(id, ttlSeconds * 1000, undefined) === 'new'
+  }
+
+  /** Takes the lease on `id` unless it is done, leased, or (with `order`) stale; see {@link DeliveryStore.begin}. */
+  begin(id: string, request: BeginRequest): BeginOutcome {
+    return this.#begin(id, request.leaseMs, request.token, request.order)
+  }
+
+  /** Marks `id` done for `doneMs`; see {@link DeliveryStore.complete}. */
+  complete(id: string, _token: string, doneMs: number): void {
+    this.#put(id, this.#now() + doneMs, undefined)
+  }
+
+  /** Drops `token`'s lease on `id`; without a token, forgets `id` whatever its state (the {@link ReplayStore} use). */
+  release(id: string, token?: string): void {
+    if (token === undefined || this.#seen.get(id)?.token === token) this.#seen.delete(id)
+  }
+
+  #begin(id: string, ms: number, token: string | undefined, order?: BeginOrder): BeginOutcome {
     const now = this.#now()
     this.#sweep(now)
-    const expires = this.#seen.get(id)
-    if (expires !== undefined && expires > now) return false
-    // Re-inserting moves the id to the end, keeping the map ordered by insertion for the sweep.
-    this.#seen.delete(id)
-    this.#seen.set(id, now + ttlSeconds * 1000)
-    if (this.#seen.size > this.#maxEntries) {
-      const oldest = this.#seen.keys().next()
-      if (!oldest.done) this.#seen.delete(oldest.value)
+    const entry = this.#seen.get(id)
+    if (entry !== undefined && entry.expires > now) return entry.token === undefined ? 'done' : 'processing'
+    if (order) {
+      const last = this.#versions.get(order.resource)
+      // The same id may come back at its own version: its handler failed and the lease was released.
+      if (last !== undefined && last.expires > now && (last.version > order.version || (last.version === order.version && last.id !== id))) return 'stale'
+      this.#versions.delete(order.resource)
+      this.#versions.set(order.resource, { version: order.version, id, expires: now + order.ttlMs })
+      if (this.#versions.size > this.#maxEntries) this.#versions.delete(this.#versions.keys().next().value!)
     }
-    return true
+    this.#put(id, now + ms, token)
+    return 'new'
   }
 
-  /** Forgets `id`. */
-  release(id: string): void {
+  #put(id: string, expires: number, token: string | undefined): void {
+    // Re-inserting moves the id to the end. Entries are swept from the front while expired; one with a
+    // shorter TTL behind a longer one waits for it, which only delays its removal.
     this.#seen.delete(id)
+    this.#seen.set(id, { expires, token })
+    if (this.#seen.size > this.#maxEntries) this.#seen.delete(this.#seen.keys().next().value!)
   }
 
-  /** Drops expired ids from the old end; stops at the first live one, so each claim does little work. */
+  /** Drops expired ids from the old end; stops at the first live one, so each call does little work. */
   #sweep(now: number): void {
-    for (const [id, expires] of this.#seen) {
-      if (expires > now) return
+    for (const [id, entry] of this.#seen) {
+      if (entry.expires > now) return
       this.#seen.delete(id)
     }
   }

@@ -18,6 +18,9 @@ const PRESET_MARKERS = {
 /** Strings only the delivery intake (webhookIntake) and RedisReplayStore (its Lua scripts, its refusal) hold. */
 const INTAKE_MARKERS = ['in_progress', 'retry-after', 'HMGET', 'store_unavailable', 'NOSCRIPT']
 
+/** Strings only MemoryReplayStore (its leases, its option check) holds: a verifier alone must not carry it. */
+const MEMORY_STORE_MARKERS = ['"processing"', '"stale"', '"done"']
+
 /** ky's own names (its error classes and options); they stay readable in a minified bundle. */
 const KY_NAMES = /HTTPError|KyError|ForceRetryError|onDownloadProgress|beforeRetry/
 /** What only the graphql-transport-ws protocol's code holds: its subprotocol name and message types. */
@@ -46,11 +49,17 @@ describe('@wirekit/sdk/webhooks', () => {
     for (const marker of INTAKE_MARKERS) expect(code).toContain(marker)
   })
 
+  it('MemoryReplayStore brings its lease markers, so their absence below means something', async () => {
+    const { code } = await bundleSize(`export { MemoryReplayStore } from '@wirekit/sdk/webhooks'`)
+    for (const marker of MEMORY_STORE_MARKERS) expect(code).toContain(marker)
+  })
+
   for (const [name, marker] of Object.entries(PRESET_MARKERS)) {
-    it(`${name} alone carries no other preset, and no intake or Redis store`, async () => {
+    it(`${name} alone carries no other preset, no intake or Redis store, and no MemoryReplayStore (leases)`, async () => {
       const { code, inputs } = await bundleSize(`export { ${name} } from '@wirekit/sdk/webhooks'`)
       expect(code).toContain(marker)
       for (const intake of INTAKE_MARKERS) expect(code, `${intake} (intake / Redis store) leaked into ${name}`).not.toContain(intake)
+      for (const lease of MEMORY_STORE_MARKERS) expect(code, `${lease} (MemoryReplayStore) leaked into ${name}`).not.toContain(lease)
       for (const [other, otherMarker] of Object.entries(PRESET_MARKERS)) {
         if (other !== name) expect(code, `${other} leaked into ${name}`).not.toContain(otherMarker)
       }
@@ -64,7 +73,7 @@ describe('the lean Standard Webhooks verifier', () => {
     const { code, inputs } = await bundleSize(`export { standardWebhooksV1Lite } from '@wirekit/sdk/webhooks'`)
     expect(code).toContain(PRESET_MARKERS.standardWebhooks)
     const others = Object.values(PRESET_MARKERS).filter((marker) => marker !== PRESET_MARKERS.standardWebhooks)
-    for (const marker of ['"Ed25519"', 'pkcs8', '"jwk"', 'randomUUID', 'arrayBuffer', 'readableEnded', '~standard', ...INTAKE_MARKERS, ...others]) {
+    for (const marker of ['"Ed25519"', 'pkcs8', '"jwk"', 'randomUUID', 'arrayBuffer', 'readableEnded', '~standard', ...INTAKE_MARKERS, ...MEMORY_STORE_MARKERS, ...others]) {
       expect(code, `${marker} leaked into the lean verifier`).not.toContain(marker)
     }
     expect(inputs.filter((input) => input.includes('node_modules'))).toEqual([])

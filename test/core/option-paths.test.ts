@@ -21,7 +21,7 @@ import { withOptionsOptions } from '../../src/rest/options.js'
 import * as webhooks from '../../src/webhooks/index.js'
 import * as intake from '../../src/webhooks/intake/index.js'
 import { INTAKE_OPTIONS } from '../../src/webhooks/intake/intake.js'
-import { MEMORY_STORE_OPTIONS } from '../../src/webhooks/intake/memory-store.js'
+import { MEMORY_STORE_OPTIONS } from '../../src/webhooks/replay.js'
 import { WEBHOOK_OPTION_CHECKS } from '../../src/webhooks/options.js'
 import { REDIS_STORE_OPTIONS } from '../../src/webhooks/intake/redis-store.js'
 import { Redis } from 'ioredis'
@@ -60,14 +60,14 @@ const ENTRY_POINTS: EntryPoint[] = [
     name: 'webhookIntake',
     fields: INTAKE_OPTIONS.fields!,
     make: (options) => intake.webhookIntake(webhooks.standardWebhooks({ secret: SECRET }), options as never),
-    base: { store: new intake.MemoryDeliveryStore(), handler: () => undefined },
+    base: { store: new webhooks.MemoryReplayStore(), handler: () => undefined },
   },
-  { name: 'MemoryDeliveryStore', fields: MEMORY_STORE_OPTIONS.fields!, make: (options) => new intake.MemoryDeliveryStore(options) },
+  { name: 'MemoryReplayStore', fields: MEMORY_STORE_OPTIONS.fields!, make: (options) => new webhooks.MemoryReplayStore(options) },
   {
     name: 'RedisReplayStore',
     fields: REDIS_STORE_OPTIONS.fields!,
     // A structural client is enough: the options are checked before any call.
-    make: (options) => new intake.RedisReplayStore({ evalsha: async () => 0, eval: async () => 0 }, options),
+    make: (options) => new intake.RedisReplayStore({ call: async () => null }, options),
   },
   { name: 'resolveConfig', fields: CORE_OPTIONS, make: (options) => resolveConfig(options) },
   { name: 'createClient', fields: CLIENT_OPTIONS, make: (options) => createClient(options), base: { webhooks: { replay: { store: new webhooks.MemoryReplayStore() } } } },

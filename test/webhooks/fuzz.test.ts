@@ -2,12 +2,14 @@
  * 100,000 malformed header/payload combinations across every scheme: each must end in a
  * WebhookVerificationError (never another exception), and none may be accepted. Malformed cases start
  * from a valid delivery and mutate it so the real signature token is gone, or are noise outright.
+ * The node-crypto run's verifiers share a MemoryReplayStore (leases and claims): no refused delivery may
+ * leave an id in it.
  */
 import { createHmac } from 'node:crypto'
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 import { WebhookVerificationError } from '../../src/core/errors.js'
-import { githubWebhooks, shopifyWebhooks, slackWebhooks, standardWebhooks, stripeWebhooks } from '../../src/webhooks/index.js'
+import { MemoryReplayStore, githubWebhooks, shopifyWebhooks, slackWebhooks, standardWebhooks, stripeWebhooks } from '../../src/webhooks/index.js'
 import type { WebhookVerifier } from '../../src/webhooks/index.js'
 
 const SECRET = 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw'
@@ -25,7 +27,7 @@ interface Case {
   token: string
 }
 
-function cases(crypto: 'node' | 'web'): Case[] {
+function cases(crypto: 'node' | 'web', replay?: MemoryReplayStore): Case[] {
   const standardKey = Buffer.from(SECRET.slice(6), 'base64')
   const v1 = mac(`msg_1.${NOW}.${BODY}`, 'base64', standardKey)
   const stripe = mac(`${NOW}.${BODY}`, 'hex')
@@ -34,20 +36,20 @@ function cases(crypto: 'node' | 'web'): Case[] {
   const shopify = mac(BODY, 'base64')
   return [
     {
-      verifier: standardWebhooks({ secret: SECRET, now: clock, crypto }),
+      verifier: standardWebhooks({ secret: SECRET, now: clock, crypto, replay }),
       headers: { 'webhook-id': 'msg_1', 'webhook-timestamp': String(NOW), 'webhook-signature': `v1,${v1}` },
       signatureHeader: 'webhook-signature',
       token: v1,
     },
-    { verifier: stripeWebhooks({ secret: SECRET, now: clock, crypto }), headers: { 'stripe-signature': `t=${NOW},v1=${stripe}` }, signatureHeader: 'stripe-signature', token: stripe },
-    { verifier: githubWebhooks({ secret: SECRET, crypto }), headers: { 'x-hub-signature-256': `sha256=${github}` }, signatureHeader: 'x-hub-signature-256', token: github },
+    { verifier: stripeWebhooks({ secret: SECRET, now: clock, crypto, replay }), headers: { 'stripe-signature': `t=${NOW},v1=${stripe}` }, signatureHeader: 'stripe-signature', token: stripe },
+    { verifier: githubWebhooks({ secret: SECRET, crypto, replay }), headers: { 'x-hub-signature-256': `sha256=${github}` }, signatureHeader: 'x-hub-signature-256', token: github },
     {
-      verifier: slackWebhooks({ secret: SECRET, now: clock, crypto }),
+      verifier: slackWebhooks({ secret: SECRET, now: clock, crypto, replay }),
       headers: { 'x-slack-signature': `v0=${slack}`, 'x-slack-request-timestamp': String(NOW) },
       signatureHeader: 'x-slack-signature',
       token: slack,
     },
-    { verifier: shopifyWebhooks({ secret: SECRET, crypto }), headers: { 'x-shopify-hmac-sha256': shopify }, signatureHeader: 'x-shopify-hmac-sha256', token: shopify },
+    { verifier: shopifyWebhooks({ secret: SECRET, crypto, replay }), headers: { 'x-shopify-hmac-sha256': shopify }, signatureHeader: 'x-shopify-hmac-sha256', token: shopify },
   ]
 }
 
@@ -121,8 +123,9 @@ function shape(headers: Record<string, string>, how: string, extra: Record<strin
 }
 
 describe('fuzz: malformed deliveries', () => {
-  it('100,000 combinations on node crypto: only WebhookVerificationError, 0 acceptances', { timeout: 120_000 }, async () => {
-    const all = cases('node')
+  it('100,000 combinations on node crypto: only WebhookVerificationError, 0 acceptances, no id left in the replay store', { timeout: 120_000 }, async () => {
+    const store = new MemoryReplayStore()
+    const all = cases('node', store)
     let refused = 0
     await fc.assert(
       fc.asyncProperty(
@@ -143,6 +146,7 @@ describe('fuzz: malformed deliveries', () => {
       { numRuns: 100_000, seed: 20261124 },
     )
     expect(refused).toBe(100_000)
+    expect(store.size).toBe(0)
   })
 
   it('10,000 combinations on Web Crypto: only WebhookVerificationError, 0 acceptances', { timeout: 120_000 }, async () => {
@@ -158,9 +162,11 @@ describe('fuzz: malformed deliveries', () => {
     )
   })
 
-  it('the unmutated deliveries used above do verify, so the refusals are not vacuous', async () => {
+  it('the unmutated deliveries used above do verify (and fill the replay store), so the refusals are not vacuous', async () => {
     for (const crypto of ['node', 'web'] as const) {
-      for (const { verifier, headers } of cases(crypto)) expect((await verifier.verify(BODY, headers)).payload).toEqual(JSON.parse(BODY))
+      const store = new MemoryReplayStore()
+      for (const { verifier, headers } of cases(crypto, store)) expect((await verifier.verify(BODY, headers)).payload).toEqual(JSON.parse(BODY))
+      expect(store.size).toBeGreaterThan(0)
     }
   })
 })

@@ -14,7 +14,7 @@ import {
   standardWebhooks,
   stripeWebhooks,
 } from '../../src/webhooks/index.js'
-import { type DeliveryStore, MemoryDeliveryStore, webhookIntake } from '../../src/webhooks/intake/index.js'
+import { type DeliveryStore, MemoryReplayStore, webhookIntake } from '../../src/webhooks/intake/index.js'
 
 const SECRET = 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw'
 const NOW = 1_750_000_000_000
@@ -33,7 +33,7 @@ describe.each(SCHEMES)('webhookIntake with $name', ({ verifier, body, sign, key 
   it('handles a delivery once and answers its duplicate 200 without handling it', async () => {
     const webhooks = verifier()
     const seen: unknown[] = []
-    const intake = webhookIntake(webhooks, { store: new MemoryDeliveryStore({ now }), handler: (event) => void seen.push(event) })
+    const intake = webhookIntake(webhooks, { store: new MemoryReplayStore({ now }), handler: (event) => void seen.push(event) })
     const headers = await webhooks.sign(body, sign)
     const first = await intake.handle(body, headers)
     const again = await intake.handle(body, headers)
@@ -45,7 +45,7 @@ describe.each(SCHEMES)('webhookIntake with $name', ({ verifier, body, sign, key 
   it('refuses a bad signature with 400 and runs nothing', async () => {
     const webhooks = verifier()
     let calls = 0
-    const intake = webhookIntake(webhooks, { store: new MemoryDeliveryStore({ now }), handler: () => void calls++ })
+    const intake = webhookIntake(webhooks, { store: new MemoryReplayStore({ now }), handler: () => void calls++ })
     const headers = await webhooks.sign(body, sign)
     const result = await intake.handle(`${body} `, headers)
     expect([result.outcome, result.status, calls]).toEqual(['refused', 400, 0])
@@ -62,7 +62,7 @@ describe('webhookIntake', () => {
 
   it('keys a delivery without an id by its signature header (Slack slash commands, interactivity)', async () => {
     const slack = slackWebhooks({ secret: SECRET, now })
-    const intake = webhookIntake(slack, { store: new MemoryDeliveryStore({ now }), handler: () => undefined })
+    const intake = webhookIntake(slack, { store: new MemoryReplayStore({ now }), handler: () => undefined })
     const body = '{"type":"block_actions"}'
     const headers = await slack.sign(body)
     const result = await intake.handle(body, headers)
@@ -72,7 +72,7 @@ describe('webhookIntake', () => {
 
   it('answers 409 with Retry-After while another attempt holds the lease', async () => {
     let finish!: () => void
-    const intake = webhookIntake(webhooks, { store: new MemoryDeliveryStore({ now }), handler: () => new Promise<void>((resolve) => (finish = resolve)), retryAfter: 7 })
+    const intake = webhookIntake(webhooks, { store: new MemoryReplayStore({ now }), handler: () => new Promise<void>((resolve) => (finish = resolve)), retryAfter: 7 })
     const { body, headers } = await delivery('msg_busy')
     const running = intake.handle(body, headers)
     await new Promise((resolve) => setTimeout(resolve, 0))
@@ -88,7 +88,7 @@ describe('webhookIntake', () => {
     const boom = new Error('database down')
     let calls = 0
     const intake = webhookIntake(webhooks, {
-      store: new MemoryDeliveryStore({ now }),
+      store: new MemoryReplayStore({ now }),
       handler: () => {
         if (++calls === 1) throw boom
       },
@@ -103,7 +103,7 @@ describe('webhookIntake', () => {
 
   it('lets the retry through once the lease of a process that died expires', async () => {
     let clock = NOW
-    const store = new MemoryDeliveryStore({ now: () => clock })
+    const store = new MemoryReplayStore({ now: () => clock })
     let calls = 0
     const intake = webhookIntake(webhooks, { store, handler: () => void calls++, lease: 30 })
     // A process that took the lease and died: its begin, never its complete.
@@ -135,7 +135,7 @@ describe('webhookIntake', () => {
   })
 
   it('answers 200 (handled, not recorded) when complete fails after the handler ran', async () => {
-    const store = new MemoryDeliveryStore({ now })
+    const store = new MemoryReplayStore({ now })
     const flaky: DeliveryStore = { begin: (id, r) => store.begin(id, r), complete: () => Promise.reject(new Error('gone')), release: (id, t) => store.release(id, t) }
     const intake = webhookIntake(webhooks, { store: flaky, handler: () => undefined })
     const { body, headers } = await delivery('msg_flaky')
@@ -148,7 +148,7 @@ describe('webhookIntake', () => {
         const last = new Map<string, number>()
         let regressions = 0
         const intake = webhookIntake(webhooks, {
-          store: new MemoryDeliveryStore({ now }),
+          store: new MemoryReplayStore({ now }),
           handler: (event) => {
             const { resource, version } = event.payload as { resource: string; version: number }
             if ((last.get(resource) ?? -1) >= version) regressions++
@@ -171,7 +171,7 @@ describe('webhookIntake', () => {
   })
 
   it('checks its options with the kit: ordering needs both key and version; unknown keys are refused', () => {
-    const store = new MemoryDeliveryStore()
+    const store = new MemoryReplayStore()
     expect(() => webhookIntake(webhooks, { store, handler: () => undefined, ordering: { key: () => 'r' } as never })).toThrow(ConfigError)
     expect(() => webhookIntake(webhooks, { store, handler: () => undefined, leese: 5 } as never)).toThrow(/leese.*lease/)
     expect(() => webhookIntake(webhooks, { store: {} as never, handler: () => undefined })).toThrow(ConfigError)
@@ -188,7 +188,7 @@ describe('webhookIntake.node on a real node:http server', () => {
   it('answers 200, 200 (duplicate) and 400 over loopback', async () => {
     const webhooks = standardWebhooks({ secret: SECRET, now })
     let calls = 0
-    const intake = webhookIntake(webhooks, { store: new MemoryDeliveryStore({ now }), handler: () => void calls++ })
+    const intake = webhookIntake(webhooks, { store: new MemoryReplayStore({ now }), handler: () => void calls++ })
     const server = createServer((req, res) => void intake.node(req, res))
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
     close = () => new Promise((resolve) => server.close(() => resolve()))

@@ -1,6 +1,7 @@
 import { generateKeyPairSync } from 'node:crypto'
-import { expect } from 'vitest'
+import { expect, it } from 'vitest'
 import { WebhookVerificationError } from '../../src/core/errors.js'
+import { type DeliveryStore, type ReplayStore, standardWebhooks } from '../../src/webhooks/index.js'
 
 /** Every behaviour test runs on both backends: node:crypto and Web Crypto. */
 export const BACKENDS = ['node', 'web'] as const
@@ -40,4 +41,49 @@ export function ed25519Keys(): { whsk: string; whpk: string; seed: Buffer; publi
   const seed = Buffer.from(privateKey.export({ format: 'jwk' }).d!, 'base64url')
   const raw = Buffer.from(publicKey.export({ format: 'jwk' }).x!, 'base64url')
   return { whsk: `whsk_${seed.toString('base64')}`, whpk: `whpk_${raw.toString('base64')}`, seed, publicKey: raw }
+}
+
+/**
+ * The verifier's `replay` contract, declared as tests for one kind of store (called inside a
+ * `describe`): replay.test.ts runs it on MemoryReplayStore, redis-store.redis.test.ts on
+ * RedisReplayStore over both clients. `makeStore` gives a fresh, empty store each time.
+ */
+export function replayContract(makeStore: () => ReplayStore & DeliveryStore, crypto: (typeof BACKENDS)[number]): void {
+  const verifierOn = (store: ReplayStore) => standardWebhooks({ secret: VECTOR.secret, now: atVector, crypto, replay: store })
+
+  it('a second delivery of one id is replayed, by verify and verifyRaw alike', async () => {
+    const webhooks = verifierOn(makeStore())
+    await webhooks.verify(VECTOR.body, vectorHeaders())
+    expect(await reasonOf(webhooks.verify(VECTOR.body, vectorHeaders()))).toBe('replayed')
+    expect(await reasonOf(webhooks.verifyRaw(VECTOR.body, vectorHeaders()))).toBe('replayed')
+  })
+
+  it('claims only after the signature checks out, so forged deliveries cannot burn an id', async () => {
+    const webhooks = verifierOn(makeStore())
+    const forged = `v1,${Buffer.alloc(32).toString('base64')}`
+    expect(await reasonOf(webhooks.verify(VECTOR.body, vectorHeaders(forged)))).toBe('no_matching_signature')
+    expect((await webhooks.verify(VECTOR.body, vectorHeaders())).id).toBe(VECTOR.id)
+  })
+
+  it('release(id) lets the retry through', async () => {
+    const webhooks = verifierOn(makeStore())
+    const event = await webhooks.verify(VECTOR.body, vectorHeaders())
+    await webhooks.release(event.id)
+    await webhooks.verify(VECTOR.body, vectorHeaders())
+  })
+
+  it('concurrent deliveries of one id: exactly one is accepted', async () => {
+    const webhooks = verifierOn(makeStore())
+    const results = await Promise.allSettled(Array.from({ length: 10 }, () => webhooks.verify(VECTOR.body, vectorHeaders())))
+    expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1)
+  })
+
+  it('claims and leases share the store: an id the verifier accepted is done to begin, a leased one is replayed', async () => {
+    const store = makeStore()
+    const webhooks = verifierOn(store)
+    await webhooks.verify(VECTOR.body, vectorHeaders())
+    expect(await store.begin(VECTOR.id, { token: 't', leaseMs: 60_000 })).toBe('done')
+    expect(await store.begin('leased', { token: 't', leaseMs: 60_000 })).toBe('new')
+    expect(await store.claim('leased', 60)).toBe(false)
+  })
 }

@@ -147,9 +147,6 @@ export const INTAKE_OPTIONS = /* @__PURE__ */ record({
 /** The signature header of each scheme, in the order looked up: the fallback key of a delivery that carries no id. */
 const SIGNATURE_HEADERS = ['webhook-signature', 'stripe-signature', 'x-hub-signature-256', 'x-slack-signature', 'x-shopify-hmac-sha256']
 
-/** A fresh lease token; `crypto.randomUUID` is global in Node 20+, Deno, Bun, Workers and browsers. */
-const token = (): string => globalThis.crypto.randomUUID()
-
 /**
  * Builds the receiver that users otherwise hand-write around a verifier: verify → begin (a lease on the
  * delivery id) → `handler` → complete, or release when it throws → the HTTP answer (see
@@ -179,6 +176,10 @@ export function webhookIntake<Events extends object, Event = WebhookEventOf<Even
     throw new ConfigError(ordering.key === undefined ? 'ordering.key' : 'ordering.version', 'is required when ordering is set')
   }
   const orderTtlMs = ordering.ttl * 1000
+  // Lease tokens: this intake's random prefix (`crypto.randomUUID` is global in Node 20+, Deno, Bun,
+  // Workers and browsers) and a counter. perf: docs/performance.md#webhooks-lease-tokens
+  const tokens = `${globalThis.crypto.randomUUID()}:`
+  let issued = 0
 
   async function run(verified: Promise<unknown>, headers: HeadersInput): Promise<IntakeResult<Event>> {
     let event: Event
@@ -199,7 +200,7 @@ export function webhookIntake<Events extends object, Event = WebhookEventOf<Even
         order = { resource, version, ttlMs: orderTtlMs }
       }
     }
-    const lease = token()
+    const lease = tokens + ++issued
     let outcome: BeginOutcome
     try {
       outcome = await store.begin(key, { token: lease, leaseMs, order })

@@ -10,7 +10,7 @@ import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import type { CompilerOptions } from 'typescript'
 import { expect } from 'vitest'
-import { ConfigError } from '../src/core/errors.js'
+import { ConfigError } from '../src/core/errors.ts'
 
 /** The repository root. */
 export const root = fileURLToPath(new URL('../', import.meta.url))

@@ -223,7 +223,10 @@ async function start(config: ReturnType<typeof SERVER_OPTIONS>, hooks: ServerHoo
         }, Math.max(100, Math.min(config.idleTimeoutMs / 3, 10_000)))
   sweep?.unref()
 
-  /** One connection. Its methods live on the prototype, so an idle connection holds only its fields. */
+  /**
+   * One connection. Its methods live on the prototype, so an idle connection holds only its fields.
+   * perf: docs/performance.md#server-idle-connection-footprint
+   */
   class Peer implements Connection {
     readonly id = `c${++nextId}`
     readonly stream: Duplex
@@ -561,8 +564,8 @@ async function start(config: ReturnType<typeof SERVER_OPTIONS>, hooks: ServerHoo
   }
 
   function deliver(members: Set<Connection>, event: StoredEvent): void {
-    // Serialised and encoded once per event, not once per subscriber; every subscriber's frames of
-    // this tick leave in one write (docs/performance.md#server-one-write-per-tick).
+    // Encoded once per event; each subscriber's frames of a tick leave in one write.
+    // perf: docs/performance.md#server-one-write-per-tick
     let frame: Buffer | undefined
     for (const connection of members) {
       const subscription = connection.subscriptions.get(event.channel)

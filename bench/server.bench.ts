@@ -25,11 +25,12 @@
  *   repeats are counted and printed; a wirekit run with any is not a valid figure (socket.io makes no
  *   delivery promise; its losses are printed beside it). Also the servers' CPU per 1,000 deliveries.
  * - Cross-process latency: a probe process holds one connection to server A (the publisher) and one to
- *   server B, through each server's own client (`@wirekit/sdk/realtime`, `socket.io-client`); events
+ *   server B (two probe processes, one per path), through each server's own client
+ *   (`@wirekit/sdk/realtime`, `socket.io-client`); events
  *   are published on A one every BENCH_PROBE_INTERVAL ms, with the subscribers gone (the path, not
  *   the fan-out queue, is measured). wirekit's engine delivers through Redis on A as well. Extra
- *   latency = arrival via B − arrival via A, per event, on the probe's one clock; the absolute
- *   latencies (publish timestamp → arrival) are printed beside it.
+ *   latency = arrival via B − arrival via A, per event; with the absolute latencies (publish → arrival)
+ *   beside it, all on the clock the processes share (performance.timeOrigin + now).
  * - Memory per idle connection: a fresh server process (bare `ws` WebSocketServer, socket.io,
  *   wirekit), heap + external and RSS after gc with BENCH_IDLE connections minus with none, ÷
  *   BENCH_IDLE. "Connected, idle": handshake done (wirekit's welcome, socket.io's namespace connect),
@@ -317,9 +318,10 @@ try {
     { name: OURS, kind: 'wirekit' as const, servers: wirekit3, group: 'wirekit-probe' },
     { name: PEER, kind: 'socketio' as const, servers: socketio3, group: 'socketio-probe' },
   ]
-  const probe = generators[0]!
+  // One probe process per path, so the two arrivals of an event are never timestamped in the same turn of one event loop.
+  const probes = [generators[0]!, generators[1 % GENERATORS]!]
   for (const layout of probeLayouts) {
-    await probe.ask({ type: 'probe', group: layout.group, kind: layout.kind, urls: [layout.servers[0]!.url, layout.servers[1]!.url], channel: CHANNEL }, 'connected', layout.group)
+    await Promise.all(probes.map((probe, index) => probe.ask({ type: 'probe', group: layout.group, kind: layout.kind, urls: [layout.servers[index]!.url], channel: CHANNEL }, 'connected', layout.group)))
   }
   interface Latency {
     local: { p50: number; p99: number }
@@ -333,16 +335,17 @@ try {
     return { p50: at(0.5), p99: at(0.99) }
   }
   async function measureLatency(layout: (typeof probeLayouts)[number]): Promise<Latency> {
-    await probe.ask({ type: 'probe-expect', group: layout.group, events: PROBES }, 'armed', layout.group)
-    const probed = probe.next('probed', layout.group)
+    await Promise.all(probes.map((probe) => probe.ask({ type: 'probe-expect', group: layout.group, events: PROBES }, 'armed', layout.group)))
+    const probed = Promise.all(probes.map((probe) => probe.next('probed', layout.group)))
     await layout.servers[0]!.child.ask({ type: 'publish', events: PROBES, intervalMs: PROBE_INTERVAL }, 'published')
-    const { sent, arrivals } = await probed
-    const [viaA, viaB] = arrivals as [number[], number[]]
+    // Each probe reports the events it saw, by publish time; matched here by that time.
+    const [viaA, viaB] = (await probed).map(({ sent, arrivals }) => new Map(sent.map((t, index) => [t, arrivals[0]![index]!]))) as [Map<number, number>, Map<number, number>]
+    const both = [...viaA.keys()].filter((t) => viaB.has(t))
     return {
-      local: percentiles(viaA.map((at, index) => at - sent[index]!)),
-      remote: percentiles(viaB.map((at, index) => at - sent[index]!)),
-      extra: percentiles(viaB.map((at, index) => at - viaA[index]!)),
-      missing: PROBES * 2 - viaA.concat(viaB).filter((value) => !Number.isNaN(value)).length,
+      local: percentiles([...viaA].map(([t, at]) => at - t)),
+      remote: percentiles([...viaB].map(([t, at]) => at - t)),
+      extra: percentiles(both.map((t) => viaB.get(t)! - viaA.get(t)!)),
+      missing: PROBES * 2 - viaA.size - viaB.size,
     }
   }
   const latencies = new Map<string, Latency[]>(probeLayouts.map((layout) => [layout.name, []]))
@@ -388,7 +391,7 @@ try {
   const latencyCell = (values: Latency[], which: 'local' | 'remote' | 'extra') =>
     `${formatSpread(spread(values.map((value) => value[which].p50)), 2)} / ${formatSpread(spread(values.map((value) => value[which].p99)), 2)}`
   const latencyTable = [
-    '| server | publish → receipt via the publishing process, p50 / p99 ms | publish → receipt via another process, p50 / p99 ms | extra for crossing processes (same probe, same clock), p50 / p99 ms | missing |',
+    '| server | publish → receipt via the publishing process, p50 / p99 ms | publish → receipt via another process, p50 / p99 ms | extra for crossing processes (B − A per event), p50 / p99 ms | missing |',
     '| --- | --- | --- | --- | --- |',
     ...probeLayouts.map((layout) => {
       const values = latencies.get(layout.name)!
@@ -473,7 +476,7 @@ try {
       three.table,
       `![delivered events/s](${fanoutChart})`,
       '### Cross-process latency',
-      `A probe connected to the publishing process A and to process B through each server's own client, ${PROBES} events one every ${PROBE_INTERVAL} ms, the other subscribers gone; 3 repetitions. wirekit's Redis engine delivers through Redis on A as well (one path for every process), socket.io delivers on A at once. The extra latency is taken on the probe's one clock (arrival via B − arrival via A); the absolute figures use the clock the processes share.`,
+      `Two probe processes, one connected to the publishing process A and one to process B, each through the server's own client; ${PROBES} events one every ${PROBE_INTERVAL} ms, the other subscribers gone; 3 repetitions. wirekit's Redis engine delivers through Redis on A as well (one path for every process), socket.io delivers on A at once. Times are on the clock the processes share (\`performance.timeOrigin + performance.now()\`).`,
       latencyTable,
       `![cross-process latency](${latencyChart})`,
       `### Memory per idle connection`,

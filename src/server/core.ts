@@ -6,7 +6,7 @@
  */
 import { createServer, type IncomingMessage, type Server as HttpServer } from 'node:http'
 import type { Duplex } from 'node:stream'
-import { WebSocketServer, type WebSocket } from 'ws'
+import { type RawData, WebSocketServer, type WebSocket } from 'ws'
 import { CloseCode, PROTOCOL, type ServerFrame, type StreamPosition, isOffset } from '../core/protocol.js'
 import type { Engine, StoredEvent } from './engine.js'
 import { createMemoryEngine } from './memory-engine.js'
@@ -109,11 +109,17 @@ interface Subscription {
 
 interface Connection extends ConnectionHandle {
   readonly socket: WebSocket
-  readonly request: IncomingMessage
+  /** The upgrade request, kept only when `authenticate` (which is handed it) is configured. */
+  readonly request: IncomingMessage | undefined
+  /** The TCP socket under `socket`, corked while a fan-out writes to it (docs/performance.md). */
+  readonly stream: Duplex
+  corked: boolean
   token: string | undefined
   principal: unknown
-  readonly channels: Set<string>
-  readonly subscriptions: Map<string, Subscription>
+  /** {@link NO_CHANNELS} until its first subscribe. */
+  channels: Set<string>
+  /** {@link NO_SUBSCRIPTIONS} until its first subscribe. */
+  subscriptions: Map<string, Subscription>
   welcomed: boolean
   muted: boolean
   cut: boolean
@@ -127,10 +133,22 @@ interface Fanout {
   stop: Promise<() => void>
 }
 
+/** The upgrade socket's error listener: a socket that fails during the handshake is destroyed. */
+function destroy(this: Duplex): void {
+  this.destroy()
+}
+
 const MAX_ID = 256
 const MAX_CHANNEL = 256
 /** Live events held for one subscription while its replay is sent. */
 const MAX_HELD = 10_000
+/** Every connection's frame queue starts here, so an idle connection holds no promise of its own. */
+const settled = Promise.resolve()
+/** What a connection's `channels` and `subscriptions` are before its first subscribe; never written to. */
+const NO_CHANNELS: Set<string> = new Set()
+const NO_SUBSCRIPTIONS: Map<string, Subscription> = new Map()
+/** `ws` send options for a frame passed as a Buffer that holds UTF-8 text. */
+const TEXT = { binary: false }
 
 /**
  * Starts a server. Resolves once it listens (own port) or is mounted.
@@ -150,7 +168,7 @@ async function start(config: ReturnType<typeof SERVER_OPTIONS>, hooks: ServerHoo
   const authRequired = authenticate !== undefined && !config.allowAnonymous
   const ownEngine = config.engine === undefined
   const engine: Engine = config.engine ?? createMemoryEngine()
-  const connections = new Map<string, Connection>()
+  const connections = new Map<WebSocket, Connection>()
   const fanouts = new Map<string, Fanout>()
   let nextId = 0
   let accepting = true
@@ -161,10 +179,13 @@ async function start(config: ReturnType<typeof SERVER_OPTIONS>, hooks: ServerHoo
     handleProtocols: (offered) => (offered.has(PROTOCOL) ? PROTOCOL : false),
     // Compression costs CPU and memory per connection for JSON frames this small.
     perMessageDeflate: false,
+    // `connections` tracks them; a second set (and a close listener per socket) would only cost memory.
+    clientTracking: false,
   })
   wss.on('connection', accept)
 
   const http: HttpServer = config.server ?? createServer((_, response) => response.writeHead(426).end())
+  const emitConnection = (ws: WebSocket, request: IncomingMessage) => wss.emit('connection', ws, request)
   const onUpgrade = (request: IncomingMessage, socket: Duplex, head: Buffer) => {
     if (config.path !== '*' && new URL(request.url ?? '/', 'http://x').pathname !== config.path) return
     // A client that asks only for other subprotocols is refused (docs/protocol.md#transport); one that asks for none is served.
@@ -177,8 +198,9 @@ async function start(config: ReturnType<typeof SERVER_OPTIONS>, hooks: ServerHoo
       socket.end('HTTP/1.1 503 Service Unavailable\r\nconnection: close\r\n\r\n')
       return
     }
-    socket.on('error', () => socket.destroy())
-    wss.handleUpgrade(request, socket, head, (ws) => wss.emit('connection', ws, request))
+    socket.on('error', destroy)
+    // No closure here holds `request`: the socket keeps its listeners, and they must not keep the request.
+    wss.handleUpgrade(request, socket, head, emitConnection)
   }
   http.on('upgrade', onUpgrade)
   if (!config.server) {
@@ -201,48 +223,62 @@ async function start(config: ReturnType<typeof SERVER_OPTIONS>, hooks: ServerHoo
         }, Math.max(100, Math.min(config.idleTimeoutMs / 3, 10_000)))
   sweep?.unref()
 
-  function accept(socket: WebSocket, request: IncomingMessage): void {
-    const connection: Connection = {
-      id: `c${++nextId}`,
-      socket,
-      request,
-      token: undefined,
-      principal: undefined,
-      channels: new Set(),
-      subscriptions: new Map(),
-      welcomed: false,
-      muted: false,
-      cut: false,
-      lastHeard: Date.now(),
-      authTimer: undefined,
-      queue: Promise.resolve(),
-      get bufferedAmount() {
-        return socket.bufferedAmount
-      },
-      terminate: () => socket.terminate(),
-      close: (code, reason = '') => {
-        if (socket.readyState === socket.OPEN || socket.readyState === socket.CONNECTING) socket.close(code, reason)
-      },
-      blackhole: () => {
-        connection.muted = true
-        socket.pause()
-      },
-      send: (frame) => sendText(connection, JSON.stringify(frame)),
+  /**
+   * One connection. Its methods live on the prototype, so an idle connection holds only its fields.
+   * perf: docs/performance.md#server-idle-connection-footprint
+   */
+  class Peer implements Connection {
+    readonly id = `c${++nextId}`
+    readonly stream: Duplex
+    readonly request: IncomingMessage | undefined
+    corked = false
+    token: string | undefined = undefined
+    principal: unknown = undefined
+    // Shared empty ones until the first subscribe: most of an idle connection's memory otherwise.
+    channels = NO_CHANNELS
+    subscriptions = NO_SUBSCRIPTIONS
+    welcomed = false
+    muted = false
+    cut = false
+    lastHeard = Date.now()
+    authTimer: ReturnType<typeof setTimeout> | undefined = undefined
+    queue = settled
+    constructor(
+      readonly socket: WebSocket,
+      request: IncomingMessage,
+    ) {
+      this.stream = request.socket
+      this.request = authenticate ? request : undefined
     }
+    get bufferedAmount(): number {
+      return this.socket.bufferedAmount
+    }
+    terminate(): void {
+      this.socket.terminate()
+    }
+    close(code: number, reason = ''): void {
+      const { socket } = this
+      if (socket.readyState === socket.OPEN || socket.readyState === socket.CONNECTING) socket.close(code, reason)
+    }
+    blackhole(): void {
+      this.muted = true
+      this.socket.pause()
+    }
+    send(frame: ServerFrame): void {
+      sendText(this, JSON.stringify(frame))
+    }
+  }
+
+  function accept(socket: WebSocket, request: IncomingMessage): void {
+    const connection: Connection = new Peer(socket, request)
     if (connections.size >= limits.connections) {
       socket.close(CloseCode.tooManyRequests, String(limits.retryAfterMs))
       return
     }
-    connections.set(connection.id, connection)
-    socket.on('close', () => forget(connection))
-    socket.on('error', () => socket.terminate())
-    socket.on('message', (raw, isBinary) => {
-      if (connection.muted) return
-      connection.lastHeard = Date.now()
-      const text = isBinary ? undefined : raw.toString()
-      // Frames are handled one after another, even when a check is asynchronous.
-      connection.queue = connection.queue.then(() => receive(connection, text)).catch(() => connection.close(CloseCode.generic, 'server error'))
-    })
+    connections.set(socket, connection)
+    socket.on('close', onClose)
+    socket.on('error', onError)
+    socket.on('message', onMessage)
     hooks.open?.(connection)
     if (authRequired) {
       connection.authTimer = setTimeout(() => connection.close(CloseCode.unauthorized, 'no auth frame'), config.authTimeoutMs)
@@ -251,14 +287,31 @@ async function start(config: ReturnType<typeof SERVER_OPTIONS>, hooks: ServerHoo
     }
   }
 
+  // The socket listeners are shared by every connection (`this` is the socket), not closures per connection.
+  function onClose(this: WebSocket): void {
+    const connection = connections.get(this)
+    if (connection) forget(connection)
+  }
+  function onError(this: WebSocket): void {
+    this.terminate()
+  }
+  function onMessage(this: WebSocket, raw: RawData, isBinary: boolean): void {
+    const connection = connections.get(this)
+    if (!connection || connection.muted) return
+    connection.lastHeard = Date.now()
+    const text = isBinary ? undefined : raw.toString()
+    // Frames are handled one after another, even when a check is asynchronous.
+    connection.queue = connection.queue.then(() => receive(connection, text)).catch(() => connection.close(CloseCode.generic, 'server error'))
+  }
+
   function forget(connection: Connection): void {
-    if (!connections.delete(connection.id)) return
+    if (!connections.delete(connection.socket)) return
     clearTimeout(connection.authTimer)
     for (const channel of connection.channels) leave(connection, channel)
     hooks.closed?.(connection)
   }
 
-  function sendText(connection: Connection, text: string): void {
+  function sendText(connection: Connection, text: string | Buffer): void {
     const { socket } = connection
     if (connection.muted || connection.cut || socket.readyState !== socket.OPEN) return
     if (socket.bufferedAmount + text.length > limits.sendBufferBytes) {
@@ -267,7 +320,7 @@ async function start(config: ReturnType<typeof SERVER_OPTIONS>, hooks: ServerHoo
       cutOff(connection)
       return
     }
-    socket.send(text)
+    socket.send(text, TEXT)
   }
 
   function cutOff(connection: Connection): void {
@@ -367,7 +420,7 @@ async function start(config: ReturnType<typeof SERVER_OPTIONS>, hooks: ServerHoo
     let principal: unknown = true
     if (authenticate) {
       try {
-        principal = await authenticate(token, connection.request)
+        principal = await authenticate(token, connection.request!)
       } catch {
         principal = undefined
       }
@@ -417,9 +470,13 @@ async function start(config: ReturnType<typeof SERVER_OPTIONS>, hooks: ServerHoo
       return refuseFrame(connection, id, 'too_many_channels', `at most ${limits.channelsPerConnection} channels per connection`)
     }
     if (!(await allowed(connection, 'subscribe', channel))) return refuseFrame(connection, id, 'forbidden', `not allowed to subscribe to ${channel}`)
-    if (!connections.has(connection.id)) return
+    if (!connections.has(connection.socket)) return
     // Join the fan-out first and hold live events back, so nothing falls between the head read and live delivery.
     const subscription: Subscription = { pending: [] }
+    if (connection.subscriptions === NO_SUBSCRIPTIONS) {
+      connection.subscriptions = new Map()
+      connection.channels = new Set()
+    }
     connection.subscriptions.set(channel, subscription)
     if (!connection.channels.has(channel)) {
       connection.channels.add(channel)
@@ -491,15 +548,47 @@ async function start(config: ReturnType<typeof SERVER_OPTIONS>, hooks: ServerHoo
     }
   }
 
+  /** Bytes of frames a fan-out batches for one connection before writing them. */
+  const batchBytes = Math.min(16_384, limits.sendBufferBytes / 8)
+  /** Connections corked by fan-outs during this tick; uncorked together once it is over. */
+  let corked: Connection[] = []
+  function uncork(): void {
+    const list = corked
+    corked = []
+    for (const connection of list) {
+      // A connection flushed early and corked again is listed twice; it is uncorked once.
+      if (!connection.corked) continue
+      connection.corked = false
+      connection.stream.uncork()
+    }
+  }
+
   function deliver(members: Set<Connection>, event: StoredEvent): void {
-    let text: string | undefined
+    // Encoded once per event; each subscriber's frames of a tick leave in one write.
+    // perf: docs/performance.md#server-one-write-per-tick
+    let frame: Buffer | undefined
     for (const connection of members) {
       const subscription = connection.subscriptions.get(event.channel)
       if (subscription?.pending) {
         // Held while its replay is paced out; a consumer that cannot take even that is cut off.
         if (subscription.pending.length >= MAX_HELD) cutOff(connection)
         else subscription.pending.push(event)
-      } else sendText(connection, (text ??= JSON.stringify({ type: 'event', ...event })))
+        continue
+      }
+      frame ??= Buffer.from(JSON.stringify({ type: 'event', ...event }))
+      const { stream } = connection
+      // A batch is flushed before it passes `batchBytes`, so a fast consumer's corked frames never
+      // weigh much against its send buffer limit.
+      if (connection.corked && stream.writableLength + frame.length > batchBytes) {
+        connection.corked = false
+        stream.uncork()
+      }
+      if (!connection.corked) {
+        connection.corked = true
+        stream.cork()
+        if (corked.push(connection) === 1) process.nextTick(uncork)
+      }
+      sendText(connection, frame)
     }
   }
 

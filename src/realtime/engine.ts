@@ -8,7 +8,7 @@ import type { EventEmitter } from './emitter.js'
 // `#socket` is a package import resolved by condition: `ws` on Node, the runtime's own WebSocket elsewhere.
 import { defaultWebSocket, socketKind } from '#socket'
 import { type ClientContext, type RealtimeConfig, RealtimeError, backoffDelay } from '../core/index.js'
-import { type ClientFrame, type CloseCode, type StreamPosition, isOffset } from '../core/protocol.js'
+import type { ClientFrame, CloseCode, StreamPosition } from '../core/protocol.js'
 import { type Channel, createChannels } from './channels.js'
 import { type Heartbeat, createHeartbeat } from './heartbeat.js'
 import type { RealtimeSettings } from './options.js'
@@ -30,8 +30,6 @@ export interface Engine {
 
 /** Why the last connection ended, as every later `state` event reports it. */
 type LastClose = Pick<StateChange, 'closeCode' | 'closeReason' | 'cause' | 'status'>
-
-const ignore = () => {}
 
 type Slot = 'connect' | 'reconnect' | 'heartbeat' | 'expiry' | 'auth'
 
@@ -102,7 +100,7 @@ export function createEngine({ config, auth, log }: ClientContext<RealtimeConfig
   const beat = () => {
     const at = now()
     const verdict = heartbeat!.tick(at)
-    if (verdict === 'dead') return lost(undefined, `no frame for ${interval + heartbeatTimeoutMs} ms`)
+    if (verdict === 'dead') return lost(`no frame for ${interval + heartbeatTimeoutMs} ms`)
     if (verdict === 'ping') ping(at)
     armBeat(at)
   }
@@ -117,8 +115,8 @@ export function createEngine({ config, auth, log }: ClientContext<RealtimeConfig
 
   const setState = (next: ConnectionState, extra?: { delay?: number; error?: RealtimeError }) => {
     state = next
-    const change: StateChange = { state, attempt, ...extra, ...lastClose }
-    log.debug('realtime: state', { ...change })
+    const change = { state, attempt, ...extra, ...lastClose }
+    log.debug('realtime: state', change)
     emit('state', change)
   }
 
@@ -143,22 +141,29 @@ export function createEngine({ config, auth, log }: ClientContext<RealtimeConfig
     if (state === 'reconnecting' && timers.has('reconnect')) void connect()
   }
 
+  /**
+   * The token provider's answer for connection `current`; `false` when that connection ended meanwhile,
+   * or when the provider failed: then its error is emitted and `failed` runs.
+   */
+  const tokenFor = (current: number, failed: () => void): Promise<string | undefined | false> =>
+    auth.getToken().then(
+      (next) => current === generation && next,
+      (error) => {
+        if (current === generation) {
+          emit('error', error)
+          failed()
+        }
+        return false
+      },
+    )
+
   const connect = async () => {
     const current = ++generation
     disarm('reconnect')
-    if (config.timeout !== false) arm('connect', config.timeout, () => lost(undefined, 'connect timed out'))
-    let fresh: string | undefined
+    if (config.timeout !== false) arm('connect', config.timeout, () => lost('connect timed out'))
     // Without auth the socket is made synchronously, in the same tick as the first subscribe.
-    if (auth.enabled) {
-      try {
-        fresh = await auth.getToken()
-      } catch (error) {
-        if (current !== generation) return
-        emit('error', error)
-        return lost(undefined, 'token provider failed')
-      }
-      if (current !== generation) return
-    }
+    const fresh = auth.enabled ? await tokenFor(current, () => lost('token provider failed')) : undefined
+    if (fresh === false) return
     if (!config.realtimeUrl) return shutdown(fail('no realtime URL: set realtimeUrl or baseUrl', 'no_url'))
     let ws: WebSocket
     try {
@@ -176,7 +181,7 @@ export function createEngine({ config, auth, log }: ClientContext<RealtimeConfig
       sendText(protocol.open(fresh))
     }
     ws.onmessage = (message) => receive(message.data)
-    ws.onclose = (event) => lost(event.code, event.reason)
+    ws.onclose = (event) => lost(event.reason, event.code)
     // An error is always followed by a close; it is kept only to say why. A listener must stay so `ws` never throws.
     ws.onerror = (event) => (failure = event)
   }
@@ -199,8 +204,8 @@ export function createEngine({ config, auth, log }: ClientContext<RealtimeConfig
     },
     subscribed: (frame) => channels.confirm(frame),
     event: (frame) => channels.deliver(frame),
-    ack: (frame) => void queue.settle(frame.id),
-    complete: (frame) => void channels.refuse(frame.id),
+    ack: (frame) => queue.settle(frame.id),
+    complete: (frame) => channels.refuse(frame.id),
     error(frame) {
       const error = (frame as { error?: RealtimeError }).error ?? fail(frame.message, frame.code)
       // An error for a publish rejects it; for a subscribe, the server refused it and it is not retried.
@@ -208,7 +213,7 @@ export function createEngine({ config, auth, log }: ClientContext<RealtimeConfig
       emit('error', error)
     },
     // A planned close follows; leave now and come back no sooner than asked.
-    reconnect: (frame) => lost(undefined, 'server asked to reconnect', frame.afterMs),
+    reconnect: (frame) => lost('server asked to reconnect', undefined, frame.afterMs),
   }
 
   const receive = (data: unknown) => {
@@ -221,7 +226,7 @@ export function createEngine({ config, auth, log }: ClientContext<RealtimeConfig
 
   const sendSubscribe = (ch: Channel) => {
     ch.live = false
-    send({ type: 'subscribe', id: (ch.subId = nextId('s')), channel: ch.name, ...(ch.position && { from: ch.position }) })
+    send({ type: 'subscribe', id: (ch.subId = nextId('s')), channel: ch.name, from: ch.position })
   }
 
   const detach = (channel: string, sink: Sink<any>) => {
@@ -230,7 +235,7 @@ export function createEngine({ config, auth, log }: ClientContext<RealtimeConfig
   }
 
   /** The connection ended (close, dead link, timeout, or a reconnect request): plan the next one. */
-  const lost = (code: number | undefined, reason: string, serverDelay?: number): void => {
+  const lost = (reason: string, code?: number, serverDelay?: number): void => {
     if (state === 'closed' || state === 'idle') return
     const refused = token
     const failedOpen = socket !== undefined && !opened
@@ -241,7 +246,19 @@ export function createEngine({ config, auth, log }: ClientContext<RealtimeConfig
     log.info('realtime: connection lost', { code, reason, ...cause })
     if (openedAt && now() - openedAt >= stableAfterMs) attempt = 0
     openedAt = 0
-    if (failedOpen && ++failedOpens >= failedOpensBeforeError) cannotConnect(event?.error)
+    // Too many attempts in a row failed before the socket opened: every time, the subscriptions still
+    // waiting for `ready` are told; the first time, one `error` too. Retrying goes on.
+    if (failedOpen && ++failedOpens >= failedOpensBeforeError) {
+      const first = failedOpens === failedOpensBeforeError
+      if (first) {
+        connectError = fail(`could not connect to ${config.realtimeUrl} (${failedOpens} tries): ${cause.cause ?? (reason || code)}`, 'connect_failed', {
+          cause: event?.error ?? cause.cause,
+          closeCode: code,
+        })
+      }
+      channels.unready(connectError!)
+      if (first) emit('error', connectError)
+    }
     const action = protocol.closeAction(code, reason, attempt, serverDelay)
     if (action === 'shut down') return shutdown(fail(`the server refused access (${code}): ${reason}`, 'forbidden', { closeCode: code }))
     if (typeof action === 'number') return schedule(action)
@@ -250,36 +267,11 @@ export function createEngine({ config, auth, log }: ClientContext<RealtimeConfig
     void refresh(code!, refused, reason, action === 'refresh now')
   }
 
-  /**
-   * Too many attempts in a row failed before the socket opened: every time, the subscriptions still
-   * waiting for `ready` are told; the first time, one `error` too. Retrying goes on.
-   */
-  const cannotConnect = (error: unknown) => {
-    const first = failedOpens === failedOpensBeforeError
-    if (first) {
-      const { closeCode, closeReason, cause } = lastClose
-      connectError = fail(`could not connect to ${config.realtimeUrl} (${failedOpens} tries): ${cause ?? (closeReason || closeCode)}`, 'connect_failed', {
-        cause: error ?? cause,
-        closeCode,
-      })
-    }
-    channels.unready(connectError!)
-    if (first) emit('error', connectError)
-  }
-
   /** 4001 and 4401: fatal, unless the token provider now yields a token different from the refused one. */
   const refresh = async (code: number, refused: string | undefined, reason: string, immediate: boolean) => {
-    const current = generation
     auth.invalidate(refused)
-    let next: string | undefined
-    try {
-      next = await auth.getToken()
-    } catch (error) {
-      if (current !== generation) return
-      emit('error', error)
-      return schedule()
-    }
-    if (current !== generation) return
+    const next = await tokenFor(generation, schedule)
+    if (next === false) return
     if (next === undefined || next === refused) {
       return shutdown(fail(`the server refused the token (${code}): ${reason}`, 'unauthorized', { closeCode: code }))
     }
@@ -310,7 +302,7 @@ export function createEngine({ config, auth, log }: ClientContext<RealtimeConfig
     socket = token = heartbeat = failure = undefined
     if (ws) {
       ws.onopen = ws.onmessage = ws.onclose = null
-      ws.onerror = ignore
+      ws.onerror = () => {}
       try {
         // A dead link never finishes a close handshake, so it is cut; close() is for goodbyes.
         if (!graceful && ws.terminate) ws.terminate()
@@ -353,13 +345,8 @@ export function createEngine({ config, auth, log }: ClientContext<RealtimeConfig
     // refresh goes out 30 s before expiry: Auth's default refresh margin, so getToken() then
     // returns a fresh token.
     arm('auth', Math.max(1_000, expiresAt - 30_000 - now()), async () => {
-      let next: string | undefined
-      try {
-        next = await auth.getToken()
-      } catch (error) {
-        return void emit('error', error)
-      }
-      if (current !== generation || next === undefined || next === token) return
+      const next = await tokenFor(current, () => {})
+      if (!next || next === token) return
       token = next
       send({ type: 'auth', token })
       armAuthRefresh()
@@ -371,30 +358,20 @@ export function createEngine({ config, auth, log }: ClientContext<RealtimeConfig
 
     subscribe(channel, handler, options = {}) {
       if (state === 'closed') throw closed()
-      if (typeof channel !== 'string' || !channel) throw fail('channel must be a non-empty string', 'invalid_channel')
       const from = options.from
-      if (from !== undefined && !(isOffset(from.offset) && typeof from.epoch === 'string')) {
-        throw fail('from must be { offset: "<decimal>", epoch }', 'invalid_position')
-      }
-      const handlers = typeof handler === 'function' ? { onEvent: handler } : (handler ?? {})
-      const { subscription, sink } = createSubscription(channel, handlers, (ended) => detach(channel, ended))
+      const { subscription, sink } = createSubscription(channel, handler, from, (ended) => detach(channel, ended))
       const created = channels.add(channel, sink, from)
       if (created && state === 'open') sendSubscribe(created)
       start()
       return subscription
     },
 
-    publish(channel, name, data, given) {
-      if (state === 'closed') return Promise.reject(closed())
+    // Async, so whatever it throws rejects the promise instead.
+    async publish(channel, name, data, given) {
+      if (state === 'closed') throw closed()
       const id = given ?? nextId((idPrefix ??= newPrefix(random)))
-      let text: string
-      try {
-        // A protocol that cannot publish throws here (graphql-transport-ws: `unsupported`).
-        text = protocol.encode({ type: 'publish', id, channel, name, data })!
-      } catch (error) {
-        return Promise.reject(error)
-      }
-      const settled = queue.add(id, text, now())
+      // A protocol that cannot publish throws here (graphql-transport-ws: `unsupported`).
+      const settled = queue.add(id, protocol.encode({ type: 'publish', id, channel, name, data })!, now())
       if (state === 'open') flush()
       else {
         start()

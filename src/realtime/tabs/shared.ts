@@ -7,7 +7,7 @@
  */
 import { EventEmitter } from '../emitter.js'
 import { type ClientContext, type RealtimeConfig, RealtimeError } from '../../core/index.js'
-import { type StreamPosition, compareOffsets, isOffset } from '../../core/protocol.js'
+import { type StreamPosition, compareOffsets } from '../../core/protocol.js'
 import { type Engine, createEngine } from '../engine.js'
 import { wirekitV1 } from '../frames.js'
 import { judge } from '../resume.js'
@@ -382,13 +382,8 @@ export function createTabsCore(context: ClientContext<RealtimeConfig>, client: E
 
     subscribe(channel, handler, options = {}) {
       if (role === 'closed') throw fail('the client is closed', 'client_closed')
-      if (typeof channel !== 'string' || !channel) throw fail('channel must be a non-empty string', 'invalid_channel')
       const from = options.from
-      if (from !== undefined && !(isOffset(from.offset) && typeof from.epoch === 'string')) {
-        throw fail('from must be { offset: "<decimal>", epoch }', 'invalid_position')
-      }
-      const handlers = typeof handler === 'function' ? { onEvent: handler } : (handler ?? {})
-      const { subscription, sink } = createSubscription(channel, handlers, (ended) => detach(channel, ended))
+      const { subscription, sink } = createSubscription(channel, handler, from, (ended) => detach(channel, ended))
       const existing = local.get(channel)
       if (existing) {
         existing.sinks.add(sink)

@@ -4,10 +4,11 @@
  * validated by the channel's Standard Schemas, and async validations kept in arrival order.
  * No socket: the engine sends the subscribe frames and passes the server's frames in.
  */
-import { RealtimeError } from '../core/errors.js'
+import type { RealtimeError } from '../core/errors.js'
 import { type StandardSchemaResult, type StandardSchemaV1, formatIssuePath } from '../core/schema.js'
 import type { ServerFrame, StreamPosition } from '../core/protocol.js'
 import type { SchemaMap } from './options.js'
+import { fail } from './fail.js'
 import { judge } from './resume.js'
 import type { Sink } from './subscription.js'
 import type { Gap } from './types.js'
@@ -79,10 +80,7 @@ export function createChannels(schemas: SchemaMap, events: ChannelEvents): Chann
 
   const invalid = (ch: Channel, frame: Frame<'event'>, issues: ReadonlyArray<{ message: string; path?: any }>) => {
     const detail = issues.map((item) => `${formatIssuePath(item)}: ${item.message}`).join('; ')
-    const error = new RealtimeError(`event "${frame.name}" on "${ch.name}" at offset ${frame.offset} is invalid: ${detail}`, {
-      code: 'invalid_event',
-      cause: issues,
-    })
+    const error = fail(`event "${frame.name}" on "${ch.name}" at offset ${frame.offset} is invalid: ${detail}`, 'invalid_event', { cause: issues })
     let handled = false
     for (const sink of ch.sinks) if (sink.error(error)) handled = true
     if (!handled) events.error(error)

@@ -7,9 +7,10 @@
 import type { EventEmitter } from './emitter.js'
 // `#socket` is a package import resolved by condition: `ws` on Node, the runtime's own WebSocket elsewhere.
 import { defaultWebSocket, socketKind } from '#socket'
-import { type ClientContext, type RealtimeConfig, RealtimeError, backoffDelay } from '../core/index.js'
+import { type ClientContext, type RealtimeConfig, type RealtimeError, backoffDelay } from '../core/index.js'
 import type { ClientFrame, CloseCode, StreamPosition } from '../core/protocol.js'
 import { type Channel, createChannels } from './channels.js'
+import { closed, fail } from './fail.js'
 import { type Heartbeat, createHeartbeat } from './heartbeat.js'
 import type { RealtimeSettings } from './options.js'
 import type { ProtocolFrame, RealtimeProtocol } from './protocol.js'
@@ -33,9 +34,6 @@ type LastClose = Pick<StateChange, 'closeCode' | 'closeReason' | 'cause' | 'stat
 
 type Slot = 'connect' | 'reconnect' | 'heartbeat' | 'expiry' | 'auth'
 
-const fail = (message: string, code: string, extra?: { cause?: unknown; closeCode?: number }) =>
-  new RealtimeError(message, { code, ...extra })
-const closed = () => fail('the client is closed', 'client_closed')
 
 /** Builds the engine of one client speaking `protocol`; `client` is where its events are emitted. */
 export function createEngine({ config, auth, log }: ClientContext<RealtimeConfig>, client: EventEmitter<RealtimeClientEvents>, protocol: RealtimeProtocol): Engine {
@@ -243,7 +241,7 @@ export function createEngine({ config, auth, log }: ClientContext<RealtimeConfig
     const cause = failureOf(event?.message)
     endConnection(false)
     lastClose = { ...(code !== undefined && { closeCode: code }), closeReason: reason, ...cause }
-    log.info('realtime: connection lost', { code, reason, ...cause })
+    log.info('realtime: connection lost', lastClose)
     if (openedAt && now() - openedAt >= stableAfterMs) attempt = 0
     openedAt = 0
     // Too many attempts in a row failed before the socket opened: every time, the subscriptions still
@@ -359,7 +357,7 @@ export function createEngine({ config, auth, log }: ClientContext<RealtimeConfig
     subscribe(channel, handler, options = {}) {
       if (state === 'closed') throw closed()
       const from = options.from
-      const { subscription, sink } = createSubscription(channel, handler, from, (ended) => detach(channel, ended))
+      const [subscription, sink] = createSubscription(channel, handler, from, (ended) => detach(channel, ended))
       const created = channels.add(channel, sink, from)
       if (created && state === 'open') sendSubscribe(created)
       start()

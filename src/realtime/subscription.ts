@@ -1,4 +1,4 @@
-import { RealtimeError } from '../core/errors.js'
+import { fail } from './fail.js'
 import { type StreamPosition, isOffset } from '../core/protocol.js'
 import type { Gap, SubscriptionHandlers } from './types.js'
 
@@ -32,7 +32,7 @@ export interface Sink<E> {
   end(error?: unknown): void
 }
 
-const refusal = (message: string, code: string) => new RealtimeError(message, { code })
+const finished = () => Promise.resolve<IteratorReturnResult<undefined>>({ value: undefined, done: true })
 
 /**
  * Makes a subscription and its sink from `subscribe()`'s arguments, checked first: a RealtimeError
@@ -44,10 +44,10 @@ export function createSubscription<E>(
   handler: ((event: E) => void) | SubscriptionHandlers<E> | undefined,
   from: StreamPosition | undefined,
   detach: (sink: Sink<E>) => void,
-): { subscription: Subscription<E>; sink: Sink<E> } {
-  if (typeof channel !== 'string' || !channel) throw refusal('channel must be a non-empty string', 'invalid_channel')
+): [subscription: Subscription<E>, sink: Sink<E>] {
+  if (typeof channel !== 'string' || !channel) throw fail('channel must be a non-empty string', 'invalid_channel')
   if (from !== undefined && !(isOffset(from.offset) && typeof from.epoch === 'string')) {
-    throw refusal('from must be { offset: "<decimal>", epoch }', 'invalid_position')
+    throw fail('from must be { offset: "<decimal>", epoch }', 'invalid_position')
   }
   const handlers = typeof handler === 'function' ? { onEvent: handler } : (handler ?? {})
   let settle!: (error?: unknown) => void
@@ -92,7 +92,7 @@ export function createSubscription<E>(
       if (done) return
       done = true
       failure = error
-      settle(error ?? refusal('unsubscribed before the server confirmed', 'unsubscribed'))
+      settle(error ?? fail('unsubscribed before the server confirmed', 'unsubscribed'))
       if (error !== undefined) handlers.onError?.(error)
       if (error === undefined) waiting?.[0]({ value: undefined, done: true })
       else waiting?.[1](error)
@@ -117,14 +117,14 @@ export function createSubscription<E>(
             : !done
               ? new Promise<IteratorResult<E>>((resolve, reject) => (waiting = [resolve, reject]))
               : failure === undefined
-                ? Promise.resolve({ value: undefined, done: true })
+                ? finished()
                 : Promise.reject(failure),
         return: () => {
           subscription.unsubscribe()
-          return Promise.resolve({ value: undefined, done: true })
+          return finished()
         },
       }
     },
   }
-  return { subscription, sink }
+  return [subscription, sink]
 }

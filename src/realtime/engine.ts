@@ -42,8 +42,8 @@ export function createEngine({ config, auth, log }: ClientContext<RealtimeConfig
   const { heartbeatMs, heartbeatTimeoutMs, backoff, maxRetries, failedOpensBeforeError, stableAfterMs, random, clock } = settings
   const emit: EventEmitter<RealtimeClientEvents>['emit'] = (...args) => client.emit(...args)
   const now = () => clock.now()
-  const channels = createChannels(settings.schemas, { gap: (gap) => emit('gap', gap), error: (error) => emit('error', error) })
-  const queue = createPublishQueue(settings.queue.size, settings.queue.ttlMs)
+  const channels = createChannels(settings.schemas, emit)
+  const queue = createPublishQueue(settings.queue)
   /** The armed timers, one per purpose: arming a slot replaces its timer, so none is forgotten or doubled. */
   const timers = new Map<Slot, unknown>()
   /** Removes the browser's `online` / `visibilitychange` listeners. */
@@ -194,7 +194,7 @@ export function createEngine({ config, auth, log }: ClientContext<RealtimeConfig
       heartbeat = createHeartbeat(interval, heartbeatTimeoutMs, at)
       armBeat(at)
       // Resubscribes first, then the queued publishes, so a publish never overtakes its subscription.
-      for (const ch of channels.values()) sendSubscribe(ch)
+      for (const ch of channels.byName.values()) sendSubscribe(ch)
       disarm('expiry')
       flush()
       armAuthRefresh()
@@ -379,7 +379,7 @@ export function createEngine({ config, auth, log }: ClientContext<RealtimeConfig
     },
 
     position(channel) {
-      const position = channels.get(channel)?.position
+      const position = channels.byName.get(channel)?.position
       return position && { ...position }
     },
 
@@ -392,7 +392,7 @@ export function createEngine({ config, auth, log }: ClientContext<RealtimeConfig
       socket: socket !== undefined,
       webSocket: config.WebSocket ? 'custom' : socketKind,
       browserListeners: unlisten.length,
-      channels: channels.size(),
+      channels: channels.byName.size,
       pendingPublishes: queue.pending(),
     }),
   }
@@ -412,5 +412,5 @@ function failureOf(message: unknown): Pick<StateChange, 'cause' | 'status'> {
 /** A per-client id prefix for publishes, so ids from different clients never collide. */
 function newPrefix(random: () => number): string {
   const uuid = (globalThis as { crypto?: { randomUUID?: () => string } }).crypto?.randomUUID?.()
-  return `${uuid ?? Array.from({ length: 4 }, () => Math.floor(random() * 2 ** 32).toString(36)).join('')}:`
+  return `${uuid ?? random().toString(36).slice(2) + random().toString(36).slice(2)}:`
 }

@@ -34,7 +34,7 @@ export interface PublishQueue {
   clear(error: RealtimeError): void
 }
 
-export function createPublishQueue(size: number, ttlMs: number): PublishQueue {
+export function createPublishQueue({ size, ttlMs }: { readonly size: number; readonly ttlMs: number }): PublishQueue {
   /** By id, in publish order. */
   const entries = new Map<string, Entry>()
   return {

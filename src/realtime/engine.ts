@@ -7,7 +7,7 @@
 import type { EventEmitter } from './emitter.js'
 // `#socket` is a package import resolved by condition: `ws` on Node, the runtime's own WebSocket elsewhere.
 import { defaultWebSocket, socketKind } from '#socket'
-import { type ClientContext, type RealtimeConfig, type RealtimeError, backoffDelay } from '../core/index.js'
+import { type ClientContext, type RealtimeConfig, type RealtimeError, backoffDelay, parseUrl } from '../core/index.js'
 import type { ClientFrame, CloseCode, StreamPosition } from '../core/protocol.js'
 import { type Channel, createChannels } from './channels.js'
 import { closed, fail } from './fail.js'
@@ -68,6 +68,9 @@ export function createEngine({ config, auth, log }: ClientContext<RealtimeConfig
   let interval = 0
   let seq = 0
   let idPrefix: string | undefined
+  /** The URL of the current connection attempt, and the `realtimeUrl` list entry it was taken from. */
+  let url: URL | undefined
+  let turn: number | undefined
 
   const nextId = (prefix: string) => prefix + (++seq).toString(36)
 
@@ -92,23 +95,16 @@ export function createEngine({ config, auth, log }: ClientContext<RealtimeConfig
   const send = (frame: ClientFrame) => sendText(protocol.encode(frame))
   /** Sends every queued publish not yet sent on this connection, in publish order. */
   const flush = () => socket && queue.flush((text) => socket!.send(text))
-  const ping = (at: number) => send({ type: 'ping', t: at })
-  const armBeat = (at: number) => arm('heartbeat', heartbeat!.due() - at, beat)
-
-  const beat = () => {
+  /**
+   * The one heartbeat timer fired; or, `probing`, a hidden page is shown again: then a ping goes out
+   * at once and only the timeout is allowed for an answer.
+   */
+  const beat = (probing?: boolean) => {
     const at = now()
-    const verdict = heartbeat!.tick(at)
+    const verdict = probing ? (heartbeat!.probe(at), 'ping') : heartbeat!.tick(at)
     if (verdict === 'dead') return lost(`no frame for ${interval + heartbeatTimeoutMs} ms`)
-    if (verdict === 'ping') ping(at)
-    armBeat(at)
-  }
-
-  /** Asks at once and allows only the timeout for an answer (a hidden page shown again). */
-  const probe = () => {
-    const at = now()
-    ping(at)
-    heartbeat!.probe(at)
-    armBeat(at)
+    if (verdict === 'ping') send({ type: 'ping', t: at })
+    arm('heartbeat', heartbeat!.due() - at, beat)
   }
 
   const setState = (next: ConnectionState, extra?: { delay?: number; error?: RealtimeError }) => {
@@ -130,7 +126,7 @@ export function createEngine({ config, auth, log }: ClientContext<RealtimeConfig
     // The network came back, or a hidden page is shown again: waiting out the backoff is pointless.
     listen(globalThis as unknown as EventTarget, 'online', reconnectNow)
     const doc = (globalThis as { document?: Document }).document
-    listen(doc, 'visibilitychange', () => doc!.visibilityState === 'visible' && (state === 'open' ? probe() : reconnectNow()))
+    listen(doc, 'visibilitychange', () => doc!.visibilityState === 'visible' && (state === 'open' ? beat(true) : reconnectNow()))
     setState('connecting')
     void connect()
   }
@@ -140,16 +136,16 @@ export function createEngine({ config, auth, log }: ClientContext<RealtimeConfig
   }
 
   /**
-   * The token provider's answer for connection `current`; `false` when that connection ended meanwhile,
-   * or when the provider failed: then its error is emitted and `failed` runs.
+   * A provider's answer (the token's, `realtimeUrl`'s) for connection `current`; `false` when that
+   * connection ended meanwhile, or when the provider failed: then its error is emitted and `failed` runs.
    */
-  const tokenFor = (current: number, failed: () => void): Promise<string | undefined | false> =>
-    auth.getToken().then(
-      (next) => current === generation && next,
+  const ask = <T>(current: number, answer: Promise<T>, failed?: () => void): Promise<T | false> =>
+    answer.then(
+      (value) => current === generation && value,
       (error) => {
         if (current === generation) {
           emit('error', error)
-          failed()
+          failed?.()
         }
         return false
       },
@@ -159,13 +155,22 @@ export function createEngine({ config, auth, log }: ClientContext<RealtimeConfig
     const current = ++generation
     disarm('reconnect')
     if (config.timeout !== false) arm('connect', config.timeout, () => lost('connect timed out'))
-    // Without auth the socket is made synchronously, in the same tick as the first subscribe.
-    const fresh = auth.enabled ? await tokenFor(current, () => lost('token provider failed')) : undefined
+    // Without auth or a realtimeUrl function the socket is made synchronously, in the same tick as the first subscribe.
+    const fresh = auth.enabled ? await ask(current, auth.getToken(), () => lost('token provider failed')) : undefined
     if (fresh === false) return
-    if (!config.realtimeUrl) return shutdown(fail('no realtime URL: set realtimeUrl or baseUrl', 'no_url'))
+    const target = config.realtimeUrl
+    const next =
+      typeof target === 'function'
+        ? await ask(current, (async () => parseUrl('realtimeUrl()', await target({ attempt }), 'ws'))(), () => lost('realtimeUrl failed'))
+        : // A list is taken in turn, from a random entry so clients spread over the servers.
+          Array.isArray(target)
+          ? target[Math.floor((turn = turn === undefined ? random() * target.length : turn + 1)) % target.length]
+          : target
+    if (next === false) return
+    if (!(url = next)) return shutdown(fail('no realtime URL: set realtimeUrl or baseUrl', 'no_url'))
     let ws: WebSocket
     try {
-      ws = new (config.WebSocket ?? defaultWebSocket())(config.realtimeUrl.href, protocol.name)
+      ws = new (config.WebSocket ?? defaultWebSocket())(url.href, protocol.name)
     } catch (cause) {
       return shutdown(fail('the WebSocket could not be created', 'connect_failed', { cause }))
     }
@@ -192,7 +197,7 @@ export function createEngine({ config, auth, log }: ClientContext<RealtimeConfig
       const at = (openedAt = now())
       interval = frame.heartbeatMs > 0 ? Math.min(heartbeatMs, frame.heartbeatMs) : heartbeatMs
       heartbeat = createHeartbeat(interval, heartbeatTimeoutMs, at)
-      armBeat(at)
+      arm('heartbeat', heartbeat.due() - at, beat)
       // Resubscribes first, then the queued publishes, so a publish never overtakes its subscription.
       for (const ch of channels.byName.values()) sendSubscribe(ch)
       disarm('expiry')
@@ -229,7 +234,7 @@ export function createEngine({ config, auth, log }: ClientContext<RealtimeConfig
 
   const detach = (channel: string, sink: Sink<any>) => {
     const ch = channels.remove(channel, sink)
-    if (ch && state === 'open' && ch.subId) send({ type: 'unsubscribe', id: nextId('u'), channel })
+    if (ch?.subId) send({ type: 'unsubscribe', id: nextId('u'), channel })
   }
 
   /** The connection ended (close, dead link, timeout, or a reconnect request): plan the next one. */
@@ -249,7 +254,7 @@ export function createEngine({ config, auth, log }: ClientContext<RealtimeConfig
     if (failedOpen && ++failedOpens >= failedOpensBeforeError) {
       const first = failedOpens === failedOpensBeforeError
       if (first) {
-        connectError = fail(`could not connect to ${config.realtimeUrl} (${failedOpens} tries): ${cause.cause ?? (reason || code)}`, 'connect_failed', {
+        connectError = fail(`could not connect to ${url} (${failedOpens} tries): ${cause.cause ?? (reason || code)}`, 'connect_failed', {
           cause: event?.error ?? cause.cause,
           closeCode: code,
         })
@@ -268,7 +273,7 @@ export function createEngine({ config, auth, log }: ClientContext<RealtimeConfig
   /** 4001 and 4401: fatal, unless the token provider now yields a token different from the refused one. */
   const refresh = async (code: number, refused: string | undefined, reason: string, immediate: boolean) => {
     auth.invalidate(refused)
-    const next = await tokenFor(generation, schedule)
+    const next = await ask(generation, auth.getToken(), schedule)
     if (next === false) return
     if (next === undefined || next === refused) {
       return shutdown(fail(`the server refused the token (${code}): ${reason}`, 'unauthorized', { closeCode: code }))
@@ -343,7 +348,7 @@ export function createEngine({ config, auth, log }: ClientContext<RealtimeConfig
     // refresh goes out 30 s before expiry: Auth's default refresh margin, so getToken() then
     // returns a fresh token.
     arm('auth', Math.max(1_000, expiresAt - 30_000 - now()), async () => {
-      const next = await tokenFor(current, () => {})
+      const next = await ask(current, auth.getToken())
       if (!next || next === token) return
       token = next
       send({ type: 'auth', token })

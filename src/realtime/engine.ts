@@ -205,8 +205,8 @@ export function createEngine({ config, auth, log }: ClientContext<RealtimeConfig
       armAuthRefresh()
       setState('open')
     },
-    subscribed: (frame) => channels.confirm(frame),
-    event: (frame) => channels.deliver(frame),
+    subscribed: channels.confirm,
+    event: channels.deliver,
     ack: (frame) => queue.settle(frame.id),
     complete: (frame) => channels.refuse(frame.id),
     error(frame) {
@@ -246,7 +246,7 @@ export function createEngine({ config, auth, log }: ClientContext<RealtimeConfig
     const cause = failureOf(event?.message)
     endConnection(false)
     lastClose = { ...(code !== undefined && { closeCode: code }), closeReason: reason, ...cause }
-    log.info('realtime: connection lost', lastClose)
+    log.info('realtime: connection lost', { code, reason, ...cause })
     if (openedAt && now() - openedAt >= stableAfterMs) attempt = 0
     openedAt = 0
     // Too many attempts in a row failed before the socket opened: every time, the subscriptions still

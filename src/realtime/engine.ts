@@ -1,8 +1,9 @@
 /**
  * Internal: the realtime engine, one closure per client. It owns the socket and the timers and
  * wires the pure parts to them: the heartbeat rule (heartbeat.ts), the close-code policy
- * (close-policy.ts), the publish queue (publish-queue.ts) and the channel table (channels.ts). Frames
- * are encoded and parsed in frames.ts; the engine deals in frame objects only.
+ * (close-policy.ts), the publish queue (publish-queue.ts) and the channel table (channels.ts). Its
+ * protocol (protocol.ts; `wirekit.v1` in frames.ts) turns frames into text and back and says what a
+ * close code means; the engine deals in frame objects only.
  */
 import type { EventEmitter } from './emitter.js'
 // `#socket` is a package import resolved by condition: `ws` on Node, the runtime's own WebSocket elsewhere.
@@ -33,7 +34,6 @@ export interface Engine {
 type LastClose = Pick<StateChange, 'closeCode' | 'closeReason' | 'cause' | 'status'>
 
 type Slot = 'connect' | 'reconnect' | 'heartbeat' | 'expiry' | 'auth'
-
 
 /** Builds the engine of one client speaking `protocol`; `client` is where its events are emitted. */
 export function createEngine({ config, auth, log }: ClientContext<RealtimeConfig>, client: EventEmitter<RealtimeClientEvents>, protocol: RealtimeProtocol): Engine {

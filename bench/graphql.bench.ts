@@ -6,6 +6,10 @@
  * yields as fast as it can, and times the first result to the last; the figure is the median of the
  * per-round ratios, so machine load that shifts between rounds cancels out.
  *
+ * Where the server process is the bottleneck, results/s measures the server more than the client, so
+ * each round also takes this process's CPU time (`process.cpuUsage`, user + system) over the same
+ * window: the client's own cost per result, the second figure.
+ *
  * Env: BENCH_RESULTS (per round, default 50,000), BENCH_REPETITIONS (default 9).
  */
 import { fork } from 'node:child_process'
@@ -17,6 +21,7 @@ import type * as GraphQL from 'graphql'
 import { createClient } from 'graphql-ws'
 import { createGraphQLClient } from '@wirekit/sdk/realtime/graphql'
 import WebSocket, { WebSocketServer } from 'ws'
+import { machineLine } from './lib/report.ts'
 
 const RESULTS = Number(process.env.BENCH_RESULTS ?? 50_000)
 const REPETITIONS = Number(process.env.BENCH_REPETITIONS ?? 9)
@@ -57,43 +62,54 @@ async function run() {
   const ours = createGraphQLClient({ realtimeUrl: url })
   const theirs = createClient({ url, webSocketImpl: WebSocket, lazy: true })
 
-  /** Ms from the first result to the last, every result read as a user's handler would. */
+  /** One round's window, from the first result to the last: wall-clock ms and this process's CPU µs. */
+  interface Round {
+    ms: number
+    cpuUs: number
+  }
+  /** Times one subscription's results, every one read as a user's handler would; `name` labels a wrong sum. */
+  const window = (name: string, subscribe: (next: (count: number) => void, done: (error?: unknown) => void) => void) =>
+    new Promise<Round>((resolve, reject) => {
+      let started = 0
+      let cpu: NodeJS.CpuUsage | undefined
+      let sum = 0
+      subscribe(
+        (count) => {
+          if (sum === 0) {
+            started = performance.now()
+            cpu = process.cpuUsage()
+          }
+          sum += count
+        },
+        (error) => {
+          if (error !== undefined) return reject(error)
+          const used = process.cpuUsage(cpu)
+          if (sum !== (RESULTS * (RESULTS + 1)) / 2) return reject(new Error(`${name}: sum ${sum}`))
+          resolve({ ms: performance.now() - started, cpuUs: used.user + used.system })
+        },
+      )
+    })
   const timeOurs = () =>
-    new Promise<number>((resolve, reject) => {
-      let started = 0
-      let sum = 0
-      ours.subscribe(QUERY, { to: RESULTS }, {
-        onNext: ({ data }) => {
-          if (sum === 0) started = performance.now()
-          sum += (data as { count: number }).count
-        },
-        onError: reject,
-        onComplete: () => (sum === (RESULTS * (RESULTS + 1)) / 2 ? resolve(performance.now() - started) : reject(new Error(`wirekit: sum ${sum}`))),
-      })
-    })
+    window('wirekit', (next, done) =>
+      ours.subscribe(QUERY, { to: RESULTS }, { onNext: ({ data }) => next((data as { count: number }).count), onError: done, onComplete: () => done() }),
+    )
   const timeTheirs = () =>
-    new Promise<number>((resolve, reject) => {
-      let started = 0
-      let sum = 0
-      theirs.subscribe<{ count: number }>({ query: QUERY, variables: { to: RESULTS } }, {
-        next: ({ data }) => {
-          if (sum === 0) started = performance.now()
-          sum += data!.count
-        },
-        error: reject,
-        complete: () => (sum === (RESULTS * (RESULTS + 1)) / 2 ? resolve(performance.now() - started) : reject(new Error(`graphql-ws: sum ${sum}`))),
-      })
-    })
+    window('graphql-ws', (next, done) =>
+      theirs.subscribe<{ count: number }>({ query: QUERY, variables: { to: RESULTS } }, { next: ({ data }) => next(data!.count), error: done, complete: () => done() }),
+    )
 
   // Warm-up: connections open, JIT settled.
   await timeOurs()
   await timeTheirs()
   const ratios: number[] = []
+  const cpuRatios: number[] = []
   const oursRate: number[] = []
   const theirsRate: number[] = []
+  const oursCpu: number[] = []
+  const theirsCpu: number[] = []
   for (let round = 0; round < REPETITIONS; round++) {
-    let a: number
-    let b: number
+    let a: Round
+    let b: Round
     if (round % 2 === 0) {
       a = await timeOurs()
       b = await timeTheirs()
@@ -101,16 +117,22 @@ async function run() {
       b = await timeTheirs()
       a = await timeOurs()
     }
-    oursRate.push((RESULTS / a) * 1000)
-    theirsRate.push((RESULTS / b) * 1000)
-    ratios.push(b / a)
+    oursRate.push((RESULTS / a.ms) * 1000)
+    theirsRate.push((RESULTS / b.ms) * 1000)
+    ratios.push(b.ms / a.ms)
+    oursCpu.push(a.cpuUs / RESULTS)
+    theirsCpu.push(b.cpuUs / RESULTS)
+    cpuRatios.push(b.cpuUs / a.cpuUs)
   }
   const median = (values: number[]) => [...values].sort((x, y) => x - y)[Math.floor(values.length / 2)]!
   const f = (n: number) => Math.round(n).toLocaleString('en-US')
-  console.log(`results per round: ${f(RESULTS)}, rounds: ${REPETITIONS}, node ${process.versions.node}`)
-  console.log(`@wirekit/sdk/realtime/graphql: median ${f(median(oursRate))} results/s`)
-  console.log(`graphql-ws client:             median ${f(median(theirsRate))} results/s`)
-  console.log(`[acceptance] results/s, wirekit vs graphql-ws's client on one subscription: ${median(ratios).toFixed(2)}× (median of ${REPETITIONS} paired rounds; min ${Math.min(...ratios).toFixed(2)}, max ${Math.max(...ratios).toFixed(2)}; target ≥ 0.95×)`)
+  const spread = (values: number[]) => `median of ${REPETITIONS} paired rounds; min ${Math.min(...values).toFixed(2)}, max ${Math.max(...values).toFixed(2)}`
+  console.log(machineLine())
+  console.log(`results per round: ${f(RESULTS)}, rounds: ${REPETITIONS}`)
+  console.log(`@wirekit/sdk/realtime/graphql: median ${f(median(oursRate))} results/s, ${median(oursCpu).toFixed(2)} µs client CPU per result`)
+  console.log(`graphql-ws client:             median ${f(median(theirsRate))} results/s, ${median(theirsCpu).toFixed(2)} µs client CPU per result`)
+  console.log(`[acceptance] results/s, wirekit vs graphql-ws's client on one subscription: ${median(ratios).toFixed(2)}× (${spread(ratios)}; target ≥ 0.95×)`)
+  console.log(`[acceptance] client CPU per result, graphql-ws's client ÷ wirekit's: ${median(cpuRatios).toFixed(2)}× (${spread(cpuRatios)}; above 1: wirekit spends less)`)
   ours.close()
   await theirs.dispose()
   child.kill()

@@ -51,6 +51,7 @@ export type {
   RateLimitInfo,
   ResolvedConfig,
   RealtimeConfig,
+  RealtimeUrlProvider,
   RestConfig,
   RetryOptions,
   TokenAuth,

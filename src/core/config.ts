@@ -13,6 +13,16 @@ import { USER_AGENT } from './version.js'
 /** A WebSocket constructor: the global one, `ws`, or any class shaped like it. */
 export type WebSocketConstructor = new (url: string | URL, protocols?: string | string[]) => WebSocket
 
+/**
+ * A `realtimeUrl` function: called before every connection attempt, it returns (or resolves to) the
+ * URL to connect to. `attempt` counts the reconnects in a row, as the `state` events do: 0 for the
+ * first connection and again after one that stayed up (`realtime.stableAfterMs`).
+ *
+ * @example
+ * const realtimeUrl: RealtimeUrlProvider = async ({ attempt }) => (await discover(attempt)).url
+ */
+export type RealtimeUrlProvider = (context: { readonly attempt: number }) => string | URL | Promise<string | URL>
+
 /** Retry policy for REST calls. */
 export interface RetryOptions {
   /**
@@ -41,10 +51,20 @@ export interface CoreOptions {
    */
   baseUrl?: string | URL
   /**
-   * The realtime WebSocket endpoint.
+   * The realtime WebSocket endpoint: one URL; a list of URLs (one per server process) tried in turn;
+   * or a function called before every connection attempt, which may be async.
+   *
+   * A list starts at a random entry, so clients spread over the servers, and every reconnect takes
+   * the next entry, so a client whose server died or refused it moves on. A function gets
+   * `{ attempt }` ({@link RealtimeUrlProvider}); what it returns is checked like a URL given here, and
+   * a bad URL (a ConfigError naming `realtimeUrl()`) or a throw is emitted as an `error` and counts as
+   * a failed attempt, retried after the backoff. Credentials never go in the URL (a user, a password
+   * or a query is refused): they go in `auth`.
    * @default derived from `baseUrl`: http→ws, https→wss, path `<baseUrl path>/realtime`
+   * @example
+   * realtimeUrl: ['wss://rt1.example.com/realtime', 'wss://rt2.example.com/realtime']
    */
-  realtimeUrl?: string | URL
+  realtimeUrl?: string | URL | readonly (string | URL)[] | RealtimeUrlProvider
   /**
    * Credentials for REST and realtime: a token, `{ apiKey }`, `{ token }`, or a token provider.
    * @default undefined (no auth)
@@ -117,10 +137,10 @@ export interface ResolvedConfig {
   /** `baseUrl` parsed; `undefined` when not given. */
   readonly baseUrl: URL | undefined
   /**
-   * `realtimeUrl` parsed, with http(s) turned into ws(s); derived from `baseUrl` when not given,
-   * `undefined` when neither was.
+   * `realtimeUrl` parsed, with http(s) turned into ws(s): a URL, a frozen list of them, or the
+   * caller's function; derived from `baseUrl` when not given, `undefined` when neither was.
    */
-  readonly realtimeUrl: URL | undefined
+  readonly realtimeUrl: URL | readonly URL[] | RealtimeUrlProvider | undefined
   /** The `auth` option, wrapped so it never prints; `Auth` unwraps it. */
   readonly auth: Secret<AuthOption> | undefined
   /** `webhookSecret` as a list (empty when not given), each wrapped so it never prints. */
@@ -216,8 +236,13 @@ const DEFAULT_BACKOFF = { base: 500, cap: 8_000 }
 /** `baseUrl`: an absolute http(s) URL. */
 export const baseUrl: Check<URL | undefined> = (value, path) => (value === undefined ? undefined : parseUrl(path, value, 'http'))
 
-/** `realtimeUrl`: an absolute ws(s) or http(s) URL; derived from `baseUrl` by `resolveOptions` when absent. */
-export const realtimeUrl: Check<URL | undefined> = (value, path) => (value === undefined ? undefined : parseUrl(path, value, 'ws'))
+/** `realtimeUrl`: a ws(s) or http(s) URL, a non-empty list of them, or a function; derived from `baseUrl` by `resolveOptions` when absent. */
+export const realtimeUrl: Check<ResolvedConfig['realtimeUrl']> = (value, path) => {
+  if (value === undefined || typeof value === 'function') return value as RealtimeUrlProvider | undefined
+  if (!Array.isArray(value)) return parseUrl(path, value, 'ws')
+  if (value.length === 0) throw new ConfigError(path, 'must list at least one URL')
+  return Object.freeze(value.map((url, index) => parseUrl(`${path}[${index}]`, url, 'ws')))
+}
 
 /** `auth`: a token, `{ apiKey, header }`, `{ token }` or a provider, wrapped so it never prints. */
 export const auth: Check<Secret<AuthOption> | undefined> = (value) => {
@@ -337,7 +362,8 @@ export function resolveConfig(options: CoreOptions & ModuleSections = {}): Resol
 export function resolveOptions<F extends OptionFields>(options: CoreOptions & ModuleSections, fields: F): ConfigOf<F> {
   const { webhookSecret, ...checked }: Record<string, unknown> = record(fields as Record<string, Check<unknown>>, RENAMED)(options, '')
   const config: Record<string, unknown> = { ...checked, redactor: new Redactor() }
-  if ('realtimeUrl' in fields) config.realtimeUrl = wsUrl(checked.realtimeUrl as URL | undefined, checked.baseUrl as URL | undefined)
+  // Without a realtimeUrl, `<baseUrl path>/realtime` (baseUrl has no query or fragment, so its href ends with the path).
+  if ('realtimeUrl' in fields) config.realtimeUrl = checked.realtimeUrl ?? (checked.baseUrl && parseUrl('baseUrl', (checked.baseUrl as URL).href.replace(/\/*$/, '/realtime'), 'ws'))
   if ('webhookSecret' in fields) config.webhookSecrets = webhookSecret
   registerSecrets(config as Partial<ResolvedConfig> & Pick<ResolvedConfig, 'redactor'>)
   return Object.freeze(config) as unknown as ConfigOf<F>
@@ -351,16 +377,11 @@ function registerSecrets({ auth, webhookSecrets = [], redactor }: Partial<Resolv
   for (const secret of webhookSecrets) redactor.add(secret.reveal())
 }
 
-/** The realtime URL: as given, or `<baseUrl path>/realtime`; http(s) becomes ws(s). */
-function wsUrl(given: URL | undefined, base: URL | undefined): URL | undefined {
-  const url = given ?? (base && new URL(base.href))
-  if (url && !given) url.pathname = `${url.pathname.replace(/\/+$/, '')}/realtime`
-  if (url?.protocol.startsWith('http')) url.protocol = url.protocol === 'https:' ? 'wss:' : 'ws:'
-  return url
-}
-
-/** `http` allows http: and https:; `ws` allows ws: and wss: too. */
-function parseUrl(field: string, value: unknown, kind: 'http' | 'ws'): URL {
+/**
+ * An absolute URL, checked; a ConfigError names `field`. `http` allows http: and https:; `ws` allows
+ * ws: and wss: too, and turns http(s) into ws(s) (what a `realtimeUrl` function returns is checked here).
+ */
+export function parseUrl(field: string, value: unknown, kind: 'http' | 'ws'): URL {
   if (typeof value !== 'string' && !(value instanceof URL)) {
     throw new ConfigError(field, `must be a URL string such as "https://api.example.com", got ${describe(value)}`)
   }
@@ -374,5 +395,6 @@ function parseUrl(field: string, value: unknown, kind: 'http' | 'ws'): URL {
   if (!protocols.includes(url.protocol)) throw new ConfigError(field, `must use ${protocols.join(' or ')}, got ${url.protocol}`)
   if (url.username || url.password) throw new ConfigError(field, 'must not carry credentials; use the auth option instead')
   if (url.search || url.hash) throw new ConfigError(field, 'must not have a query or fragment; pass query parameters per request')
+  if (kind === 'ws') url.protocol = url.protocol.replace('http', 'ws')
   return url
 }

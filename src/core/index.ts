@@ -7,12 +7,14 @@ export {
   type ModuleSections,
   type OptionFields,
   type RealtimeConfig,
+  type RealtimeUrlProvider,
   type RestConfig,
   type ResolvedConfig,
   type RetryOptions,
   type WebSocketConstructor,
   resolveConfig,
   resolveOptions,
+  parseUrl,
 } from './config.js'
 export * from './context.js'
 export * from './errors.js'

@@ -4,10 +4,11 @@
  * validated by the channel's Standard Schemas, and async validations kept in arrival order.
  * No socket: the engine sends the subscribe frames and passes the server's frames in.
  */
-import { RealtimeError } from '../core/errors.js'
+import type { RealtimeError } from '../core/errors.js'
 import { type StandardSchemaResult, type StandardSchemaV1, formatIssuePath } from '../core/schema.js'
 import type { ServerFrame, StreamPosition } from '../core/protocol.js'
 import type { SchemaMap } from './options.js'
+import { fail } from './fail.js'
 import { judge } from './resume.js'
 import type { Sink } from './subscription.js'
 import type { Gap } from './types.js'
@@ -30,20 +31,17 @@ export interface Channel {
   chain?: Promise<void> | undefined
 }
 
-/** Where the table reports what is not tied to one subscription. */
-export interface ChannelEvents {
-  /** A channel missed events; called in delivery order, before the sinks' `gap`. */
-  gap(gap: Gap): void
-  /** An invalid event that no subscription's `onError` took. */
-  error(error: RealtimeError): void
-}
+/**
+ * Where the table reports what is not tied to one subscription (the client's `emit`): `gap` when a
+ * channel missed events, in delivery order, before the sinks' `gap`; `error` for an invalid event
+ * that no subscription's `onError` took.
+ */
+export type ChannelEvents = (event: 'gap' | 'error', detail: Gap | RealtimeError) => unknown
 
-/** The channels of one client, by name. */
+/** The channels of one client. */
 export interface Channels {
-  /** Channels with at least one subscription. */
-  size(): number
-  values(): IterableIterator<Channel>
-  get(name: string): Channel | undefined
+  /** The channels with at least one subscription, by name. */
+  readonly byName: ReadonlyMap<string, Channel>
   /** Adds a subscription; returns the channel when this created it (it needs a subscribe frame). */
   add(name: string, sink: Sink<any>, from: StreamPosition | undefined): Channel | undefined
   /** Removes a subscription; returns the channel when that was its last one (the server should hear). */
@@ -66,26 +64,23 @@ export interface Channels {
 }
 
 /** Makes the channel table of one client, validating payloads with `schemas` and reporting to `events`. */
-export function createChannels(schemas: SchemaMap, events: ChannelEvents): Channels {
+export function createChannels(schemas: SchemaMap, report: ChannelEvents): Channels {
   const byName = new Map<string, Channel>()
 
   const gap = (ch: Channel, reason: Gap['reason'], epoch: string) => {
     const gap: Gap = { channel: ch.name, reason, from: { ...ch.position! }, epoch }
     inOrder(ch, () => {
-      events.gap(gap)
+      report('gap', gap)
       for (const sink of ch.sinks) sink.gap(gap)
     })
   }
 
   const invalid = (ch: Channel, frame: Frame<'event'>, issues: ReadonlyArray<{ message: string; path?: any }>) => {
     const detail = issues.map((item) => `${formatIssuePath(item)}: ${item.message}`).join('; ')
-    const error = new RealtimeError(`event "${frame.name}" on "${ch.name}" at offset ${frame.offset} is invalid: ${detail}`, {
-      code: 'invalid_event',
-      cause: issues,
-    })
+    const error = fail(`event "${frame.name}" on "${ch.name}" at offset ${frame.offset} is invalid: ${detail}`, 'invalid_event', { cause: issues })
     let handled = false
     for (const sink of ch.sinks) if (sink.error(error)) handled = true
-    if (!handled) events.error(error)
+    if (!handled) report('error', error)
   }
 
   /** Runs deliveries in arrival order, also when an async schema made an earlier one wait. */
@@ -99,9 +94,7 @@ export function createChannels(schemas: SchemaMap, events: ChannelEvents): Chann
   }
 
   return {
-    size: () => byName.size,
-    values: () => byName.values(),
-    get: (name) => byName.get(name),
+    byName,
 
     add(name, sink, from) {
       const existing = byName.get(name)

@@ -1,15 +1,17 @@
 /**
  * Internal: the realtime engine, one closure per client. It owns the socket and the timers and
  * wires the pure parts to them: the heartbeat rule (heartbeat.ts), the close-code policy
- * (close-policy.ts), the publish queue (publish-queue.ts) and the channel table (channels.ts). Frames
- * are encoded and parsed in frames.ts; the engine deals in frame objects only.
+ * (close-policy.ts), the publish queue (publish-queue.ts) and the channel table (channels.ts). Its
+ * protocol (protocol.ts; `wirekit.v1` in frames.ts) turns frames into text and back and says what a
+ * close code means; the engine deals in frame objects only.
  */
 import type { EventEmitter } from './emitter.js'
 // `#socket` is a package import resolved by condition: `ws` on Node, the runtime's own WebSocket elsewhere.
 import { defaultWebSocket, socketKind } from '#socket'
-import { type ClientContext, type RealtimeConfig, RealtimeError, backoffDelay } from '../core/index.js'
-import { type ClientFrame, type CloseCode, type StreamPosition, isOffset } from '../core/protocol.js'
+import { type ClientContext, type RealtimeConfig, type RealtimeError, backoffDelay, parseUrl } from '../core/index.js'
+import type { ClientFrame, CloseCode, StreamPosition } from '../core/protocol.js'
 import { type Channel, createChannels } from './channels.js'
+import { closed, fail } from './fail.js'
 import { type Heartbeat, createHeartbeat } from './heartbeat.js'
 import type { RealtimeSettings } from './options.js'
 import type { ProtocolFrame, RealtimeProtocol } from './protocol.js'
@@ -31,13 +33,7 @@ export interface Engine {
 /** Why the last connection ended, as every later `state` event reports it. */
 type LastClose = Pick<StateChange, 'closeCode' | 'closeReason' | 'cause' | 'status'>
 
-const ignore = () => {}
-
 type Slot = 'connect' | 'reconnect' | 'heartbeat' | 'expiry' | 'auth'
-
-const fail = (message: string, code: string, extra?: { cause?: unknown; closeCode?: number }) =>
-  new RealtimeError(message, { code, ...extra })
-const closed = () => fail('the client is closed', 'client_closed')
 
 /** Builds the engine of one client speaking `protocol`; `client` is where its events are emitted. */
 export function createEngine({ config, auth, log }: ClientContext<RealtimeConfig>, client: EventEmitter<RealtimeClientEvents>, protocol: RealtimeProtocol): Engine {
@@ -46,8 +42,8 @@ export function createEngine({ config, auth, log }: ClientContext<RealtimeConfig
   const { heartbeatMs, heartbeatTimeoutMs, backoff, maxRetries, failedOpensBeforeError, stableAfterMs, random, clock } = settings
   const emit: EventEmitter<RealtimeClientEvents>['emit'] = (...args) => client.emit(...args)
   const now = () => clock.now()
-  const channels = createChannels(settings.schemas, { gap: (gap) => emit('gap', gap), error: (error) => emit('error', error) })
-  const queue = createPublishQueue(settings.queue.size, settings.queue.ttlMs)
+  const channels = createChannels(settings.schemas, emit)
+  const queue = createPublishQueue(settings.queue)
   /** The armed timers, one per purpose: arming a slot replaces its timer, so none is forgotten or doubled. */
   const timers = new Map<Slot, unknown>()
   /** Removes the browser's `online` / `visibilitychange` listeners. */
@@ -72,6 +68,9 @@ export function createEngine({ config, auth, log }: ClientContext<RealtimeConfig
   let interval = 0
   let seq = 0
   let idPrefix: string | undefined
+  /** The URL of the current connection attempt, and the `realtimeUrl` list entry it was taken from. */
+  let url: URL | undefined
+  let turn: number | undefined
 
   const nextId = (prefix: string) => prefix + (++seq).toString(36)
 
@@ -96,29 +95,22 @@ export function createEngine({ config, auth, log }: ClientContext<RealtimeConfig
   const send = (frame: ClientFrame) => sendText(protocol.encode(frame))
   /** Sends every queued publish not yet sent on this connection, in publish order. */
   const flush = () => socket && queue.flush((text) => socket!.send(text))
-  const ping = (at: number) => send({ type: 'ping', t: at })
-  const armBeat = (at: number) => arm('heartbeat', heartbeat!.due() - at, beat)
-
-  const beat = () => {
+  /**
+   * The one heartbeat timer fired; or, `probing`, a hidden page is shown again: then a ping goes out
+   * at once and only the timeout is allowed for an answer.
+   */
+  const beat = (probing?: boolean) => {
     const at = now()
-    const verdict = heartbeat!.tick(at)
-    if (verdict === 'dead') return lost(undefined, `no frame for ${interval + heartbeatTimeoutMs} ms`)
-    if (verdict === 'ping') ping(at)
-    armBeat(at)
-  }
-
-  /** Asks at once and allows only the timeout for an answer (a hidden page shown again). */
-  const probe = () => {
-    const at = now()
-    ping(at)
-    heartbeat!.probe(at)
-    armBeat(at)
+    const verdict = probing ? (heartbeat!.probe(at), 'ping') : heartbeat!.tick(at)
+    if (verdict === 'dead') return lost(`no frame for ${interval + heartbeatTimeoutMs} ms`)
+    if (verdict === 'ping') send({ type: 'ping', t: at })
+    arm('heartbeat', heartbeat!.due() - at, beat)
   }
 
   const setState = (next: ConnectionState, extra?: { delay?: number; error?: RealtimeError }) => {
     state = next
-    const change: StateChange = { state, attempt, ...extra, ...lastClose }
-    log.debug('realtime: state', { ...change })
+    const change = { state, attempt, ...extra, ...lastClose }
+    log.debug('realtime: state', change)
     emit('state', change)
   }
 
@@ -134,7 +126,7 @@ export function createEngine({ config, auth, log }: ClientContext<RealtimeConfig
     // The network came back, or a hidden page is shown again: waiting out the backoff is pointless.
     listen(globalThis as unknown as EventTarget, 'online', reconnectNow)
     const doc = (globalThis as { document?: Document }).document
-    listen(doc, 'visibilitychange', () => doc!.visibilityState === 'visible' && (state === 'open' ? probe() : reconnectNow()))
+    listen(doc, 'visibilitychange', () => doc!.visibilityState === 'visible' && (state === 'open' ? beat(true) : reconnectNow()))
     setState('connecting')
     void connect()
   }
@@ -143,26 +135,42 @@ export function createEngine({ config, auth, log }: ClientContext<RealtimeConfig
     if (state === 'reconnecting' && timers.has('reconnect')) void connect()
   }
 
+  /**
+   * A provider's answer (the token's, `realtimeUrl`'s) for connection `current`; `false` when that
+   * connection ended meanwhile, or when the provider failed: then its error is emitted and `failed` runs.
+   */
+  const ask = <T>(current: number, answer: Promise<T>, failed?: () => void): Promise<T | false> =>
+    answer.then(
+      (value) => current === generation && value,
+      (error) => {
+        if (current === generation) {
+          emit('error', error)
+          failed?.()
+        }
+        return false
+      },
+    )
+
   const connect = async () => {
     const current = ++generation
     disarm('reconnect')
-    if (config.timeout !== false) arm('connect', config.timeout, () => lost(undefined, 'connect timed out'))
-    let fresh: string | undefined
-    // Without auth the socket is made synchronously, in the same tick as the first subscribe.
-    if (auth.enabled) {
-      try {
-        fresh = await auth.getToken()
-      } catch (error) {
-        if (current !== generation) return
-        emit('error', error)
-        return lost(undefined, 'token provider failed')
-      }
-      if (current !== generation) return
-    }
-    if (!config.realtimeUrl) return shutdown(fail('no realtime URL: set realtimeUrl or baseUrl', 'no_url'))
+    if (config.timeout !== false) arm('connect', config.timeout, () => lost('connect timed out'))
+    // Without auth or a realtimeUrl function the socket is made synchronously, in the same tick as the first subscribe.
+    const fresh = auth.enabled ? await ask(current, auth.getToken(), () => lost('token provider failed')) : undefined
+    if (fresh === false) return
+    const target = config.realtimeUrl
+    const next =
+      typeof target === 'function'
+        ? await ask(current, (async () => parseUrl('realtimeUrl()', await target({ attempt }), 'ws'))(), () => lost('realtimeUrl failed'))
+        : // A list is taken in turn, from a random entry so clients spread over the servers.
+          Array.isArray(target)
+          ? target[Math.floor((turn = turn === undefined ? random() * target.length : turn + 1)) % target.length]
+          : target
+    if (next === false) return
+    if (!(url = next)) return shutdown(fail('no realtime URL: set realtimeUrl or baseUrl', 'no_url'))
     let ws: WebSocket
     try {
-      ws = new (config.WebSocket ?? defaultWebSocket())(config.realtimeUrl.href, protocol.name)
+      ws = new (config.WebSocket ?? defaultWebSocket())(url.href, protocol.name)
     } catch (cause) {
       return shutdown(fail('the WebSocket could not be created', 'connect_failed', { cause }))
     }
@@ -176,7 +184,7 @@ export function createEngine({ config, auth, log }: ClientContext<RealtimeConfig
       sendText(protocol.open(fresh))
     }
     ws.onmessage = (message) => receive(message.data)
-    ws.onclose = (event) => lost(event.code, event.reason)
+    ws.onclose = (event) => lost(event.reason, event.code)
     // An error is always followed by a close; it is kept only to say why. A listener must stay so `ws` never throws.
     ws.onerror = (event) => (failure = event)
   }
@@ -189,18 +197,18 @@ export function createEngine({ config, auth, log }: ClientContext<RealtimeConfig
       const at = (openedAt = now())
       interval = frame.heartbeatMs > 0 ? Math.min(heartbeatMs, frame.heartbeatMs) : heartbeatMs
       heartbeat = createHeartbeat(interval, heartbeatTimeoutMs, at)
-      armBeat(at)
+      arm('heartbeat', heartbeat.due() - at, beat)
       // Resubscribes first, then the queued publishes, so a publish never overtakes its subscription.
-      for (const ch of channels.values()) sendSubscribe(ch)
+      for (const ch of channels.byName.values()) sendSubscribe(ch)
       disarm('expiry')
       flush()
       armAuthRefresh()
       setState('open')
     },
-    subscribed: (frame) => channels.confirm(frame),
-    event: (frame) => channels.deliver(frame),
-    ack: (frame) => void queue.settle(frame.id),
-    complete: (frame) => void channels.refuse(frame.id),
+    subscribed: channels.confirm,
+    event: channels.deliver,
+    ack: (frame) => queue.settle(frame.id),
+    complete: (frame) => channels.refuse(frame.id),
     error(frame) {
       const error = (frame as { error?: RealtimeError }).error ?? fail(frame.message, frame.code)
       // An error for a publish rejects it; for a subscribe, the server refused it and it is not retried.
@@ -208,7 +216,7 @@ export function createEngine({ config, auth, log }: ClientContext<RealtimeConfig
       emit('error', error)
     },
     // A planned close follows; leave now and come back no sooner than asked.
-    reconnect: (frame) => lost(undefined, 'server asked to reconnect', frame.afterMs),
+    reconnect: (frame) => lost('server asked to reconnect', undefined, frame.afterMs),
   }
 
   const receive = (data: unknown) => {
@@ -221,16 +229,16 @@ export function createEngine({ config, auth, log }: ClientContext<RealtimeConfig
 
   const sendSubscribe = (ch: Channel) => {
     ch.live = false
-    send({ type: 'subscribe', id: (ch.subId = nextId('s')), channel: ch.name, ...(ch.position && { from: ch.position }) })
+    send({ type: 'subscribe', id: (ch.subId = nextId('s')), channel: ch.name, from: ch.position })
   }
 
   const detach = (channel: string, sink: Sink<any>) => {
     const ch = channels.remove(channel, sink)
-    if (ch && state === 'open' && ch.subId) send({ type: 'unsubscribe', id: nextId('u'), channel })
+    if (ch?.subId) send({ type: 'unsubscribe', id: nextId('u'), channel })
   }
 
   /** The connection ended (close, dead link, timeout, or a reconnect request): plan the next one. */
-  const lost = (code: number | undefined, reason: string, serverDelay?: number): void => {
+  const lost = (reason: string, code?: number, serverDelay?: number): void => {
     if (state === 'closed' || state === 'idle') return
     const refused = token
     const failedOpen = socket !== undefined && !opened
@@ -241,7 +249,19 @@ export function createEngine({ config, auth, log }: ClientContext<RealtimeConfig
     log.info('realtime: connection lost', { code, reason, ...cause })
     if (openedAt && now() - openedAt >= stableAfterMs) attempt = 0
     openedAt = 0
-    if (failedOpen && ++failedOpens >= failedOpensBeforeError) cannotConnect(event?.error)
+    // Too many attempts in a row failed before the socket opened: every time, the subscriptions still
+    // waiting for `ready` are told; the first time, one `error` too. Retrying goes on.
+    if (failedOpen && ++failedOpens >= failedOpensBeforeError) {
+      const first = failedOpens === failedOpensBeforeError
+      if (first) {
+        connectError = fail(`could not connect to ${url} (${failedOpens} tries): ${cause.cause ?? (reason || code)}`, 'connect_failed', {
+          cause: event?.error ?? cause.cause,
+          closeCode: code,
+        })
+      }
+      channels.unready(connectError!)
+      if (first) emit('error', connectError)
+    }
     const action = protocol.closeAction(code, reason, attempt, serverDelay)
     if (action === 'shut down') return shutdown(fail(`the server refused access (${code}): ${reason}`, 'forbidden', { closeCode: code }))
     if (typeof action === 'number') return schedule(action)
@@ -250,36 +270,11 @@ export function createEngine({ config, auth, log }: ClientContext<RealtimeConfig
     void refresh(code!, refused, reason, action === 'refresh now')
   }
 
-  /**
-   * Too many attempts in a row failed before the socket opened: every time, the subscriptions still
-   * waiting for `ready` are told; the first time, one `error` too. Retrying goes on.
-   */
-  const cannotConnect = (error: unknown) => {
-    const first = failedOpens === failedOpensBeforeError
-    if (first) {
-      const { closeCode, closeReason, cause } = lastClose
-      connectError = fail(`could not connect to ${config.realtimeUrl} (${failedOpens} tries): ${cause ?? (closeReason || closeCode)}`, 'connect_failed', {
-        cause: error ?? cause,
-        closeCode,
-      })
-    }
-    channels.unready(connectError!)
-    if (first) emit('error', connectError)
-  }
-
   /** 4001 and 4401: fatal, unless the token provider now yields a token different from the refused one. */
   const refresh = async (code: number, refused: string | undefined, reason: string, immediate: boolean) => {
-    const current = generation
     auth.invalidate(refused)
-    let next: string | undefined
-    try {
-      next = await auth.getToken()
-    } catch (error) {
-      if (current !== generation) return
-      emit('error', error)
-      return schedule()
-    }
-    if (current !== generation) return
+    const next = await ask(generation, auth.getToken(), schedule)
+    if (next === false) return
     if (next === undefined || next === refused) {
       return shutdown(fail(`the server refused the token (${code}): ${reason}`, 'unauthorized', { closeCode: code }))
     }
@@ -310,7 +305,7 @@ export function createEngine({ config, auth, log }: ClientContext<RealtimeConfig
     socket = token = heartbeat = failure = undefined
     if (ws) {
       ws.onopen = ws.onmessage = ws.onclose = null
-      ws.onerror = ignore
+      ws.onerror = () => {}
       try {
         // A dead link never finishes a close handshake, so it is cut; close() is for goodbyes.
         if (!graceful && ws.terminate) ws.terminate()
@@ -353,13 +348,8 @@ export function createEngine({ config, auth, log }: ClientContext<RealtimeConfig
     // refresh goes out 30 s before expiry: Auth's default refresh margin, so getToken() then
     // returns a fresh token.
     arm('auth', Math.max(1_000, expiresAt - 30_000 - now()), async () => {
-      let next: string | undefined
-      try {
-        next = await auth.getToken()
-      } catch (error) {
-        return void emit('error', error)
-      }
-      if (current !== generation || next === undefined || next === token) return
+      const next = await ask(current, auth.getToken())
+      if (!next || next === token) return
       token = next
       send({ type: 'auth', token })
       armAuthRefresh()
@@ -371,30 +361,20 @@ export function createEngine({ config, auth, log }: ClientContext<RealtimeConfig
 
     subscribe(channel, handler, options = {}) {
       if (state === 'closed') throw closed()
-      if (typeof channel !== 'string' || !channel) throw fail('channel must be a non-empty string', 'invalid_channel')
       const from = options.from
-      if (from !== undefined && !(isOffset(from.offset) && typeof from.epoch === 'string')) {
-        throw fail('from must be { offset: "<decimal>", epoch }', 'invalid_position')
-      }
-      const handlers = typeof handler === 'function' ? { onEvent: handler } : (handler ?? {})
-      const { subscription, sink } = createSubscription(channel, handlers, (ended) => detach(channel, ended))
+      const [subscription, sink] = createSubscription(channel, handler, from, (ended) => detach(channel, ended))
       const created = channels.add(channel, sink, from)
       if (created && state === 'open') sendSubscribe(created)
       start()
       return subscription
     },
 
-    publish(channel, name, data, given) {
-      if (state === 'closed') return Promise.reject(closed())
+    // Async, so whatever it throws rejects the promise instead.
+    async publish(channel, name, data, given) {
+      if (state === 'closed') throw closed()
       const id = given ?? nextId((idPrefix ??= newPrefix(random)))
-      let text: string
-      try {
-        // A protocol that cannot publish throws here (graphql-transport-ws: `unsupported`).
-        text = protocol.encode({ type: 'publish', id, channel, name, data })!
-      } catch (error) {
-        return Promise.reject(error)
-      }
-      const settled = queue.add(id, text, now())
+      // A protocol that cannot publish throws here (graphql-transport-ws: `unsupported`).
+      const settled = queue.add(id, protocol.encode({ type: 'publish', id, channel, name, data })!, now())
       if (state === 'open') flush()
       else {
         start()
@@ -404,7 +384,7 @@ export function createEngine({ config, auth, log }: ClientContext<RealtimeConfig
     },
 
     position(channel) {
-      const position = channels.get(channel)?.position
+      const position = channels.byName.get(channel)?.position
       return position && { ...position }
     },
 
@@ -417,7 +397,7 @@ export function createEngine({ config, auth, log }: ClientContext<RealtimeConfig
       socket: socket !== undefined,
       webSocket: config.WebSocket ? 'custom' : socketKind,
       browserListeners: unlisten.length,
-      channels: channels.size(),
+      channels: channels.byName.size,
       pendingPublishes: queue.pending(),
     }),
   }
@@ -437,5 +417,5 @@ function failureOf(message: unknown): Pick<StateChange, 'cause' | 'status'> {
 /** A per-client id prefix for publishes, so ids from different clients never collide. */
 function newPrefix(random: () => number): string {
   const uuid = (globalThis as { crypto?: { randomUUID?: () => string } }).crypto?.randomUUID?.()
-  return `${uuid ?? Array.from({ length: 4 }, () => Math.floor(random() * 2 ** 32).toString(36)).join('')}:`
+  return `${uuid ?? random().toString(36).slice(2) + random().toString(36).slice(2)}:`
 }

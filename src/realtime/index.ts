@@ -13,7 +13,7 @@ import type { AnyEvents, EventMap, InferEvents } from './types.js'
 
 export { RealtimeClient } from './client.js'
 export type { Clock, RealtimeOptions, SchemaMap } from './options.js'
-export type { RealtimeConfig } from '../core/config.js'
+export type { RealtimeConfig, RealtimeUrlProvider } from '../core/config.js'
 export type { Subscription } from './subscription.js'
 export { wirekitV1 } from './frames.js'
 export type { CloseAction, ProtocolFrame, RealtimeProtocol } from './protocol.js'

@@ -3,7 +3,8 @@
  * passes the time in, sends what `flush` hands it, and arms one timer for the deadline `expire`
  * returns.
  */
-import { RealtimeError } from '../core/errors.js'
+import type { RealtimeError } from '../core/errors.js'
+import { fail } from './fail.js'
 
 interface Entry {
   /** The encoded publish frame, resent unchanged (same id) after a reconnect. */
@@ -33,7 +34,7 @@ export interface PublishQueue {
   clear(error: RealtimeError): void
 }
 
-export function createPublishQueue(size: number, ttlMs: number): PublishQueue {
+export function createPublishQueue({ size, ttlMs }: { readonly size: number; readonly ttlMs: number }): PublishQueue {
   /** By id, in publish order. */
   const entries = new Map<string, Entry>()
   return {
@@ -41,7 +42,7 @@ export function createPublishQueue(size: number, ttlMs: number): PublishQueue {
 
     add: (id, text, at) =>
       entries.size >= size
-        ? Promise.reject(new RealtimeError(`publish refused: ${size} publishes are already waiting for an ack`, { code: 'queue_full' }))
+        ? Promise.reject(fail(`publish refused: ${size} publishes are already waiting for an ack`, 'queue_full'))
         : new Promise((resolve, reject) => entries.set(id, { text, expiresAt: at + ttlMs, sent: false, resolve, reject })),
 
     settle(id, error) {
@@ -72,7 +73,7 @@ export function createPublishQueue(size: number, ttlMs: number): PublishQueue {
         if (entry.expiresAt > at) next = Math.min(next, entry.expiresAt)
         else {
           entries.delete(id)
-          entry.reject(new RealtimeError(`publish expired after ${ttlMs} ms without a connection`, { code: 'publish_expired' }))
+          entry.reject(fail(`publish expired after ${ttlMs} ms without a connection`, 'publish_expired'))
         }
       }
       return next < Infinity ? next : undefined

@@ -1,4 +1,5 @@
-import { RealtimeError } from '../core/errors.js'
+import { fail } from './fail.js'
+import { type StreamPosition, isOffset } from '../core/protocol.js'
 import type { Gap, SubscriptionHandlers } from './types.js'
 
 /**
@@ -31,12 +32,24 @@ export interface Sink<E> {
   end(error?: unknown): void
 }
 
-/** Makes a subscription and its sink. `detach` is called once, when the subscription ends by itself. */
+const finished = () => Promise.resolve<IteratorReturnResult<undefined>>({ value: undefined, done: true })
+
+/**
+ * Makes a subscription and its sink from `subscribe()`'s arguments, checked first: a RealtimeError
+ * `invalid_channel` or `invalid_position` names the one that is wrong. `detach` is called once, when
+ * the subscription ends by itself.
+ */
 export function createSubscription<E>(
   channel: string,
-  handlers: SubscriptionHandlers<E>,
+  handler: ((event: E) => void) | SubscriptionHandlers<E> | undefined,
+  from: StreamPosition | undefined,
   detach: (sink: Sink<E>) => void,
-): { subscription: Subscription<E>; sink: Sink<E> } {
+): [subscription: Subscription<E>, sink: Sink<E>] {
+  if (typeof channel !== 'string' || !channel) throw fail('channel must be a non-empty string', 'invalid_channel')
+  if (from !== undefined && !(isOffset(from.offset) && typeof from.epoch === 'string')) {
+    throw fail('from must be { offset: "<decimal>", epoch }', 'invalid_position')
+  }
+  const handlers = typeof handler === 'function' ? { onEvent: handler } : (handler ?? {})
   let settle!: (error?: unknown) => void
   const ready = new Promise<void>((resolve, reject) => {
     settle = (error) => (error === undefined ? resolve() : reject(error))
@@ -79,7 +92,7 @@ export function createSubscription<E>(
       if (done) return
       done = true
       failure = error
-      settle(error ?? new RealtimeError('unsubscribed before the server confirmed', { code: 'unsubscribed' }))
+      settle(error ?? fail('unsubscribed before the server confirmed', 'unsubscribed'))
       if (error !== undefined) handlers.onError?.(error)
       if (error === undefined) waiting?.[0]({ value: undefined, done: true })
       else waiting?.[1](error)
@@ -104,14 +117,14 @@ export function createSubscription<E>(
             : !done
               ? new Promise<IteratorResult<E>>((resolve, reject) => (waiting = [resolve, reject]))
               : failure === undefined
-                ? Promise.resolve({ value: undefined, done: true })
+                ? finished()
                 : Promise.reject(failure),
         return: () => {
           subscription.unsubscribe()
-          return Promise.resolve({ value: undefined, done: true })
+          return finished()
         },
       }
     },
   }
-  return { subscription, sink }
+  return [subscription, sink]
 }

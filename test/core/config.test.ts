@@ -20,10 +20,24 @@ describe('resolveConfig', () => {
   })
 
   it('derives realtimeUrl from baseUrl: http→ws, https→wss, path /realtime', () => {
-    expect(resolveConfig({ baseUrl: 'https://api.example.com/v1/' }).realtimeUrl?.href).toBe('wss://api.example.com/v1/realtime')
-    expect(resolveConfig({ baseUrl: 'http://127.0.0.1:8080' }).realtimeUrl?.href).toBe('ws://127.0.0.1:8080/realtime')
-    expect(resolveConfig({ baseUrl: 'https://a.example', realtimeUrl: 'wss://rt.example/live' }).realtimeUrl?.href).toBe('wss://rt.example/live')
-    expect(resolveConfig({ realtimeUrl: 'https://rt.example/live' }).realtimeUrl?.protocol).toBe('wss:')
+    const href = (options: CoreOptions) => (resolveConfig(options).realtimeUrl as URL).href
+    expect(href({ baseUrl: 'https://api.example.com/v1/' })).toBe('wss://api.example.com/v1/realtime')
+    expect(href({ baseUrl: 'http://127.0.0.1:8080' })).toBe('ws://127.0.0.1:8080/realtime')
+    expect(href({ baseUrl: 'https://a.example', realtimeUrl: 'wss://rt.example/live' })).toBe('wss://rt.example/live')
+    expect(href({ realtimeUrl: 'https://rt.example/live' })).toBe('wss://rt.example/live')
+  })
+
+  it('takes realtimeUrl as a list, each entry checked (http→ws) and named by its index, or as a function, kept as given', () => {
+    const given = new URL('http://b.example/rt')
+    const list = resolveConfig({ realtimeUrl: ['https://a.example/rt', given] }).realtimeUrl as readonly URL[]
+    expect(list.map((url) => url.href)).toEqual(['wss://a.example/rt', 'ws://b.example/rt'])
+    expect(Object.isFrozen(list)).toBe(true)
+    expect(given.protocol).toBe('http:')
+    const pick = ({ attempt }: { attempt: number }) => `wss://rt${attempt}.example/live`
+    expect(resolveConfig({ baseUrl: 'https://api.example.com', realtimeUrl: pick }).realtimeUrl).toBe(pick)
+    expect(configError(() => resolveConfig({ realtimeUrl: [] }))).toMatchObject({ field: 'realtimeUrl', message: 'realtimeUrl: must list at least one URL' })
+    expect(configError(() => resolveConfig({ realtimeUrl: ['wss://ok.example', 'ftp://no.example'] }))).toMatchObject({ field: 'realtimeUrl[1]' })
+    expect(configError(() => resolveConfig({ realtimeUrl: ['wss://user:pw@a.example'] })).message).toBe('realtimeUrl[0]: must not carry credentials; use the auth option instead')
   })
 
   it('expands the retry shorthands once', () => {
@@ -134,7 +148,7 @@ describe('a client that takes only the options it reads', () => {
 
   it('resolves its own options and refuses the others, listing what it takes', () => {
     const config = resolveOptions({ baseUrl: 'https://api.example.com/v1', timeout: 5_000 }, REALTIME_OPTIONS)
-    expect(config.realtimeUrl?.href).toBe('wss://api.example.com/v1/realtime')
+    expect((config.realtimeUrl as URL).href).toBe('wss://api.example.com/v1/realtime')
     expect(config.timeout).toBe(5_000)
     expect('retry' in config).toBe(false)
     const error = configError(() => resolveOptions({ retry: 3 }, REALTIME_OPTIONS))

@@ -122,6 +122,9 @@ async function refusal(run: () => unknown): Promise<ConfigError | string> {
   return error instanceof ConfigError ? error : `threw ${String(error)}`
 }
 
+/** A valid entry of each option that takes a list, beside which a wrong one is probed. */
+const LIST_ENTRIES: Record<string, unknown> = { realtimeUrl: 'wss://rt.example.com/realtime', webhookSecret: SECRET }
+
 const WRONG_TYPES: ReadonlyArray<[string, unknown]> = [
   ['a symbol', Symbol('probe')],
   ['a bigint', 10n],
@@ -153,6 +156,20 @@ describe.each(ENTRY_POINTS)('$name', ({ name, fields, make, base = {}, prefix = 
       expect(error, `${name}: ${path} given ${what}`).toBeInstanceOf(ConfigError)
       expect((error as ConfigError).field, `${name}: ${path} given ${what}`).toBe(prefix + segments.join('.'))
     }
+  })
+
+  // Options that also take a list (`realtimeUrl`, `webhookSecret`): a wrong entry is refused naming
+  // `<path>[<index>]`, an empty list naming the option itself.
+  const lists = Object.keys(LIST_ENTRIES).filter((key) => Object.hasOwn(fields, key))
+  it.runIf(lists.length > 0).each(lists)('%s: a wrong entry in a list, or an empty list, is refused naming the path', (key) => {
+    for (const [what, value] of WRONG_TYPES) {
+      counts.probes++
+      const error = refusal(() => make(withValue(base, [key], [LIST_ENTRIES[key], value])))
+      expect(error, `${name}: ${key}[1] given ${what}`).toBeInstanceOf(ConfigError)
+      expect((error as ConfigError).field).toBe(`${prefix}${key}[1]`)
+    }
+    counts.probes++
+    expect(refusal(() => make(withValue(base, [key], [])))).toMatchObject({ field: prefix + key })
   })
 
   const keyed = paths.map(({ path }) => path).filter((path) => !path.endsWith('*'))

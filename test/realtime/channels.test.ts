@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { createChannels } from '../../src/realtime/channels.js'
-import type { StandardSchemaV1 } from '../../src/core/index.js'
+import type { RealtimeError, StandardSchemaV1 } from '../../src/core/index.js'
 import type { Gap } from '../../src/realtime/index.js'
 import type { Sink } from '../../src/realtime/subscription.js'
 import type { SchemaMap } from '../../src/realtime/options.js'
@@ -38,7 +38,7 @@ function held() {
 
 function table(schemas: SchemaMap = {}) {
   const reported: Array<Gap | string> = []
-  const channels = createChannels(schemas, { gap: (gap) => reported.push(gap), error: (error) => reported.push(error.code) })
+  const channels = createChannels(schemas, (event, detail) => reported.push(event === 'gap' ? (detail as Gap) : (detail as RealtimeError).code))
   return { channels, reported }
 }
 
@@ -54,7 +54,7 @@ describe('channel table', () => {
     channels.confirm(subscribed('s1', 0, false))
     for (const offset of [1, 2, 2, 1, 3]) channels.deliver(event(offset, offset))
     expect(seen).toEqual([['ready', 'ok'], ['event', 1], ['event', 2], ['event', 3]])
-    expect(channels.get('c')!.position).toEqual({ offset: '3', epoch: 'e1' })
+    expect(channels.byName.get('c')!.position).toEqual({ offset: '3', epoch: 'e1' })
   })
 
   it('signals a gap before anything newer: skipped offsets, a new epoch, or history the server lost', () => {
@@ -129,7 +129,7 @@ describe('channel table', () => {
     expect(channels.remove('c', a)).toBeUndefined()
     expect(channels.remove('c', a)).toBeUndefined()
     expect(channels.remove('c', b)?.name).toBe('c')
-    expect(channels.size()).toBe(0)
+    expect(channels.byName.size).toBe(0)
   })
 
   it('a refused subscribe ends that channel; reset() makes every channel wait for a new subscribe; unready() fails ready, endAll() ends all', () => {
@@ -144,12 +144,12 @@ describe('channel table', () => {
     channels.unready({ code: 'connect_failed' } as never)
     ch.subId = 's3'
     expect(channels.refuse('s3', { code: 'forbidden' } as never)).toBe(true)
-    expect(channels.size()).toBe(0)
+    expect(channels.byName.size).toBe(0)
     const other: Seen = []
     channels.add('d', recorder(other), undefined)
     channels.endAll()
     expect(seen).toEqual([['ready', 'ok'], ['ready', 'connect_failed'], ['end', 'forbidden']])
     expect(other).toEqual([['end', 'ok']])
-    expect(channels.size()).toBe(0)
+    expect(channels.byName.size).toBe(0)
   })
 })

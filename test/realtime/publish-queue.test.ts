@@ -27,7 +27,7 @@ describe('publish queue', () => {
   it('holds at most `size`, settles each publish once, sends in publish order, and expires only unsent ones past their TTL', async () => {
     await fc.assert(
       fc.asyncProperty(fc.integer({ min: 0, max: 5 }), fc.integer({ min: 1, max: 1_000 }), fc.array(command, { maxLength: 60 }), async (size, ttlMs, commands) => {
-        const queue = createPublishQueue(size, ttlMs)
+        const queue = createPublishQueue({ size, ttlMs })
         // The model: what should be waiting, in order, with its deadline and whether it went out.
         const model: Array<{ id: string; expiresAt: number; sent: boolean }> = []
         const outcomes = new Map<string, string[]>()
@@ -90,7 +90,7 @@ describe('publish queue', () => {
   })
 
   it('rejects with queue_full at once when full, and publish_expired names the TTL', async () => {
-    const queue = createPublishQueue(1, 100)
+    const queue = createPublishQueue({ size: 1, ttlMs: 100 })
     const first = queue.add('a', 'A', 0)
     await expect(queue.add('b', 'B', 0)).rejects.toMatchObject({ name: 'RealtimeError', code: 'queue_full' })
     expect(queue.expire(99)).toBe(100)
@@ -99,7 +99,7 @@ describe('publish queue', () => {
   })
 
   it('a sent publish never expires; after a dropped connection it waits, and expires, again', async () => {
-    const queue = createPublishQueue(10, 100)
+    const queue = createPublishQueue({ size: 10, ttlMs: 100 })
     const publish = queue.add('a', 'A', 0)
     queue.flush(() => {})
     expect(queue.expire(1_000)).toBeUndefined()

@@ -6,9 +6,10 @@
  * Where Web Locks or BroadcastChannel is missing, the tab runs the engine alone: one socket per tab.
  */
 import { EventEmitter } from '../emitter.js'
-import { type ClientContext, type RealtimeConfig, RealtimeError } from '../../core/index.js'
-import { type StreamPosition, compareOffsets, isOffset } from '../../core/protocol.js'
+import type { ClientContext, RealtimeConfig, RealtimeError } from '../../core/index.js'
+import { type StreamPosition, compareOffsets } from '../../core/protocol.js'
 import { type Engine, createEngine } from '../engine.js'
+import { closed, fail } from '../fail.js'
 import { wirekitV1 } from '../frames.js'
 import { judge } from '../resume.js'
 import { type Sink, type Subscription, createSubscription } from '../subscription.js'
@@ -60,8 +61,6 @@ interface Held {
 /** Is `a` strictly older than `b`, in the same epoch? Positions in different epochs are not compared. */
 const older = (a: StreamPosition | undefined, b: StreamPosition | undefined) =>
   a === undefined ? b !== undefined : b !== undefined && a.epoch === b.epoch && compareOffsets(a.offset, b.offset) < 0
-
-const fail = (message: string, code: string) => new RealtimeError(message, { code })
 
 /** The shared client's engine-like core, one closure per tab. */
 export interface TabsCore {
@@ -381,14 +380,9 @@ export function createTabsCore(context: ClientContext<RealtimeConfig>, client: E
     started: () => start(),
 
     subscribe(channel, handler, options = {}) {
-      if (role === 'closed') throw fail('the client is closed', 'client_closed')
-      if (typeof channel !== 'string' || !channel) throw fail('channel must be a non-empty string', 'invalid_channel')
+      if (role === 'closed') throw closed()
       const from = options.from
-      if (from !== undefined && !(isOffset(from.offset) && typeof from.epoch === 'string')) {
-        throw fail('from must be { offset: "<decimal>", epoch }', 'invalid_position')
-      }
-      const handlers = typeof handler === 'function' ? { onEvent: handler } : (handler ?? {})
-      const { subscription, sink } = createSubscription(channel, handlers, (ended) => detach(channel, ended))
+      const [subscription, sink] = createSubscription(channel, handler, from, (ended) => detach(channel, ended))
       const existing = local.get(channel)
       if (existing) {
         existing.sinks.add(sink)
@@ -403,7 +397,7 @@ export function createTabsCore(context: ClientContext<RealtimeConfig>, client: E
     },
 
     publish(channel, eventName, data) {
-      if (role === 'closed') return Promise.reject(fail('the client is closed', 'client_closed'))
+      if (role === 'closed') return Promise.reject(closed())
       if (pending.size >= size) {
         return Promise.reject(fail(`publish refused: ${size} publishes are already waiting for an ack`, 'queue_full'))
       }

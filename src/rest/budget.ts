@@ -7,7 +7,7 @@
  */
 import { count, fn, milliseconds, record } from '../core/checks.js'
 import { type RateLimitInfo, RateLimitError } from '../core/index.js'
-import { parseRateLimit } from './limits.js'
+import { parseRateLimit, readRateLimit } from './limits.js'
 import { serverDelay } from './retry.js'
 
 /**
@@ -70,6 +70,16 @@ interface Bucket {
   limit: number | undefined
   remaining: number | undefined
   resetAt: number | undefined
+  /**
+   * The window's length, ms: stated by the server (the IETF policy's `w`), or inferred from a delta
+   * reset heard at a window's start. The next window's reset is then this one's plus it, not
+   * re-learned from an answer that came a round trip late (see #wait).
+   */
+  window: number | undefined
+  /** `window` was inferred, not stated. */
+  inferred: boolean
+  /** An inferred window proved too short (a 429 on the first call of a window): never infer again. */
+  refuted: boolean
   /** When this client last refilled the bucket: answers to requests sent before it are stale. */
   windowStart: number
   /** A new window began: one call goes first, and its answer says what is left (see #wait). */
@@ -90,6 +100,7 @@ interface Origin {
 }
 
 interface Ticket {
+  holder: object
   origin: Origin
   bucket: Bucket
   route: string
@@ -99,6 +110,7 @@ interface Ticket {
 
 interface Waiter {
   holder: object
+  request: Request
   origin: Origin
   bucket: Bucket
   route: string
@@ -121,6 +133,8 @@ export class RateLimits {
   readonly #origins = new Map<string, Origin>()
   // One ticket per ky call (its `context` object): the attempt on the wire.
   readonly #tickets = new WeakMap<object, Ticket>()
+  // The same ticket by the Request that attempt sent, where the fetch wrapper finds it (see wrap).
+  readonly #sent = new WeakMap<Request, Ticket>()
 
   constructor(options: RateLimitOptions = {}) {
     const checked = rateLimitOptions(options, 'rateLimits')
@@ -157,20 +171,25 @@ export class RateLimits {
   }
 
   /**
-   * Internal: waits until the budget lets the attempt of `holder` (one ky call) go to `url`, then
+   * Internal: waits until the budget lets `request`, the attempt of `holder` (one ky call), go, then
    * counts it as sent. Rejects with a RateLimitError when the wait would pass `maxWait`, and with
    * the signal's reason on abort.
    */
-  acquire(holder: object, url: string, signal: AbortSignal | undefined): Promise<void> | undefined {
+  acquire(holder: object, request: Request, signal: AbortSignal | undefined): Promise<void> | undefined {
     this.release(holder)
-    const parsed = new URL(url)
-    const origin = this.#origin(parsed.origin)
-    const route = `${parsed.origin}/${parsed.pathname.split('/')[1] ?? ''}`
+    // Request.url is serialized (lower-case host, no default port, no credentials): its origin is
+    // what precedes the path, and the route adds the first path segment.
+    const url = request.url
+    const path = url.indexOf('/', url.indexOf('//') + 2)
+    const origin = this.#origin(path < 0 ? url : url.slice(0, path))
+    let end = path < 0 ? url.length : path + 1
+    while (end < url.length && url[end] !== '/' && url[end] !== '?' && url[end] !== '#') end++
+    const route = url.slice(0, end)
     const bucket = this.#bucket(origin, origin.routes.get(route) ?? '')
     const now = this.#now()
     const wait = this.#wait(origin, bucket, now)
     if (wait === 0 && origin.queue.length === 0) {
-      this.#reserve(holder, origin, bucket, route, now)
+      this.#reserve(holder, request, origin, bucket, route, now)
       return undefined
     }
     if (wait > this.#maxWait) throw this.#tooLong(origin, bucket, wait)
@@ -180,21 +199,33 @@ export class RateLimits {
         this.#drop(waiter)
         reject(signal!.reason)
       }
-      const waiter: Waiter = { holder, origin, bucket, route, resolve, reject, cleanup: () => signal?.removeEventListener('abort', onAbort) }
+      const waiter: Waiter = { holder, request, origin, bucket, route, resolve, reject, cleanup: () => signal?.removeEventListener('abort', onAbort) }
       signal?.addEventListener('abort', onAbort, { once: true })
       origin.queue.push(waiter)
       this.#pump(origin)
     })
   }
 
-  /** Internal: learns from the response to `holder`'s attempt and frees its place. Returns what it announced. */
-  learn(holder: object, response: Response): RateLimitInfo | undefined {
+  /**
+   * Internal: `inner` (the fetch under ky) learning from every response, by its headers alone, and
+   * freeing the place of the attempt that sent it. Here rather than on ky's afterResponse hook, which
+   * hands each hook a clone of the response (a tee of its body).
+   */
+  wrap(inner: typeof fetch): typeof fetch {
+    return (input, init) =>
+      inner(input, init).then((response) => {
+        const ticket = input instanceof Request ? this.#sent.get(input) : undefined
+        if (ticket !== undefined && this.#tickets.get(ticket.holder) === ticket) this.#learn(ticket, response)
+        return response
+      })
+  }
+
+  /** Learns from the response to `ticket`'s attempt and frees its place. */
+  #learn(ticket: Ticket, response: Response): void {
     const now = this.#now()
-    const limits = parseRateLimit(response.headers, now)
-    const ticket = this.#tickets.get(holder)
-    if (!ticket) return limits
+    const limits = readRateLimit(response.headers, now)
     // Freed without letting the queue go yet: what this answer says (a pause) comes first.
-    this.#tickets.delete(holder)
+    this.#tickets.delete(ticket.holder)
     ticket.origin.inFlight--
     const { origin } = ticket
     let bucket = ticket.bucket
@@ -202,9 +233,19 @@ export class RateLimits {
       origin.routes.set(ticket.route, limits.policy)
       bucket = this.#bucket(origin, limits.policy)
     }
+    const status = response.status
     if (ticket.sentAt >= ticket.bucket.windowStart) ticket.bucket.probe = ticket.bucket.probeOut = false
     if (limits && ticket.sentAt >= bucket.windowStart) {
       if (limits.limit !== undefined) bucket.limit = limits.limit
+      if (limits.window !== undefined) {
+        bucket.window = limits.window
+        bucket.inferred = false
+      } else if (ticket.probe && status !== 429 && limits.delta && limits.reset! >= 1000 && limits.reset! % 1000 === 0 && bucket.window === undefined && !bucket.refuted) {
+        // The first call of a window: a fixed window of whole seconds, hit in its first second, says its
+        // full length. A wrong guess shows as a 429 on a window's first call and is dropped (below).
+        bucket.window = limits.reset
+        bucket.inferred = true
+      }
       // Each answer's reset is rounded up to a whole second, so each is a late bound of the real one:
       // the earliest of a window's answers is the closest (later answers would drift a window late).
       if (limits.reset !== undefined && (bucket.resetAt === undefined || now + limits.reset < bucket.resetAt)) bucket.resetAt = now + limits.reset
@@ -213,14 +254,20 @@ export class RateLimits {
         bucket.remaining = bucket.remaining === undefined ? Math.max(0, limits.remaining - origin.inFlight) : Math.min(bucket.remaining, limits.remaining)
       }
     }
-    const status = response.status
     if (status === 429 || status === 503) {
       const delay = serverDelay(response.headers, now) ?? (status === 429 ? limits?.reset : undefined)
       if (delay !== undefined) origin.pausedUntil = Math.max(origin.pausedUntil, now + Math.min(delay, MAX_PAUSE_MS))
-      if (status === 429) bucket.remaining = 0
+      if (status === 429) {
+        bucket.remaining = 0
+        // A window's first call refused: the inferred window ended it too early.
+        if (ticket.probe && bucket.inferred) {
+          bucket.window = undefined
+          bucket.inferred = false
+          bucket.refuted = true
+        }
+      }
     }
     this.#pump(origin)
-    return limits
   }
 
   /** Internal: the attempt of `holder` is over (answered, failed or abandoned); frees its place. */
@@ -255,7 +302,7 @@ export class RateLimits {
   #bucket(origin: Origin, policy: string): Bucket {
     let bucket = origin.buckets.get(policy)
     if (!bucket) {
-      bucket = { policy, limit: undefined, remaining: undefined, resetAt: undefined, windowStart: 0, probe: false, probeOut: false }
+      bucket = { policy, limit: undefined, remaining: undefined, resetAt: undefined, window: undefined, inferred: false, refuted: false, windowStart: 0, probe: false, probeOut: false }
       origin.buckets.set(policy, bucket)
     }
     return bucket
@@ -267,7 +314,9 @@ export class RateLimits {
       // Calls sent late in the old window may have landed in the new one (a slow or busy client), so
       // the new window is not assumed full: one call goes first and its answer says what is left.
       bucket.remaining = undefined
-      bucket.resetAt = undefined
+      // With a known window the next reset follows this one (while the windows run back to back); a
+      // reset learned from that first call's answer would start each window a round trip later.
+      bucket.resetAt = bucket.window !== undefined && now < bucket.resetAt + bucket.window ? bucket.resetAt + bucket.window : undefined
       bucket.windowStart = now
       bucket.probe = bucket.limit !== undefined
       bucket.probeOut = false
@@ -283,11 +332,13 @@ export class RateLimits {
     return wait
   }
 
-  #reserve(holder: object, origin: Origin, bucket: Bucket, route: string, now: number): void {
+  #reserve(holder: object, request: Request, origin: Origin, bucket: Bucket, route: string, now: number): void {
     origin.inFlight++
     if (bucket.remaining !== undefined) bucket.remaining--
     if (bucket.probe) bucket.probeOut = true
-    this.#tickets.set(holder, { origin, bucket, route, sentAt: now, probe: bucket.probe })
+    const ticket: Ticket = { holder, origin, bucket, route, sentAt: now, probe: bucket.probe }
+    this.#tickets.set(holder, ticket)
+    this.#sent.set(request, ticket)
   }
 
   #drop(waiter: Waiter): void {
@@ -319,7 +370,7 @@ export class RateLimits {
       }
       origin.queue.shift()
       waiter.cleanup()
-      this.#reserve(waiter.holder, origin, waiter.bucket, waiter.route, now)
+      this.#reserve(waiter.holder, waiter.request, origin, waiter.bucket, waiter.route, now)
       waiter.resolve()
     }
   }

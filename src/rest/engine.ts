@@ -116,7 +116,9 @@ export class RestEngine {
     const base: typeof fetch = (input, init) => (config.fetch ?? globalThis.fetch)(input, init)
     const safe = redirectSafeFetch(base, credentialHeaders(context.auth.header))
     // Under ky, so its retries, timeouts and hooks see the 304 already answered with the stored body.
-    this.#fetch = settings.cache ? settings.cache.wrap(safe, credentialHeaders(context.auth.header)) : safe
+    const cached = settings.cache ? settings.cache.wrap(safe, credentialHeaders(context.auth.header)) : safe
+    // The budget learns from each response above the cache, so each caller of a shared GET frees its own place.
+    this.#fetch = settings.limits ? settings.limits.wrap(cached) : cached
     this.#hooks = kyHooks(settings, context)
     this.#baseHeaders = { accept: 'application/json', 'user-agent': config.userAgent, ...settings.headers }
     this.#retryPlain = kyRetryOptions(settings.retry, false)
@@ -300,27 +302,30 @@ function kyHooks(settings: RestSettings, context: ClientContext<RestConfig>): Ho
   const debug = context.config.logger !== undefined && context.config.logLevel === 'debug'
   if (beforeRequest.length === 0 && afterResponse.length === 0 && !debug && !limits) return undefined
   const log = context.log
-  return {
+  const hooks: Hooks = {
     beforeRequest: [
       async ({ request, options }) => {
         // The budget's wait runs here, on ky's hook, so ky races it with totalTimeout and it is not
-        // counted against the per-attempt timeout.
-        if (limits) await limits.acquire(options.context, request.url, request.signal)
+        // counted against the per-attempt timeout. It learns from the response in its fetch wrapper.
+        if (limits) await limits.acquire(options.context, request, request.signal)
         for (const hook of beforeRequest) await hook({ request, attempt: 0 })
       },
     ],
     beforeRetry: [
       async ({ request, options, retryCount, error }) => {
         if (debug) log.debug('retrying', { method: request.method, attempt: retryCount, after: error.name })
-        if (limits) await limits.acquire(options.context, request.url, request.signal)
+        if (limits) await limits.acquire(options.context, request, request.signal)
         for (const hook of beforeRequest) await hook({ request, attempt: retryCount })
       },
     ],
-    afterResponse: [
-      async ({ request, response, options, retryCount }) => {
-        if (limits) limits.learn(options.context, response)
+  }
+  // Only for the user's hooks: ky hands each afterResponse hook a clone of the response (a tee of its body).
+  if (afterResponse.length > 0) {
+    hooks.afterResponse = [
+      async ({ request, response, retryCount }) => {
         for (const hook of afterResponse) await hook({ request, response, attempt: retryCount })
       },
-    ],
+    ]
   }
+  return hooks
 }

@@ -12,7 +12,13 @@ const DAY = 86_400_000
 describe('parseRateLimit', () => {
   it('reads the IETF list form with its policy, picking the most restrictive policy', () => {
     const headers = new Headers({ 'ratelimit-policy': '"burst";q=100;w=60, "daily";q=1000;w=86400', ratelimit: '"burst";r=40;t=30, "daily";r=5;t=3600' })
-    expect(parseRateLimit(headers, NOW)).toEqual({ policy: 'daily', limit: 1000, remaining: 5, reset: 3_600_000 })
+    expect(parseRateLimit(headers, NOW)).toEqual({ policy: 'daily', limit: 1000, remaining: 5, reset: 3_600_000, window: 86_400_000 })
+  })
+  it("reads the policy's window (`w`, seconds) only from RateLimit-Policy, and not past a day", () => {
+    expect(parseRateLimit(new Headers({ 'ratelimit-policy': '"default";q=50;w=1', ratelimit: '"default";r=49;t=1' }), NOW)).toEqual({ policy: 'default', limit: 50, remaining: 49, reset: 1000, window: 1000 })
+    expect(parseRateLimit(new Headers({ 'ratelimit-policy': '"other";q=50;w=1', ratelimit: '"default";r=49;t=1' }), NOW)).toEqual({ policy: 'default', remaining: 49, reset: 1000 })
+    expect(parseRateLimit(new Headers({ 'ratelimit-policy': '"default";q=50;w=0', ratelimit: '"default";r=1;t=1' }), NOW)).toEqual({ policy: 'default', limit: 50, remaining: 1, reset: 1000 })
+    expect(parseRateLimit(new Headers({ 'ratelimit-policy': '"default";q=50;w=999999', ratelimit: '"default";r=1;t=1' }), NOW)).toEqual({ policy: 'default', limit: 50, remaining: 1, reset: 1000 })
   })
   it('reads the older IETF dictionary form', () => {
     expect(parseRateLimit(new Headers({ ratelimit: 'limit=100, remaining=50, reset=5' }), NOW)).toEqual({ limit: 100, remaining: 50, reset: 5000 })
@@ -65,6 +71,7 @@ describe('parseRateLimit', () => {
         }
         if (parsed.reset !== undefined) expect(parsed.reset).toBeLessThanOrEqual(DAY)
         if (parsed.limit !== undefined && parsed.remaining !== undefined) expect(parsed.remaining).toBeLessThanOrEqual(parsed.limit)
+        if (parsed.window !== undefined) expect(parsed.window > 0 && parsed.window <= DAY).toBe(true)
       }),
       { numRuns: 2000 },
     )

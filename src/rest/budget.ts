@@ -100,7 +100,6 @@ interface Origin {
 }
 
 interface Ticket {
-  holder: object
   origin: Origin
   bucket: Bucket
   route: string
@@ -110,7 +109,6 @@ interface Ticket {
 
 interface Waiter {
   holder: object
-  request: Request
   origin: Origin
   bucket: Bucket
   route: string
@@ -133,8 +131,6 @@ export class RateLimits {
   readonly #origins = new Map<string, Origin>()
   // One ticket per ky call (its `context` object): the attempt on the wire.
   readonly #tickets = new WeakMap<object, Ticket>()
-  // The same ticket by the Request that attempt sent, where the fetch wrapper finds it (see wrap).
-  readonly #sent = new WeakMap<Request, Ticket>()
 
   constructor(options: RateLimitOptions = {}) {
     const checked = rateLimitOptions(options, 'rateLimits')
@@ -171,15 +167,14 @@ export class RateLimits {
   }
 
   /**
-   * Internal: waits until the budget lets `request`, the attempt of `holder` (one ky call), go, then
-   * counts it as sent. Rejects with a RateLimitError when the wait would pass `maxWait`, and with
-   * the signal's reason on abort.
+   * Internal: waits until the budget lets the attempt of `holder` (one ky call) go to `url`, then
+   * counts it as sent; `undefined` when it may go at once. Rejects with a RateLimitError when the
+   * wait would pass `maxWait`, and with the signal's reason on abort.
    */
-  acquire(holder: object, request: Request, signal: AbortSignal | undefined): Promise<void> | undefined {
+  acquire(holder: object, url: string, signal: AbortSignal | undefined): Promise<void> | undefined {
     this.release(holder)
-    // Request.url is serialized (lower-case host, no default port, no credentials): its origin is
-    // what precedes the path, and the route adds the first path segment.
-    const url = request.url
+    // A serialized URL (lower-case host, no default port, no credentials): its origin is what
+    // precedes the path, and the route adds the first path segment.
     const path = url.indexOf('/', url.indexOf('//') + 2)
     const origin = this.#origin(path < 0 ? url : url.slice(0, path))
     let end = path < 0 ? url.length : path + 1
@@ -189,7 +184,7 @@ export class RateLimits {
     const now = this.#now()
     const wait = this.#wait(origin, bucket, now)
     if (wait === 0 && origin.queue.length === 0) {
-      this.#reserve(holder, request, origin, bucket, route, now)
+      this.#reserve(holder, origin, bucket, route, now)
       return undefined
     }
     if (wait > this.#maxWait) throw this.#tooLong(origin, bucket, wait)
@@ -199,7 +194,7 @@ export class RateLimits {
         this.#drop(waiter)
         reject(signal!.reason)
       }
-      const waiter: Waiter = { holder, request, origin, bucket, route, resolve, reject, cleanup: () => signal?.removeEventListener('abort', onAbort) }
+      const waiter: Waiter = { holder, origin, bucket, route, resolve, reject, cleanup: () => signal?.removeEventListener('abort', onAbort) }
       signal?.addEventListener('abort', onAbort, { once: true })
       origin.queue.push(waiter)
       this.#pump(origin)
@@ -207,25 +202,17 @@ export class RateLimits {
   }
 
   /**
-   * Internal: `inner` (the fetch under ky) learning from every response, by its headers alone, and
-   * freeing the place of the attempt that sent it. Here rather than on ky's afterResponse hook, which
-   * hands each hook a clone of the response (a tee of its body).
+   * Internal: learns from the response to the attempt of `holder`, by its headers alone, and frees
+   * its place. The engine calls it from the fetch it gives ky, not from ky's afterResponse hook,
+   * which hands each hook a clone of the response (a tee of its body).
    */
-  wrap(inner: typeof fetch): typeof fetch {
-    return (input, init) =>
-      inner(input, init).then((response) => {
-        const ticket = input instanceof Request ? this.#sent.get(input) : undefined
-        if (ticket !== undefined && this.#tickets.get(ticket.holder) === ticket) this.#learn(ticket, response)
-        return response
-      })
-  }
-
-  /** Learns from the response to `ticket`'s attempt and frees its place. */
-  #learn(ticket: Ticket, response: Response): void {
+  learn(holder: object, response: Response): void {
+    const ticket = this.#tickets.get(holder)
+    if (ticket === undefined) return
     const now = this.#now()
     const limits = readRateLimit(response.headers, now)
     // Freed without letting the queue go yet: what this answer says (a pause) comes first.
-    this.#tickets.delete(ticket.holder)
+    this.#tickets.delete(holder)
     ticket.origin.inFlight--
     const { origin } = ticket
     let bucket = ticket.bucket
@@ -332,13 +319,11 @@ export class RateLimits {
     return wait
   }
 
-  #reserve(holder: object, request: Request, origin: Origin, bucket: Bucket, route: string, now: number): void {
+  #reserve(holder: object, origin: Origin, bucket: Bucket, route: string, now: number): void {
     origin.inFlight++
     if (bucket.remaining !== undefined) bucket.remaining--
     if (bucket.probe) bucket.probeOut = true
-    const ticket: Ticket = { holder, origin, bucket, route, sentAt: now, probe: bucket.probe }
-    this.#tickets.set(holder, ticket)
-    this.#sent.set(request, ticket)
+    this.#tickets.set(holder, { origin, bucket, route, sentAt: now, probe: bucket.probe })
   }
 
   #drop(waiter: Waiter): void {
@@ -370,7 +355,7 @@ export class RateLimits {
       }
       origin.queue.shift()
       waiter.cleanup()
-      this.#reserve(waiter.holder, waiter.request, origin, waiter.bucket, waiter.route, now)
+      this.#reserve(waiter.holder, origin, waiter.bucket, waiter.route, now)
       waiter.resolve()
     }
   }

@@ -2,7 +2,7 @@
 // header a server sends makes a call wait past maxWait, or throw anything but a RateLimitError.
 import fc from 'fast-check'
 import { describe, expect, it, vi } from 'vitest'
-import { RateLimitError } from '../../src/core/index.js'
+import { RateLimitError, TimeoutError } from '../../src/core/index.js'
 import { createRestClient, rateLimits } from '../../src/rest/index.js'
 import { parseRateLimit } from '../../src/rest/limits.js'
 
@@ -127,6 +127,28 @@ describe('the budget with bad limit headers', () => {
     const error = await client.request('GET', '/d').catch((caught: unknown) => caught)
     expect(error).toBeInstanceOf(RateLimitError)
     expect((error as RateLimitError).rateLimit).toEqual({ limit: 50, remaining: 0, reset: 1000 })
+  })
+
+  it('a wait for the budget counts against totalTimeout: the call times out unsent, and leaves no waiter behind', async () => {
+    let sent = 0
+    const fetch = async () => {
+      sent++
+      return new Response('{}', { headers: { 'content-type': 'application/json', 'ratelimit-limit': '1', 'ratelimit-remaining': '0', 'ratelimit-reset': '30' } })
+    }
+    const client = createRestClient({ baseUrl: 'https://api.test', fetch, retry: 0, totalTimeout: 100, rest: { limits: rateLimits({ maxWait: 60_000 }) } })
+    await client.request('GET', '/t')
+    const error = await client.request('GET', '/t').catch((caught: unknown) => caught)
+    expect(error).toBeInstanceOf(TimeoutError)
+    expect(sent).toBe(1)
+    expect(client.limits()[0]).toMatchObject({ queued: 0, inFlight: 0 })
+  })
+
+  it('a wait for the budget does not count against the per-attempt timeout', async () => {
+    const { client, sent } = clientAnswering({ 'ratelimit-limit': '1', 'ratelimit-remaining': '0', 'ratelimit-reset': '1' }, 5000)
+    const patient = client.withOptions({ timeout: 50 })
+    await patient.request('GET', '/u')
+    await expect(patient.request('GET', '/u')).resolves.toEqual({})
+    expect(sent()).toBe(2)
   })
 
   it('an abort while waiting rejects that call with the reason and frees nothing it did not hold', async () => {

@@ -80,6 +80,8 @@ interface Bucket {
   inferred: boolean
   /** An inferred window proved too short (a 429 on the first call of a window): never infer again. */
   refuted: boolean
+  /** The fewest remaining calls an answer of this window announced. */
+  heard: number | undefined
   /** When this client last refilled the bucket: answers to requests sent before it are stale. */
   windowStart: number
   /** A new window began: one call goes first, and its answer says what is left (see #wait). */
@@ -237,8 +239,18 @@ export class RateLimits {
       // the earliest of a window's answers is the closest (later answers would drift a window late).
       if (limits.reset !== undefined && (bucket.resetAt === undefined || now + limits.reset < bucket.resetAt)) bucket.resetAt = now + limits.reset
       if (limits.remaining !== undefined) {
-        // The first figure heard: the calls still on the wire may not be counted in it yet.
-        bucket.remaining = bucket.remaining === undefined ? Math.max(0, limits.remaining - origin.inFlight) : Math.min(bucket.remaining, limits.remaining)
+        if (bucket.heard !== undefined && bucket.resetAt !== undefined && limits.remaining > bucket.heard + origin.inFlight + 1) {
+          // More left than answers arriving out of order can explain: the server's window reset before
+          // this answer, earlier than the late bound. The budget's window ends now, and the next one
+          // ends a window from now, which takes back the lateness of the first bound (a call sent
+          // late in a window and counted against it, but landing in the next, would else do so again
+          // in every window).
+          bucket.resetAt = now
+        } else {
+          bucket.heard = Math.min(bucket.heard ?? Infinity, limits.remaining)
+          // The first figure heard: the calls still on the wire may not be counted in it yet.
+          bucket.remaining = bucket.remaining === undefined ? Math.max(0, limits.remaining - origin.inFlight) : Math.min(bucket.remaining, limits.remaining)
+        }
       }
     }
     if (status === 429 || status === 503) {
@@ -289,7 +301,7 @@ export class RateLimits {
   #bucket(origin: Origin, policy: string): Bucket {
     let bucket = origin.buckets.get(policy)
     if (!bucket) {
-      bucket = { policy, limit: undefined, remaining: undefined, resetAt: undefined, window: undefined, inferred: false, refuted: false, windowStart: 0, probe: false, probeOut: false }
+      bucket = { policy, limit: undefined, remaining: undefined, resetAt: undefined, window: undefined, inferred: false, refuted: false, heard: undefined, windowStart: 0, probe: false, probeOut: false }
       origin.buckets.set(policy, bucket)
     }
     return bucket
@@ -301,6 +313,7 @@ export class RateLimits {
       // Calls sent late in the old window may have landed in the new one (a slow or busy client), so
       // the new window is not assumed full: one call goes first and its answer says what is left.
       bucket.remaining = undefined
+      bucket.heard = undefined
       // With a known window the next reset follows this one (while the windows run back to back); a
       // reset learned from that first call's answer would start each window a round trip later.
       bucket.resetAt = bucket.window !== undefined && now < bucket.resetAt + bucket.window ? bucket.resetAt + bucket.window : undefined

@@ -18,10 +18,13 @@ const { version } = JSON.parse(readFileSync(new URL('../package.json', import.me
 const base = `http://127.0.0.1:${port}/v1`
 const headers = { authorization: `Bearer ${TOKEN}`, accept: 'application/json' }
 
-/** The same three clients and options as bench/rest.bench.ts. */
+/**
+ * The same three clients and options as bench/rest.bench.ts, but a 60 s timeout (a per-attempt timer
+ * either way): under valgrind on a busy machine a first request once took longer than 10 s.
+ */
 function contender(): (id: number) => Promise<unknown> {
   if (name === '@wirekit/sdk') {
-    const ours = createRestClient({ baseUrl: base, auth: TOKEN, timeout: 10_000, retry: { limit: 2 } })
+    const ours = createRestClient({ baseUrl: base, auth: TOKEN, timeout: 60_000, retry: { limit: 2 } })
     return (id) => ours.request('GET', '/notes/{id}', { params: { path: { id } } })
   }
   // Issue 17. On /v2 every answer carries an ETag and RateLimit fields; on /v2-plain the same without
@@ -33,16 +36,16 @@ function contender(): (id: number) => Promise<unknown> {
   if (v2) {
     const [, path, budget, cache, mode] = v2
     const rest = { ...(budget && { limits: rateLimits() }), ...(cache && { cache: revalidationCache() }) }
-    const ours = createRestClient({ baseUrl: `http://127.0.0.1:${port}/${path}`, auth: TOKEN, timeout: 10_000, retry: { limit: 2 }, rest })
+    const ours = createRestClient({ baseUrl: `http://127.0.0.1:${port}/${path}`, auth: TOKEN, timeout: 60_000, retry: { limit: 2 }, rest })
     return mode ? () => ours.request('GET', '/notes/1') : (id) => ours.request('GET', '/notes/{id}', { params: { path: { id } } })
   }
   if (name === 'ky') {
-    const bare = ky.create({ timeout: 10_000, retry: { limit: 2 }, headers })
+    const bare = ky.create({ timeout: 60_000, retry: { limit: 2 }, headers })
     return (id) => bare.get(`${base}/notes/${id}`).json()
   }
   if (name === 'ky-ua') {
     // bare ky sending exactly wirekit's headers: its User-Agent too, which wirekit always sends.
-    const bare = ky.create({ timeout: 10_000, retry: { limit: 2 }, headers: { ...headers, 'user-agent': `wirekit/${version}` } })
+    const bare = ky.create({ timeout: 60_000, retry: { limit: 2 }, headers: { ...headers, 'user-agent': `wirekit/${version}` } })
     return (id) => bare.get(`${base}/notes/${id}`).json()
   }
   if (name === 'fetch') {

@@ -6,7 +6,7 @@
  * client that never imports it carries none of it (the REST bundle guard, test/bundle).
  */
 import { count, fn, milliseconds, record } from '../core/checks.js'
-import { type RateLimitInfo, RateLimitError } from '../core/index.js'
+import { type RateLimitInfo, RateLimitError, TimeoutError } from '../core/index.js'
 import { parseRateLimit, readRateLimit } from './limits.js'
 import { serverDelay } from './retry.js'
 
@@ -201,6 +201,24 @@ export class RateLimits {
       origin.queue.push(waiter)
       this.#pump(origin)
     })
+  }
+
+  /** Internal: `waiting` (from {@link acquire}) within what is left of the call's total timeout (`false`: no limit). */
+  within(waiting: Promise<void>, remaining: number | false, label: string): Promise<void> {
+    if (remaining === false) return waiting
+    return new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new TimeoutError(`${label} timed out`)), Math.max(0, remaining))
+      waiting.then(resolve, reject).finally(() => clearTimeout(timer))
+    })
+  }
+
+  /** Internal: `inner` for the ky call of `holder`, learning from each response it gets (see {@link learn}). */
+  fetchFor(holder: object, inner: typeof fetch): typeof fetch {
+    return (input, init) =>
+      inner(input, init).then((response) => {
+        this.learn(holder, response)
+        return response
+      })
   }
 
   /**

@@ -152,13 +152,8 @@ export class RestEngine {
             // the per-attempt timeout; ky's beforeRetry hook waits for a retry's place. The fetch given
             // to ky learns from each response's headers (perf: docs/performance.md#rest-budget-hooks).
             const waiting = limits.acquire(holder, url, signal)
-            if (waiting) await withinTotal(waiting, total === false ? false : total - (performance.now() - started), labelOf(call))
-            const attempt = holder
-            init.fetch = (input, init_) =>
-              this.#fetch(input, init_).then((answer) => {
-                limits.learn(attempt, answer)
-                return answer
-              })
+            if (waiting) await limits.within(waiting, total === false ? false : total - (performance.now() - started), labelOf(call))
+            init.fetch = limits.fetchFor(holder, this.#fetch)
           }
           if (total !== false) {
             // A 401 replay is a new ky call; it gets what is left of the budget, not a fresh one.
@@ -319,15 +314,6 @@ function whileNotAborted<T>(promise: Promise<T>, signal: AbortSignal | undefined
     const onAbort = () => reject(signal.reason)
     signal.addEventListener('abort', onAbort, { once: true })
     promise.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort))
-  })
-}
-
-/** Waits for the budget within what is left of the call's total timeout (`false`: no limit). */
-function withinTotal(waiting: Promise<void>, remaining: number | false, label: string): Promise<void> {
-  if (remaining === false) return waiting
-  return new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new TimeoutError(`${label} timed out`)), Math.max(0, remaining))
-    waiting.then(resolve, reject).finally(() => clearTimeout(timer))
   })
 }
 

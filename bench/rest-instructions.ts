@@ -15,8 +15,11 @@
  * GC schedule and a large heap, and each client collects fully after the warm-up and at the end.
  *
  * Env: INSTR_REQUESTS (N, default 1000), INSTR_WARMUP (default 300), INSTR_REPETITIONS (default 1),
- * INSTR_CONTENDERS (comma-separated, default @wirekit/sdk,ky,ky-ua,fetch,v2,v2+budget+cache,v2-200,v2+budget+cache-304;
- * the ratios need ky / ky-ua, and issue 17's need v2 beside v2+budget+cache and v2-200 beside v2+budget+cache-304).
+ * INSTR_PARALLEL (contenders counted at once, default 1: counts do not depend on load, so running several
+ * at once only changes how long the bench takes),
+ * INSTR_CONTENDERS (comma-separated, default @wirekit/sdk,ky,ky-ua,fetch and issue 17's: v2, v2+budget, v2+cache,
+ * v2+budget+cache, v2-plain, v2-plain+budget+cache, v2-200, v2+budget+cache-304, described in
+ * bench/rest-instructions-client.ts; the ratios need ky / ky-ua, and issue 17's each need their pair).
  * Needs valgrind on PATH and the built package (the npm script builds first).
  */
 import { fork } from 'node:child_process'
@@ -27,8 +30,10 @@ import { machineLine, versionOf, writeResultsSection } from './lib/report.ts'
 const REQUESTS = Number(process.env.INSTR_REQUESTS ?? 1000)
 const WARMUP = Number(process.env.INSTR_WARMUP ?? 300)
 const REPETITIONS = Number(process.env.INSTR_REPETITIONS ?? 1)
+const PARALLEL = Number(process.env.INSTR_PARALLEL ?? 1)
 const OURS = '@wirekit/sdk'
-const CONTENDERS = (process.env.INSTR_CONTENDERS?.split(',') ?? [OURS, 'ky', 'ky-ua', 'fetch', 'v2', 'v2+budget+cache', 'v2-200', 'v2+budget+cache-304']) as readonly string[]
+const ISSUE_17 = ['v2', 'v2+budget', 'v2+cache', 'v2+budget+cache', 'v2-plain', 'v2-plain+budget+cache', 'v2-200', 'v2+budget+cache-304']
+const CONTENDERS = (process.env.INSTR_CONTENDERS?.split(',') ?? [OURS, 'ky', 'ky-ua', 'fetch', ...ISSUE_17]) as readonly string[]
 const CLIENT = fileURLToPath(new URL('./rest-instructions-client.ts', import.meta.url))
 
 if (!(await hasValgrind())) {
@@ -41,11 +46,16 @@ const { port } = await new Promise<{ port: number }>((resolve) => server.once('m
 
 const perRequest: Record<string, number[]> = Object.fromEntries(CONTENDERS.map((name) => [name, []]))
 for (let repetition = 0; repetition < REPETITIONS; repetition++) {
-  for (const name of CONTENDERS) {
-    const value = await instructionsPerOperation(CLIENT, [name, String(port), String(WARMUP)], REQUESTS)
-    perRequest[name]!.push(value)
-    console.error(`  ${name}: ${Math.round(value).toLocaleString('en-US')} instructions per request`)
-  }
+  const pending = [...CONTENDERS]
+  await Promise.all(
+    Array.from({ length: Math.max(1, PARALLEL) }, async () => {
+      for (let name = pending.shift(); name !== undefined; name = pending.shift()) {
+        const value = await instructionsPerOperation(CLIENT, [name, String(port), String(WARMUP)], REQUESTS)
+        perRequest[name]!.push(value)
+        console.error(`  ${name}: ${Math.round(value).toLocaleString('en-US')} instructions per request`)
+      }
+    }),
+  )
 }
 server.disconnect()
 
@@ -69,13 +79,17 @@ if (perRequest['ky-ua'] && ours) {
   lines.push(`against bare ky sending the same headers (its User-Agent too): ${(median(ours) / same).toFixed(3)}×, ${format(median(ours) - same)} instructions per request`)
 }
 const figure = (name: string) => (perRequest[name]?.length ? median(perRequest[name]) : undefined)
-const [v2, missed, full, hit] = ['v2', 'v2+budget+cache', 'v2-200', 'v2+budget+cache-304'].map(figure)
+const [v2, budget, cache, missed, plain, plainMissed, full, hit] = ISSUE_17.map(figure)
+const extra = (with_: number, without: number) => `${(with_ / without).toFixed(3)}×, ${format(with_ - without)} instructions per request`
 if (v2 !== undefined && missed !== undefined) {
   const ratio = missed / v2
-  lines.push(`the rate-limit budget and the revalidation cache on a cache miss = ${ratio.toFixed(3)}× @wirekit/sdk/rest without them (issue 17: ≤ 1.05×, ${ratio <= 1.05 ? 'meets' : 'misses'}); ${format(missed - v2)} instructions per request`)
+  lines.push(`the rate-limit budget and the revalidation cache on a cache miss of a response with an ETag (stored) = ${extra(missed, v2)} @wirekit/sdk/rest without them (issue 17: ≤ 1.05×, ${ratio <= 1.05 ? 'meets' : 'misses'})`)
 }
+if (v2 !== undefined && budget !== undefined) lines.push(`the budget alone: ${extra(budget, v2)}`)
+if (v2 !== undefined && cache !== undefined) lines.push(`the cache alone, on that miss: ${extra(cache, v2)}`)
+if (plain !== undefined && plainMissed !== undefined) lines.push(`both on a miss of a response without a validator (not stored): ${extra(plainMissed, plain)}`)
 if (full !== undefined && hit !== undefined) {
-  lines.push(`a 304 answered from the cache costs ${format(hit)} client instructions per request against ${format(full)} for a full 200 of the same body (${(hit / full).toFixed(3)}×)`)
+  lines.push(`a 304 answered from the cache (budget on too) costs ${format(hit)} client instructions per request against ${format(full)} for a full 200 of the same body without either (${(hit / full).toFixed(3)}×)`)
 }
 const setup = `${REQUESTS.toLocaleString('en-US')} vs ${(2 * REQUESTS).toLocaleString('en-US')} GETs after ${WARMUP} of warm-up, ${REPETITIONS} repetition(s), median`
 console.log(`\nInstructions per GET (callgrind; ${setup})\n${table}\n\n${lines.map((line) => `- ${line}`).join('\n')}`)

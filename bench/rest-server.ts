@@ -11,9 +11,12 @@ const length = String(Buffer.byteLength(NOTE_JSON))
 const server = createServer((req, res) => {
   req.resume()
   req.on('end', () => {
-    // /v2: the same note with an ETag and RateLimit fields (issue 17's contenders); 304 when the client has it.
-    if (req.url?.startsWith('/v2/')) {
-      const headers = { etag: '"note-v1"', 'ratelimit-policy': '"default";q=1000000;w=60', ratelimit: '"default";r=999999;t=60' }
+    // /v2: the same note with an ETag and RateLimit fields (issue 17's contenders); 304 when the client
+    // has it. /v2-plain: the same without the ETag, a response the cache cannot store.
+    if (req.url?.startsWith('/v2/') || req.url?.startsWith('/v2-plain/')) {
+      const limits = { 'ratelimit-policy': '"default";q=1000000;w=60', ratelimit: '"default";r=999999;t=60' }
+      if (req.url.startsWith('/v2-plain/')) return res.writeHead(200, { 'content-type': 'application/json', 'content-length': length, ...limits }).end(NOTE_JSON)
+      const headers = { etag: '"note-v1"', ...limits }
       if (req.headers['if-none-match'] === headers.etag) return res.writeHead(304, headers).end()
       return res.writeHead(200, { 'content-type': 'application/json', 'content-length': length, ...headers }).end(NOTE_JSON)
     }

@@ -58,7 +58,7 @@ export const TARGETS: SizeTarget[] = [
   {
     name: '@wirekit/sdk/rest (createRestClient)',
     source: `export { createRestClient } from '@wirekit/sdk/rest'`,
-    budget: { issue: (ky) => ky + 1_500, issueText: 'ky + 1.5 kB', guard: 18_250 /* 18,068 after feat/rest-lean (was 18,088); ky 7,994 + core ~4,100 already exceed the issue's figure */ },
+    budget: { issue: (ky) => ky + 1_500, issueText: 'ky + 1.5 kB', guard: 18_350 /* 18,304: raised by 100 from 18,250 for issue 17's budget and cache fixes (the engine reads a body the cache stored and checks a schema itself, so the cache can keep the text it parses: +~90 B); 18,068 after feat/rest-lean (was 18,088); ky 7,994 + core ~4,100 already exceed the issue's figure */ },
   },
   {
     name: 'wirekit browser client (createRestClient + createRealtimeClient)',

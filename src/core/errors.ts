@@ -143,6 +143,8 @@ export interface RateLimitInfo {
   readonly remaining?: number
   /** Milliseconds until the window resets, from when the response arrived. @default undefined */
   readonly reset?: number
+  /** The window's length in milliseconds, when the server states it (the IETF policy's `w`). @default undefined */
+  readonly window?: number
 }
 
 /**

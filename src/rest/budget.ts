@@ -6,8 +6,8 @@
  * client that never imports it carries none of it (the REST bundle guard, test/bundle).
  */
 import { count, fn, milliseconds, record } from '../core/checks.js'
-import { type RateLimitInfo, RateLimitError } from '../core/index.js'
-import { parseRateLimit } from './limits.js'
+import { type RateLimitInfo, RateLimitError, TimeoutError } from '../core/index.js'
+import { parseRateLimit, readRateLimit } from './limits.js'
 import { serverDelay } from './retry.js'
 
 /**
@@ -70,6 +70,18 @@ interface Bucket {
   limit: number | undefined
   remaining: number | undefined
   resetAt: number | undefined
+  /**
+   * The window's length, ms: stated by the server (the IETF policy's `w`), or inferred from a delta
+   * reset heard at a window's start. The next window's reset is then this one's plus it, not
+   * re-learned from an answer that came a round trip late (see #wait).
+   */
+  window: number | undefined
+  /** `window` was inferred, not stated. */
+  inferred: boolean
+  /** An inferred window proved too short (a 429 on the first call of a window): never infer again. */
+  refuted: boolean
+  /** The fewest remaining calls an answer of this window announced. */
+  heard: number | undefined
   /** When this client last refilled the bucket: answers to requests sent before it are stale. */
   windowStart: number
   /** A new window began: one call goes first, and its answer says what is left (see #wait). */
@@ -158,14 +170,18 @@ export class RateLimits {
 
   /**
    * Internal: waits until the budget lets the attempt of `holder` (one ky call) go to `url`, then
-   * counts it as sent. Rejects with a RateLimitError when the wait would pass `maxWait`, and with
-   * the signal's reason on abort.
+   * counts it as sent; `undefined` when it may go at once. Rejects with a RateLimitError when the
+   * wait would pass `maxWait`, and with the signal's reason on abort.
    */
   acquire(holder: object, url: string, signal: AbortSignal | undefined): Promise<void> | undefined {
     this.release(holder)
-    const parsed = new URL(url)
-    const origin = this.#origin(parsed.origin)
-    const route = `${parsed.origin}/${parsed.pathname.split('/')[1] ?? ''}`
+    // A serialized URL (lower-case host, no default port, no credentials): its origin is what
+    // precedes the path, and the route adds the first path segment.
+    const path = url.indexOf('/', url.indexOf('//') + 2)
+    const origin = this.#origin(path < 0 ? url : url.slice(0, path))
+    let end = path < 0 ? url.length : path + 1
+    while (end < url.length && url[end] !== '/' && url[end] !== '?' && url[end] !== '#') end++
+    const route = url.slice(0, end)
     const bucket = this.#bucket(origin, origin.routes.get(route) ?? '')
     const now = this.#now()
     const wait = this.#wait(origin, bucket, now)
@@ -187,12 +203,34 @@ export class RateLimits {
     })
   }
 
-  /** Internal: learns from the response to `holder`'s attempt and frees its place. Returns what it announced. */
-  learn(holder: object, response: Response): RateLimitInfo | undefined {
-    const now = this.#now()
-    const limits = parseRateLimit(response.headers, now)
+  /** Internal: `waiting` (from {@link acquire}) within what is left of the call's total timeout (`false`: no limit). */
+  within(waiting: Promise<void>, remaining: number | false, label: string): Promise<void> {
+    if (remaining === false) return waiting
+    return new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new TimeoutError(`${label} timed out`)), Math.max(0, remaining))
+      waiting.then(resolve, reject).finally(() => clearTimeout(timer))
+    })
+  }
+
+  /** Internal: `inner` for the ky call of `holder`, learning from each response it gets (see {@link learn}). */
+  fetchFor(holder: object, inner: typeof fetch): typeof fetch {
+    return (input, init) =>
+      inner(input, init).then((response) => {
+        this.learn(holder, response)
+        return response
+      })
+  }
+
+  /**
+   * Internal: learns from the response to the attempt of `holder`, by its headers alone, and frees
+   * its place. The engine calls it from the fetch it gives ky, not from ky's afterResponse hook,
+   * which hands each hook a clone of the response (a tee of its body).
+   */
+  learn(holder: object, response: Response): void {
     const ticket = this.#tickets.get(holder)
-    if (!ticket) return limits
+    if (ticket === undefined) return
+    const now = this.#now()
+    const limits = readRateLimit(response.headers, now)
     // Freed without letting the queue go yet: what this answer says (a pause) comes first.
     this.#tickets.delete(holder)
     ticket.origin.inFlight--
@@ -202,25 +240,51 @@ export class RateLimits {
       origin.routes.set(ticket.route, limits.policy)
       bucket = this.#bucket(origin, limits.policy)
     }
+    const status = response.status
     if (ticket.sentAt >= ticket.bucket.windowStart) ticket.bucket.probe = ticket.bucket.probeOut = false
     if (limits && ticket.sentAt >= bucket.windowStart) {
       if (limits.limit !== undefined) bucket.limit = limits.limit
+      if (limits.window !== undefined) {
+        bucket.window = limits.window
+        bucket.inferred = false
+      } else if (ticket.probe && status !== 429 && limits.delta && limits.reset! >= 1000 && limits.reset! % 1000 === 0 && bucket.window === undefined && !bucket.refuted) {
+        // The first call of a window: a fixed window of whole seconds, hit in its first second, says its
+        // full length. A wrong guess shows as a 429 on a window's first call and is dropped (below).
+        bucket.window = limits.reset
+        bucket.inferred = true
+      }
       // Each answer's reset is rounded up to a whole second, so each is a late bound of the real one:
       // the earliest of a window's answers is the closest (later answers would drift a window late).
       if (limits.reset !== undefined && (bucket.resetAt === undefined || now + limits.reset < bucket.resetAt)) bucket.resetAt = now + limits.reset
       if (limits.remaining !== undefined) {
-        // The first figure heard: the calls still on the wire may not be counted in it yet.
-        bucket.remaining = bucket.remaining === undefined ? Math.max(0, limits.remaining - origin.inFlight) : Math.min(bucket.remaining, limits.remaining)
+        if (bucket.heard !== undefined && bucket.resetAt !== undefined && limits.remaining > bucket.heard + origin.inFlight + 1) {
+          // More left than answers arriving out of order can explain: the server's window reset before
+          // this answer, earlier than the late bound. The budget's window ends now, and the next one
+          // ends a window from now, which takes back the lateness of the first bound (a call sent
+          // late in a window and counted against it, but landing in the next, would else do so again
+          // in every window).
+          bucket.resetAt = now
+        } else {
+          bucket.heard = Math.min(bucket.heard ?? Infinity, limits.remaining)
+          // The first figure heard: the calls still on the wire may not be counted in it yet.
+          bucket.remaining = bucket.remaining === undefined ? Math.max(0, limits.remaining - origin.inFlight) : Math.min(bucket.remaining, limits.remaining)
+        }
       }
     }
-    const status = response.status
     if (status === 429 || status === 503) {
       const delay = serverDelay(response.headers, now) ?? (status === 429 ? limits?.reset : undefined)
       if (delay !== undefined) origin.pausedUntil = Math.max(origin.pausedUntil, now + Math.min(delay, MAX_PAUSE_MS))
-      if (status === 429) bucket.remaining = 0
+      if (status === 429) {
+        bucket.remaining = 0
+        // A window's first call refused: the inferred window ended it too early.
+        if (ticket.probe && bucket.inferred) {
+          bucket.window = undefined
+          bucket.inferred = false
+          bucket.refuted = true
+        }
+      }
     }
     this.#pump(origin)
-    return limits
   }
 
   /** Internal: the attempt of `holder` is over (answered, failed or abandoned); frees its place. */
@@ -255,7 +319,7 @@ export class RateLimits {
   #bucket(origin: Origin, policy: string): Bucket {
     let bucket = origin.buckets.get(policy)
     if (!bucket) {
-      bucket = { policy, limit: undefined, remaining: undefined, resetAt: undefined, windowStart: 0, probe: false, probeOut: false }
+      bucket = { policy, limit: undefined, remaining: undefined, resetAt: undefined, window: undefined, inferred: false, refuted: false, heard: undefined, windowStart: 0, probe: false, probeOut: false }
       origin.buckets.set(policy, bucket)
     }
     return bucket
@@ -267,7 +331,10 @@ export class RateLimits {
       // Calls sent late in the old window may have landed in the new one (a slow or busy client), so
       // the new window is not assumed full: one call goes first and its answer says what is left.
       bucket.remaining = undefined
-      bucket.resetAt = undefined
+      bucket.heard = undefined
+      // With a known window the next reset follows this one (while the windows run back to back); a
+      // reset learned from that first call's answer would start each window a round trip later.
+      bucket.resetAt = bucket.window !== undefined && now < bucket.resetAt + bucket.window ? bucket.resetAt + bucket.window : undefined
       bucket.windowStart = now
       bucket.probe = bucket.limit !== undefined
       bucket.probeOut = false

@@ -139,40 +139,42 @@ class MemoryCacheStore implements CacheStore {
   }
 }
 
+/** A GET on the wire that identical GETs join; each caller waits in `waiters`. */
 interface Shared {
-  response: Promise<Buffered>
-  callers: number
+  /** The first caller's request: a later one joins only with the same headers. */
+  request: Request
+  waiters: Waiter[]
   controller: AbortController
 }
 
-interface Buffered {
-  status: number
-  statusText: string
-  headers: Headers
-  body: Uint8Array | null
+interface Waiter {
+  resolve: (response: Response) => void
+  reject: (error: unknown) => void
+}
+
+/** A response whose body is to be stored once the engine has read it (see {@link RevalidationCache.capture}). */
+interface Mark {
+  key: string
+  etag: string | undefined
+  lastModified: string | undefined
+  vary: Array<[string, string]>
 }
 
 const NULL_BODY = new Set([101, 103, 204, 205, 304])
 // Past this many credentials the number map starts over; numbers are never reused, so an old
 // entry can only miss, never be served to another credential.
 const MAX_CREDENTIALS = 1000
+// Not taken from a 304 into the stored response (RFC 9111, section 3.2).
+const KEEP_STORED = 'content-length'
 
-function toResponse(buffered: Buffered): Response {
-  return new Response(NULL_BODY.has(buffered.status) ? null : (buffered.body as Uint8Array<ArrayBuffer>), { status: buffered.status, statusText: buffered.statusText, headers: buffered.headers })
-}
+let encoder: TextEncoder | undefined
+let decoder: TextDecoder | undefined
 
-/** Waits for `promise` unless `signal` aborts first. */
-function unlessAborted<T>(promise: Promise<T>, signal: AbortSignal | null, onAbort: () => void): Promise<T> {
-  if (!signal) return promise
-  return new Promise<T>((resolve, reject) => {
-    signal.throwIfAborted()
-    const abort = () => {
-      onAbort()
-      reject(signal.reason)
-    }
-    signal.addEventListener('abort', abort, { once: true })
-    promise.then(resolve, reject).finally(() => signal.removeEventListener('abort', abort))
-  })
+/** Headers iterate sorted and lower-cased, so equal sets give equal strings. */
+function headerText(headers: Headers): string {
+  let text = ''
+  for (const [name, value] of headers) text += `${name}: ${value}\n`
+  return text
 }
 
 /**
@@ -184,6 +186,10 @@ export class RevalidationCache {
   readonly #share: boolean
   readonly #inFlight = new Map<string, Shared>()
   readonly #credentials = new Map<string, number>()
+  // Responses whose body the engine reads and hands back to be stored (see #exchange).
+  readonly #marks = new WeakMap<Response, Mark>()
+  // Responses answered from the store without a body: the engine reads the stored bytes instead.
+  readonly #answers = new WeakMap<Response, Uint8Array>()
   #nextCredential = 1
   #requests = 0
   #notModified = 0
@@ -201,37 +207,60 @@ export class RevalidationCache {
     return Object.freeze({ requests: this.#requests, notModified: this.#notModified, bytesSaved: this.#bytesSaved, shared: this.#shared })
   }
 
-  /** Internal: `inner` with revalidation and sharing for GETs; `credentialHeaders` name the headers that carry the credential. */
-  wrap(inner: typeof fetch, credentialHeaders: readonly string[]): typeof fetch {
+  /**
+   * Internal: `inner` with revalidation and sharing for GETs. `credentialHeaders` name the headers
+   * that carry the credential; `bodiesRead` says whether anything but the engine reads response
+   * bodies (the user's afterResponse hooks), so a 304 must be answered with a body to read.
+   */
+  wrap(inner: typeof fetch, credentialHeaders: readonly string[], bodiesRead: boolean): typeof fetch {
     return (input, init) => {
       const request = input instanceof Request ? input : new Request(input, init)
       if (request.method !== 'GET') return inner(input, init)
-      if (!this.#share) return this.#revalidate(inner, request, credentialHeaders).then(toResponse)
-      // Every header matters for sharing (the credential among them): Headers iterate sorted.
-      let key = request.url
-      for (const [name, value] of request.headers) key += `\n${name}: ${value}`
+      if (request.signal.aborted) return Promise.reject(request.signal.reason)
+      const key = this.#key(request, credentialHeaders)
+      if (!this.#share) return this.#send(inner, request, init, key, undefined, bodiesRead)
       let shared = this.#inFlight.get(key)
-      if (shared) this.#shared++
-      else {
-        const controller = new AbortController()
-        const detached = new Request(request, { signal: controller.signal })
-        const response = this.#revalidate(inner, detached, credentialHeaders).finally(() => this.#inFlight.delete(key))
-        shared = { response, callers: 0, controller }
-        this.#inFlight.set(key, shared)
+      if (shared !== undefined && headerText(shared.request.headers) !== headerText(request.headers)) {
+        // Same URL and credential, other headers: its own request, not shared.
+        return this.#send(inner, request, init, key, undefined, bodiesRead)
       }
-      const joined = shared
-      joined.callers++
-      // A caller who aborts leaves; the request is cancelled only when every caller has left.
-      return unlessAborted(joined.response, request.signal, () => {
-        if (--joined.callers === 0) {
-          this.#inFlight.delete(key)
-          joined.controller.abort(request.signal.reason)
-        }
-      }).then(toResponse)
+      if (shared !== undefined) this.#shared++
+      else {
+        const started: Shared = (shared = { request, waiters: [], controller: new AbortController() })
+        this.#inFlight.set(key, started)
+        this.#send(inner, request, init, key, started.controller.signal, bodiesRead).then(
+          (response) => this.#deliver(key, started, response),
+          (error: unknown) => {
+            if (this.#inFlight.get(key) === started) this.#inFlight.delete(key)
+            for (const waiter of started.waiters) waiter.reject(error)
+          },
+        )
+      }
+      return this.#join(key, shared, request.signal)
     }
   }
 
-  async #revalidate(inner: typeof fetch, request: Request, credentialHeaders: readonly string[]): Promise<Buffered> {
+  /**
+   * Internal: the engine read `text` as the body of `response`; stores it when the response was
+   * marked for storing. The bytes stored are the text's UTF-8, what the engine parses.
+   */
+  capture(response: Response, text: string): void | Promise<void> {
+    const mark = this.#marks.get(response)
+    if (mark === undefined) return
+    this.#marks.delete(response)
+    encoder ??= new TextEncoder()
+    return this.#store.set(mark.key, { status: 200, statusText: response.statusText, headers: [...response.headers], body: encoder.encode(text), etag: mark.etag, lastModified: mark.lastModified, vary: mark.vary })
+  }
+
+  /** Internal: the stored body of a response answered from the store without one, as text; else undefined. */
+  text(response: Response): string | undefined {
+    const body = this.#answers.get(response)
+    if (body === undefined) return undefined
+    decoder ??= new TextDecoder()
+    return decoder.decode(body)
+  }
+
+  #key(request: Request, credentialHeaders: readonly string[]): string {
     let credential = ''
     for (const name of credentialHeaders) credential += `${request.headers.get(name) ?? ''}\n`
     let id = this.#credentials.get(credential)
@@ -239,40 +268,112 @@ export class RevalidationCache {
       if (this.#credentials.size >= MAX_CREDENTIALS) this.#credentials.clear()
       this.#credentials.set(credential, (id = this.#nextCredential++))
     }
-    const key = `${id} ${request.url}`
-    let entry = request.headers.has('if-none-match') || request.headers.has('if-modified-since') ? undefined : await this.#store.get(key)
-    if (entry && entry.vary.some(([name, value]) => (request.headers.get(name) ?? '') !== value)) entry = undefined
-    let sent = request
-    if (entry) {
-      const headers = new Headers(request.headers)
-      if (entry.etag !== undefined) headers.set('if-none-match', entry.etag)
-      else headers.set('if-modified-since', entry.lastModified!)
-      sent = new Request(request, { headers })
+    return `${id} ${request.url}`
+  }
+
+  /** One caller's wait for a shared GET; its abort leaves, and the request is cancelled when every caller has left. */
+  #join(key: string, shared: Shared, signal: AbortSignal | null): Promise<Response> {
+    return new Promise<Response>((resolve, reject) => {
+      signal?.throwIfAborted()
+      const onAbort = () => {
+        const at = shared.waiters.indexOf(waiter)
+        if (at >= 0) shared.waiters.splice(at, 1)
+        if (shared.waiters.length === 0 && this.#inFlight.get(key) === shared) {
+          this.#inFlight.delete(key)
+          shared.controller.abort(signal!.reason)
+        }
+        reject(signal!.reason)
+      }
+      const settle = () => signal?.removeEventListener('abort', onAbort)
+      const waiter: Waiter = {
+        resolve: (response) => (settle(), resolve(response)),
+        reject: (error) => (settle(), reject(error)),
+      }
+      shared.waiters.push(waiter)
+      signal?.addEventListener('abort', onAbort, { once: true })
+    })
+  }
+
+  /** Hands a shared GET's response to its callers: as it is to one, a copy each to several. */
+  #deliver(key: string, shared: Shared, response: Response): void {
+    if (this.#inFlight.get(key) === shared) this.#inFlight.delete(key)
+    const { waiters } = shared
+    if (waiters.length === 1) return waiters[0]!.resolve(response)
+    if (waiters.length === 0) {
+      void response.body?.cancel().catch(() => undefined)
+      return
     }
+    const stored = this.#answers.get(response)
+    if (stored !== undefined) {
+      for (const waiter of waiters) waiter.resolve(this.#copy(response, stored, true))
+      return
+    }
+    // Several callers of a network response: each gets its own body, so it is read once here.
+    const bytes = NULL_BODY.has(response.status) ? Promise.resolve(null) : response.arrayBuffer().then((buffer) => new Uint8Array(buffer))
+    bytes.then(
+      async (body) => {
+        const mark = this.#marks.get(response)
+        if (mark !== undefined && body !== null) {
+          this.#marks.delete(response)
+          await this.#store.set(mark.key, { status: 200, statusText: response.statusText, headers: [...response.headers], body, etag: mark.etag, lastModified: mark.lastModified, vary: mark.vary })
+        }
+        for (const waiter of waiters) waiter.resolve(this.#copy(response, body, false))
+      },
+      (error: unknown) => {
+        for (const waiter of waiters) waiter.reject(error)
+      },
+    ).catch((error: unknown) => {
+      for (const waiter of waiters) waiter.reject(error)
+    })
+  }
+
+  /** A response like `response` with `body`; `bare` keeps the body beside it for the engine rather than in it. */
+  #copy(response: Response, body: Uint8Array | null, bare: boolean): Response {
+    const copy = new Response(bare ? null : (body as Uint8Array<ArrayBuffer> | null), { status: response.status, statusText: response.statusText, headers: response.headers })
+    if (bare && body !== null) this.#answers.set(copy, body)
+    return copy
+  }
+
+  /** Sends one GET, conditional when a body is stored, and answers a 304 from the store. */
+  #send(inner: typeof fetch, request: Request, init: RequestInit | undefined, key: string, signal: AbortSignal | undefined, bodiesRead: boolean): Promise<Response> {
+    const conditional = request.headers.has('if-none-match') || request.headers.has('if-modified-since')
+    const found = conditional ? undefined : this.#store.get(key)
+    if (found instanceof Promise) return found.then((entry) => this.#exchange(inner, request, init, key, signal, bodiesRead, entry))
+    return this.#exchange(inner, request, init, key, signal, bodiesRead, found)
+  }
+
+  async #exchange(inner: typeof fetch, request: Request, init: RequestInit | undefined, key: string, signal: AbortSignal | undefined, bodiesRead: boolean, found: CachedResponse | undefined): Promise<Response> {
+    let entry = found
+    if (entry && entry.vary.some(([name, value]) => (request.headers.get(name) ?? '') !== value)) entry = undefined
+    // The request is this attempt's own (ky sends a fresh copy on a retry), so the validator goes on it.
+    if (entry) request.headers.set(entry.etag !== undefined ? 'if-none-match' : 'if-modified-since', entry.etag ?? entry.lastModified!)
     this.#requests++
-    const response = await inner(sent)
+    const response = await inner(request, signal === undefined ? init : { ...init, signal })
+    const { headers } = response
     if (entry && response.status === 304) {
       this.#notModified++
       this.#bytesSaved += entry.body.byteLength
-      const headers = new Headers(entry.headers)
-      for (const [name, value] of response.headers) headers.set(name, value)
-      const fresh: CachedResponse = { ...entry, headers: [...headers], etag: response.headers.get('etag') ?? entry.etag, lastModified: response.headers.get('last-modified') ?? entry.lastModified }
-      await this.#store.set(key, fresh)
-      return { status: entry.status, statusText: entry.statusText, headers, body: entry.body }
+      const etag = headers.get('etag') ?? entry.etag
+      const lastModified = headers.get('last-modified') ?? entry.lastModified
+      const answered = new Response(bodiesRead ? (entry.body as Uint8Array<ArrayBuffer>) : null, { status: entry.status, statusText: entry.statusText, headers: entry.headers })
+      for (const [name, value] of headers) if (name !== KEEP_STORED) answered.headers.set(name, value)
+      if (!bodiesRead) this.#answers.set(answered, entry.body)
+      // A new validator is stored with the headers it came with; otherwise the stored entry stands, and
+      // each answer takes the fresh headers of its own 304.
+      if (etag !== entry.etag || lastModified !== entry.lastModified) await this.#store.set(key, { ...entry, headers: [...answered.headers], etag, lastModified })
+      return answered
     }
-    const body = NULL_BODY.has(response.status) ? null : new Uint8Array(await response.arrayBuffer())
-    const buffered = { status: response.status, statusText: response.statusText, headers: response.headers, body }
-    const etag = response.headers.get('etag') ?? undefined
-    const lastModified = response.headers.get('last-modified') ?? undefined
-    const vary = (response.headers.get('vary') ?? '').split(',').map((name) => name.trim().toLowerCase()).filter(Boolean)
-    const storable =
-      response.status === 200 && body !== null && (etag !== undefined || lastModified !== undefined) && !/\bno-store\b/i.test(response.headers.get('cache-control') ?? '') && !vary.includes('*')
-    if (storable) {
-      await this.#store.set(key, { status: 200, statusText: response.statusText, headers: [...response.headers], body, etag, lastModified, vary: vary.map((name) => [name, request.headers.get(name) ?? '']) })
-    } else if (entry || response.status !== 304) {
-      await this.#store.delete(key)
+    const etag = headers.get('etag') ?? undefined
+    const lastModified = headers.get('last-modified') ?? undefined
+    if (response.status === 200 && (etag !== undefined || lastModified !== undefined)) {
+      const vary = (headers.get('vary') ?? '').split(',').map((name) => name.trim().toLowerCase()).filter(Boolean)
+      if (!/\bno-store\b/i.test(headers.get('cache-control') ?? '') && !vary.includes('*')) {
+        this.#marks.set(response, { key, etag, lastModified, vary: vary.map((name) => [name, request.headers.get(name) ?? '']) })
+        return response
+      }
     }
-    return buffered
+    if (found !== undefined) await this.#store.delete(key)
+    return response
   }
 }
 

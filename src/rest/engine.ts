@@ -116,7 +116,8 @@ export class RestEngine {
     const base: typeof fetch = (input, init) => (config.fetch ?? globalThis.fetch)(input, init)
     const safe = redirectSafeFetch(base, credentialHeaders(context.auth.header))
     // Under ky, so its retries, timeouts and hooks see the 304 already answered with the stored body.
-    this.#fetch = settings.cache ? settings.cache.wrap(safe, credentialHeaders(context.auth.header)) : safe
+    const cached = settings.cache ? settings.cache.wrap(safe, credentialHeaders(context.auth.header), settings.hooks.afterResponse.length > 0) : safe
+    this.#fetch = cached
     this.#hooks = kyHooks(settings, context)
     this.#baseHeaders = { accept: 'application/json', 'user-agent': config.userAgent, ...settings.headers }
     this.#retryPlain = kyRetryOptions(settings.retry, false)
@@ -143,18 +144,26 @@ export class RestEngine {
         const credentials = await whileNotAborted(auth.credentials(), signal)
         // perf: docs/performance.md#rest-one-init-per-call
         init.headers = credentials === undefined ? headers : this.#withCredentials(headers, credentials)
-        if (total !== false) {
-          // A 401 replay is a new ky call; it gets what is left of the budget, not a fresh one.
-          const remaining = total - (performance.now() - started)
-          if (remaining <= 0) throw new TimeoutError(`${labelOf(call)} timed out`)
-          init.totalTimeout = remaining
-        }
         let response: Response | undefined
-        if (limits) init.context = holder = {}
         try {
+          if (limits) {
+            init.context = holder = {}
+            // The budget's wait comes before ky's call, so it counts against totalTimeout and not against
+            // the per-attempt timeout; ky's beforeRetry hook waits for a retry's place. The fetch given
+            // to ky learns from each response's headers (perf: docs/performance.md#rest-budget-hooks).
+            const waiting = limits.acquire(holder, url, signal)
+            if (waiting) await limits.within(waiting, total === false ? false : total - (performance.now() - started), labelOf(call))
+            init.fetch = limits.fetchFor(holder, this.#fetch)
+          }
+          if (total !== false) {
+            // A 401 replay is a new ky call; it gets what is left of the budget, not a fresh one.
+            const remaining = total - (performance.now() - started)
+            if (remaining <= 0) throw new TimeoutError(`${labelOf(call)} timed out`)
+            init.totalTimeout = remaining
+          }
           const pending = ky(url, init)
           response = await pending
-          return { data: (await readBody(pending, response, method, call.schema)) as T, response }
+          return { data: (await readBody(pending, response, method, call.schema, this.settings.cache)) as T, response }
         } catch (error) {
           // One replay with a fresh token; `invalidate(token)` makes a burst of 401s refresh once.
           if (!replayed && error instanceof HTTPError && error.response.status === 401 && credentials !== undefined && auth.refreshable) {
@@ -255,19 +264,34 @@ function labelOf(call: Call): string {
   return call.label ?? `${String(call.method).toUpperCase()} ${call.path}`
 }
 
-/** Reads a 2xx body: nothing for 204/HEAD, JSON (schema-checked by ky) for JSON, else text. */
+/**
+ * Reads a 2xx body: nothing for 204/HEAD, JSON checked by the schema when there is one, JSON for a
+ * JSON type, else text. The cache hands over a stored body it answered a 304 with, and keeps the
+ * text read here when the response is to be stored (perf: docs/performance.md#rest-cache-bodies).
+ */
 async function readBody(
   pending: ReturnType<typeof ky>,
   response: Response,
   method: string,
   schema: StandardSchemaV1 | undefined,
+  cache: RevalidationCache | undefined,
 ): Promise<unknown> {
   if (method === 'HEAD' || NO_BODY_STATUSES.has(response.status)) {
     await response.body?.cancel().catch(() => undefined)
     return undefined
   }
-  if (schema) return pending.json(schema as never)
-  const text = await pending.text()
+  let text = cache?.text(response)
+  if (text === undefined) {
+    text = await pending.text()
+    const storing = cache?.capture(response, text)
+    if (storing) await storing
+  }
+  if (schema) {
+    // What ky's `json(schema)` does: an empty body is `undefined` to the schema.
+    const result = await schema['~standard'].validate(text === '' ? undefined : JSON.parse(text))
+    if (result.issues) throw new SchemaValidationError(result.issues)
+    return result.value
+  }
   if (!JSON_TYPE.test(response.headers.get('content-type') ?? '')) return text
   return text === '' ? undefined : JSON.parse(text)
 }
@@ -300,27 +324,31 @@ function kyHooks(settings: RestSettings, context: ClientContext<RestConfig>): Ho
   const debug = context.config.logger !== undefined && context.config.logLevel === 'debug'
   if (beforeRequest.length === 0 && afterResponse.length === 0 && !debug && !limits) return undefined
   const log = context.log
-  return {
-    beforeRequest: [
-      async ({ request, options }) => {
-        // The budget's wait runs here, on ky's hook, so ky races it with totalTimeout and it is not
-        // counted against the per-attempt timeout.
-        if (limits) await limits.acquire(options.context, request.url, request.signal)
-        for (const hook of beforeRequest) await hook({ request, attempt: 0 })
-      },
-    ],
+  const hooks: Hooks = {
     beforeRetry: [
       async ({ request, options, retryCount, error }) => {
         if (debug) log.debug('retrying', { method: request.method, attempt: retryCount, after: error.name })
+        // A retry's wait runs on ky's hook, so ky races it with totalTimeout, not the attempt's timeout.
         if (limits) await limits.acquire(options.context, request.url, request.signal)
         for (const hook of beforeRequest) await hook({ request, attempt: retryCount })
       },
     ],
-    afterResponse: [
-      async ({ request, response, options, retryCount }) => {
-        if (limits) limits.learn(options.context, response)
+  }
+  // The budget's first wait is the engine's own (see send).
+  if (beforeRequest.length > 0) {
+    hooks.beforeRequest = [
+      async ({ request }) => {
+        for (const hook of beforeRequest) await hook({ request, attempt: 0 })
+      },
+    ]
+  }
+  // Only for the user's hooks: ky hands each afterResponse hook a clone of the response (a tee of its body).
+  if (afterResponse.length > 0) {
+    hooks.afterResponse = [
+      async ({ request, response, retryCount }) => {
         for (const hook of afterResponse) await hook({ request, response, attempt: retryCount })
       },
-    ],
+    ]
   }
+  return hooks
 }

@@ -3,17 +3,31 @@
  * the IETF fields (`RateLimit` / `RateLimit-Policy`, draft-ietf-httpapi-ratelimit-headers, as a
  * list of named policies `"default";r=50;t=30` or the older dictionary `limit=…, remaining=…,
  * reset=…`), the separate `RateLimit-Limit` / `-Remaining` / `-Reset`, and `X-RateLimit-*` (GitHub:
- * reset as epoch seconds, `X-RateLimit-Resource` naming the policy). A pure function: bad input
+ * reset as epoch seconds, `X-RateLimit-Resource` naming the policy). Pure functions: bad input
  * gives `undefined` fields, never a throw and never a wait past a day.
  */
 import type { RateLimitInfo } from '../core/index.js'
 
-// A reset further away than a day is not believed: a bad or hostile header must not park calls.
+// A reset or window further away than a day is not believed: a bad or hostile header must not park calls.
 const MAX_RESET_MS = 86_400_000
 // Reset values at or past 2024 are epoch seconds, not deltas (the cut ky and retry.ts make).
 const EPOCH_THRESHOLD_SECONDS = Date.parse('2024-01-01') / 1000
 const WHOLE = /^\d{1,15}$/
 const DECIMAL = /^\d{1,15}(?:\.\d{1,9})?$/
+
+/**
+ * What the budget reads from one response: {@link RateLimitInfo}'s fields, and whether `reset` came
+ * as delta seconds (which servers round up to a whole second) rather than as an epoch time.
+ */
+export interface RateLimitReading {
+  policy?: string
+  limit?: number
+  remaining?: number
+  reset?: number
+  window?: number
+  /** `reset` came as delta seconds: a late bound of the real reset, by up to a second. */
+  delta: boolean
+}
 
 /** A non-negative whole number, or undefined. */
 function whole(value: string | null | undefined): number | undefined {
@@ -22,19 +36,25 @@ function whole(value: string | null | undefined): number | undefined {
   return WHOLE.test(trimmed) ? Number(trimmed) : undefined
 }
 
-/** A reset in milliseconds from `now`: delta seconds, or epoch seconds where allowed; past epochs are 0. */
-function resetMs(value: string | null | undefined, allowEpoch: boolean, now: number): number | undefined {
+/** A non-negative number of seconds, or undefined. */
+function seconds(value: string | null | undefined): number | undefined {
   if (value == null) return undefined
   const trimmed = value.trim()
-  if (!DECIMAL.test(trimmed)) return undefined
-  const seconds = Number(trimmed)
-  const ms = allowEpoch && seconds >= EPOCH_THRESHOLD_SECONDS ? Math.max(0, seconds * 1000 - now) : seconds * 1000
+  return DECIMAL.test(trimmed) ? Number(trimmed) : undefined
+}
+
+/** A reset in milliseconds from `now`: delta seconds, or epoch seconds where allowed; past epochs are 0. */
+function resetMs(value: string | null | undefined, allowEpoch: boolean, now: number): number | undefined {
+  const read = seconds(value)
+  if (read === undefined) return undefined
+  const ms = allowEpoch && read >= EPOCH_THRESHOLD_SECONDS ? Math.max(0, read * 1000 - now) : read * 1000
   return ms <= MAX_RESET_MS ? Math.ceil(ms) : undefined
 }
 
 /** Duplicated headers arrive joined with ", "; the most restrictive value wins (smallest). */
 function smallest(value: string | null, read: (part: string) => number | undefined): number | undefined {
   if (value === null) return undefined
+  if (!value.includes(',')) return read(value)
   let best: number | undefined
   for (const part of value.split(',')) {
     const read_ = read(part)
@@ -43,32 +63,27 @@ function smallest(value: string | null, read: (part: string) => number | undefin
   return best
 }
 
-/** One structured-field item: its bare name (a quoted string or token) and its parameters. */
-interface Item {
-  name: string
-  params: Map<string, string>
-}
-
-/** A structured-field list or dictionary, parsed leniently: `name;a=1;b=2, other;…` or `key=value, …`. */
-function items(value: string): Item[] {
-  const out: Item[] = []
-  for (const member of value.split(',')) {
-    const [head = '', ...rest] = member.split(';')
-    const params = new Map<string, string>()
-    for (const param of rest) {
-      const at = param.indexOf('=')
-      if (at > 0) params.set(param.slice(0, at).trim().toLowerCase(), param.slice(at + 1).trim())
-    }
-    out.push({ name: head.trim().replace(/^"(.*)"$/, '$1'), params })
+/** The value of parameter `key` among a structured-field member's `;`-separated parts (its name first). */
+function parameter(parts: readonly string[], key: string): string | undefined {
+  for (let index = 1; index < parts.length; index++) {
+    const part = parts[index]!
+    const at = part.indexOf('=')
+    if (at > 0 && part.slice(0, at).trim().toLowerCase() === key) return part.slice(at + 1).trim()
   }
-  return out
+  return undefined
 }
 
-/** Limit, remaining and reset made consistent: remaining never above the limit. */
-function info(policy: string | undefined, limit: number | undefined, remaining: number | undefined, reset: number | undefined): RateLimitInfo | undefined {
+/** A member's bare name: a token, or a quoted string without its quotes. */
+function bare(head: string): string {
+  const name = head.trim()
+  return name.length >= 2 && name.startsWith('"') && name.endsWith('"') ? name.slice(1, -1) : name
+}
+
+/** Limit, remaining and reset made consistent (remaining never above the limit); `undefined` when none was read. */
+function reading(policy: string | undefined, limit: number | undefined, remaining: number | undefined, reset: number | undefined, delta: boolean): RateLimitReading | undefined {
   if (limit === undefined && remaining === undefined && reset === undefined) return undefined
   if (limit !== undefined && remaining !== undefined && remaining > limit) remaining = limit
-  const out: { -readonly [K in keyof RateLimitInfo]: RateLimitInfo[K] } = {}
+  const out: RateLimitReading = { delta: delta && reset !== undefined }
   if (policy) out.policy = policy
   if (limit !== undefined) out.limit = limit
   if (remaining !== undefined) out.remaining = remaining
@@ -77,26 +92,55 @@ function info(policy: string | undefined, limit: number | undefined, remaining: 
 }
 
 /** The IETF `RateLimit` field: a list of policies (the most restrictive one), or the older dictionary. */
-function ietf(field: string, policyField: string | null): RateLimitInfo | undefined {
-  const list = items(field)
+function ietf(field: string, policyField: string | null): RateLimitReading | undefined {
+  const members = field.split(',').map((member) => member.split(';'))
   const dictionary = new Map<string, string>()
-  for (const item of list) {
-    const at = item.name.indexOf('=')
-    if (at > 0) dictionary.set(item.name.slice(0, at).trim().toLowerCase(), item.name.slice(at + 1).trim())
+  for (const parts of members) {
+    const name = bare(parts[0]!)
+    const at = name.indexOf('=')
+    if (at > 0) dictionary.set(name.slice(0, at).trim().toLowerCase(), name.slice(at + 1).trim())
   }
   if (dictionary.size > 0) {
-    return info(undefined, smallest(dictionary.get('limit') ?? null, whole), smallest(dictionary.get('remaining') ?? null, whole), resetMs(dictionary.get('reset'), false, 0))
+    return reading(undefined, smallest(dictionary.get('limit') ?? null, whole), smallest(dictionary.get('remaining') ?? null, whole), resetMs(dictionary.get('reset'), false, 0), true)
   }
-  const quotas = new Map<string, number | undefined>()
-  for (const policy of policyField === null ? [] : items(policyField)) quotas.set(policy.name, whole(policy.params.get('q')))
-  let best: RateLimitInfo | undefined
-  for (const item of list) {
-    const candidate = info(item.name, quotas.get(item.name), whole(item.params.get('r')), resetMs(item.params.get('t'), false, 0))
+  const policies = policyField === null ? [] : policyField.split(',').map((member) => member.split(';'))
+  let best: RateLimitReading | undefined
+  for (const parts of members) {
+    const name = bare(parts[0]!)
+    // The policy's quota (`q`) and window (`w`, in seconds) are in RateLimit-Policy.
+    const policy = policies.find((candidate) => bare(candidate[0]!) === name)
+    const candidate = reading(name, policy && whole(parameter(policy, 'q')), whole(parameter(parts, 'r')), resetMs(parameter(parts, 't'), false, 0), true)
     if (candidate === undefined) continue
+    const window = policy && seconds(parameter(policy, 'w'))
+    if (window !== undefined && window > 0 && window * 1000 <= MAX_RESET_MS) candidate.window = window * 1000
     const rank = candidate.remaining ?? Infinity
     if (best === undefined || rank < (best.remaining ?? Infinity) || (rank === (best.remaining ?? Infinity) && (candidate.reset ?? 0) > (best.reset ?? 0))) best = candidate
   }
   return best
+}
+
+/**
+ * What the budget reads from a response's limit headers: {@link parseRateLimit}'s fields, and
+ * whether the reset came as delta seconds. Internal.
+ */
+export function readRateLimit(headers: Headers, now: number): RateLimitReading | undefined {
+  const field = headers.get('ratelimit')
+  if (field !== null) {
+    const parsed = ietf(field, headers.get('ratelimit-policy'))
+    if (parsed) return parsed
+  }
+  for (const prefix of ['ratelimit-', 'x-ratelimit-']) {
+    const resetField = headers.get(`${prefix}reset`)
+    const parsed = reading(
+      prefix === 'x-ratelimit-' ? (headers.get('x-ratelimit-resource') ?? undefined) : undefined,
+      smallest(headers.get(`${prefix}limit`), whole),
+      smallest(headers.get(`${prefix}remaining`), whole),
+      smallest(resetField, (part) => resetMs(part, true, now)),
+      resetField !== null && (seconds(resetField.split(',')[0]) ?? 0) < EPOCH_THRESHOLD_SECONDS,
+    )
+    if (parsed) return parsed
+  }
+  return undefined
 }
 
 /**
@@ -107,19 +151,8 @@ function ietf(field: string, policyField: string | null): RateLimitInfo | undefi
  * parseRateLimit(new Headers({ ratelimit: '"default";r=0;t=30' })) // { policy: 'default', remaining: 0, reset: 30000 }
  */
 export function parseRateLimit(headers: Headers, now: number = Date.now()): RateLimitInfo | undefined {
-  const field = headers.get('ratelimit')
-  if (field !== null) {
-    const parsed = ietf(field, headers.get('ratelimit-policy'))
-    if (parsed) return parsed
-  }
-  for (const prefix of ['ratelimit-', 'x-ratelimit-']) {
-    const parsed = info(
-      prefix === 'x-ratelimit-' ? (headers.get('x-ratelimit-resource') ?? undefined) : undefined,
-      smallest(headers.get(`${prefix}limit`), whole),
-      smallest(headers.get(`${prefix}remaining`), whole),
-      smallest(headers.get(`${prefix}reset`), (part) => resetMs(part, true, now)),
-    )
-    if (parsed) return parsed
-  }
-  return undefined
+  const read = readRateLimit(headers, now)
+  if (read === undefined) return undefined
+  const { delta: _delta, ...info } = read
+  return info
 }

@@ -4,7 +4,8 @@
 //
 // Issue 17 states 50 requests per 10 s and 1,000 calls. CI runs the 1,000 calls at 50 per 1 s (20 windows,
 // ~20 s per header style); WIREKIT_RATELIMIT_WINDOW_MS=10000 runs the issue's scale (~200 s per
-// style) and enforces the ≥ 90 % throughput there (see below).
+// style), and WIREKIT_RATELIMIT_STYLE=ietf (or draft, github) runs one style, so the three can run
+// in parallel processes. The window clock itself is tested on a fake clock in budget-windows.test.ts.
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
 import { createRestClient, rateLimits } from '../../src/rest/index.js'
 import { type Arrival, startLimitServer } from './support.js'
@@ -36,7 +37,10 @@ async function drive(call: (index: number) => Promise<unknown>, calls: number, c
   return ok
 }
 
-describe.each(['ietf', 'draft', 'github'] as const)('a %s-style window of 50 per window, 20 concurrent callers', (style) => {
+const ONLY = process.env.WIREKIT_RATELIMIT_STYLE
+const STYLES = (['ietf', 'draft', 'github'] as const).filter((style) => ONLY === undefined || ONLY === style)
+
+describe.each(STYLES)('a %s-style window of 50 per window, 20 concurrent callers', (style) => {
   it(`sends ${CALLS} calls with at most one 429 per window, printing the share of the allowed rate used`, { timeout: (CALLS / LIMIT + 4) * WINDOW_MS * 2 + 30_000 }, async () => {
     const limits = rateLimits({ maxWait: WINDOW_MS * 2 + 5_000 })
     const client = createRestClient({ baseUrl: server.url, auth: 'token-a', timeout: 60_000, rest: { limits } })
@@ -59,11 +63,10 @@ describe.each(['ietf', 'draft', 'github'] as const)('a %s-style window of 50 per
     )
     expect(ok).toBe(CALLS)
     expect(most429).toBeLessThanOrEqual(1)
-    // Throughput is a timing figure: on a quiet machine it is 100 % at this scale, but on a CI runner
-    // busy with other suites the client's own slowness costs windows. It is printed always and
-    // enforced at the issue's 10 s window (WIREKIT_RATELIMIT_WINDOW_MS=10000) or with
-    // WIREKIT_RATELIMIT_STRICT=1; the counts above are enforced always.
-    if (WINDOW_MS >= 10_000 || process.env.WIREKIT_RATELIMIT_STRICT === '1') expect(throughput).toBeGreaterThanOrEqual(0.9)
+    // The budget starts each window from the last one's reset and the window's length, so the
+    // client's own slowness delays calls within a window but no longer adds up into unused windows:
+    // the one window it may lose is the first, split by where in a window the test started.
+    expect(throughput).toBeGreaterThanOrEqual(0.9)
     const [state] = client.limits()
     expect(state).toMatchObject({ origin: server.url, limit: LIMIT, inFlight: 0, queued: 0, policy: style === 'ietf' ? 'default' : style === 'github' ? 'core' : '' })
   })

@@ -109,6 +109,30 @@ describe('revalidation', () => {
     expect([...map.keys()].join()).not.toContain('secret-token-value')
   })
 
+  it('an afterResponse hook reads the stored body of a 304 answered from the cache, and the call gets it too', async () => {
+    const cache = revalidationCache()
+    const seen: string[] = []
+    const hooks = { afterResponse: [async ({ response }: { response: Response }) => void seen.push(await response.text())] }
+    const client = createRestClient({ baseUrl: server.url, auth: 'token-a', rest: { cache, hooks } })
+    const first = await client.request<Resource>('GET', '/res/10')
+    const second = await client.request<Resource>('GET', '/res/10')
+    expect(cache.stats().notModified).toBe(1)
+    expect(second).toEqual(first)
+    expect(seen).toHaveLength(2)
+    expect(JSON.parse(seen[1]!)).toEqual(first)
+  })
+
+  it('without sharing, each GET revalidates on its own', async () => {
+    const cache = revalidationCache({ shareInFlight: false })
+    const client = createRestClient({ baseUrl: server.url, auth: 'token-a', rest: { cache } })
+    await server.arrivals(true)
+    const bodies = await Promise.all(Array.from({ length: 3 }, () => client.request<Resource>('GET', '/res/12')))
+    await client.request('GET', '/res/12')
+    expect(new Set(bodies.map((body) => body.n))).toEqual(new Set([12]))
+    expect((await server.arrivals()).filter((arrival) => arrival.path === '/res/12')).toHaveLength(4)
+    expect(cache.stats()).toMatchObject({ shared: 0, notModified: 1 })
+  })
+
   it('refuses bad options with a ConfigError naming the path', () => {
     expect(() => revalidationCache({ maxEntries: 0 })).toThrow(ConfigError)
     expect(() => revalidationCache({ store: {} as never })).toThrow(/revalidationCache\.store/)

@@ -2,7 +2,7 @@
 // header a server sends makes a call wait past maxWait, or throw anything but a RateLimitError.
 import fc from 'fast-check'
 import { describe, expect, it, vi } from 'vitest'
-import { RateLimitError } from '../../src/core/index.js'
+import { RateLimitError, TimeoutError } from '../../src/core/index.js'
 import { createRestClient, rateLimits } from '../../src/rest/index.js'
 import { parseRateLimit } from '../../src/rest/limits.js'
 
@@ -12,7 +12,13 @@ const DAY = 86_400_000
 describe('parseRateLimit', () => {
   it('reads the IETF list form with its policy, picking the most restrictive policy', () => {
     const headers = new Headers({ 'ratelimit-policy': '"burst";q=100;w=60, "daily";q=1000;w=86400', ratelimit: '"burst";r=40;t=30, "daily";r=5;t=3600' })
-    expect(parseRateLimit(headers, NOW)).toEqual({ policy: 'daily', limit: 1000, remaining: 5, reset: 3_600_000 })
+    expect(parseRateLimit(headers, NOW)).toEqual({ policy: 'daily', limit: 1000, remaining: 5, reset: 3_600_000, window: 86_400_000 })
+  })
+  it("reads the policy's window (`w`, seconds) only from RateLimit-Policy, and not past a day", () => {
+    expect(parseRateLimit(new Headers({ 'ratelimit-policy': '"default";q=50;w=1', ratelimit: '"default";r=49;t=1' }), NOW)).toEqual({ policy: 'default', limit: 50, remaining: 49, reset: 1000, window: 1000 })
+    expect(parseRateLimit(new Headers({ 'ratelimit-policy': '"other";q=50;w=1', ratelimit: '"default";r=49;t=1' }), NOW)).toEqual({ policy: 'default', remaining: 49, reset: 1000 })
+    expect(parseRateLimit(new Headers({ 'ratelimit-policy': '"default";q=50;w=0', ratelimit: '"default";r=1;t=1' }), NOW)).toEqual({ policy: 'default', limit: 50, remaining: 1, reset: 1000 })
+    expect(parseRateLimit(new Headers({ 'ratelimit-policy': '"default";q=50;w=999999', ratelimit: '"default";r=1;t=1' }), NOW)).toEqual({ policy: 'default', limit: 50, remaining: 1, reset: 1000 })
   })
   it('reads the older IETF dictionary form', () => {
     expect(parseRateLimit(new Headers({ ratelimit: 'limit=100, remaining=50, reset=5' }), NOW)).toEqual({ limit: 100, remaining: 50, reset: 5000 })
@@ -65,6 +71,7 @@ describe('parseRateLimit', () => {
         }
         if (parsed.reset !== undefined) expect(parsed.reset).toBeLessThanOrEqual(DAY)
         if (parsed.limit !== undefined && parsed.remaining !== undefined) expect(parsed.remaining).toBeLessThanOrEqual(parsed.limit)
+        if (parsed.window !== undefined) expect(parsed.window > 0 && parsed.window <= DAY).toBe(true)
       }),
       { numRuns: 2000 },
     )
@@ -120,6 +127,28 @@ describe('the budget with bad limit headers', () => {
     const error = await client.request('GET', '/d').catch((caught: unknown) => caught)
     expect(error).toBeInstanceOf(RateLimitError)
     expect((error as RateLimitError).rateLimit).toEqual({ limit: 50, remaining: 0, reset: 1000 })
+  })
+
+  it('a wait for the budget counts against totalTimeout: the call times out unsent, and leaves no waiter behind', async () => {
+    let sent = 0
+    const fetch = async () => {
+      sent++
+      return new Response('{}', { headers: { 'content-type': 'application/json', 'ratelimit-limit': '1', 'ratelimit-remaining': '0', 'ratelimit-reset': '30' } })
+    }
+    const client = createRestClient({ baseUrl: 'https://api.test', fetch, retry: 0, totalTimeout: 100, rest: { limits: rateLimits({ maxWait: 60_000 }) } })
+    await client.request('GET', '/t')
+    const error = await client.request('GET', '/t').catch((caught: unknown) => caught)
+    expect(error).toBeInstanceOf(TimeoutError)
+    expect(sent).toBe(1)
+    expect(client.limits()[0]).toMatchObject({ queued: 0, inFlight: 0 })
+  })
+
+  it('a wait for the budget does not count against the per-attempt timeout', async () => {
+    const { client, sent } = clientAnswering({ 'ratelimit-limit': '1', 'ratelimit-remaining': '0', 'ratelimit-reset': '1' }, 5000)
+    const patient = client.withOptions({ timeout: 50 })
+    await patient.request('GET', '/u')
+    await expect(patient.request('GET', '/u')).resolves.toEqual({})
+    expect(sent()).toBe(2)
   })
 
   it('an abort while waiting rejects that call with the reason and frees nothing it did not hold', async () => {

@@ -35,8 +35,10 @@ describe('realtime auth', () => {
     server.publish('x', 'e', 2)
     server.publish('x', 'e', 3)
     await until(() => seen.length === 3)
-    // Open with no reconnect armed, the client has no attempt under way or to come: the counts below
-    // are final once the server has seen the expired connection close.
+    // Barrier: one turn runs every microtask, such as the token provider's answer that precedes a socket.
+    // Open with no reconnect armed, the client then has no attempt under way or to come: the counts
+    // below are final once the server has seen the expired connection close.
+    await new Promise((resolve) => setImmediate(resolve))
     expect(client.inspect()).toMatchObject({ state: 'open', socket: true })
     expect(client.inspect().timers).not.toContain('reconnect')
     await until(() => server.counters.open === 1, 10_000, 'the server to see the expired connection close')
@@ -57,7 +59,8 @@ describe('realtime auth', () => {
     await expect(sub.ready).rejects.toMatchObject({ name: 'RealtimeError', code: 'unauthorized', closeCode: 4401 })
     expect(client.state).toBe('closed')
     clock.advance(120_000)
-    // No wait needed: closed, with no socket and no timer, the client can never connect again.
+    // Barrier: one turn runs every microtask, such as reading the static token; an attempt would hold its socket by then.
+    await new Promise((resolve) => setImmediate(resolve))
     expect(client.inspect()).toMatchObject({ state: 'closed', timers: [], socket: false })
     expect(server.counters.connections).toBe(1)
     expect(errors).toHaveLength(1)
@@ -87,7 +90,7 @@ describe('realtime auth', () => {
     server.closeWith(4403, 'not yours')
     expect(await failed).toMatchObject({ code: 'forbidden', closeCode: 4403 })
     clock.advance(600_000)
-    // No wait needed: closed, with no socket and no timer (asserted below), the client can never connect again.
+    // No wait needed: without auth an attempt makes its socket synchronously, and none is held (asserted below).
     expect(server.counters.connections).toBe(1)
     expect(states).toEqual(['connecting', 'open', 'closed'])
     console.log(`[acceptance] 4403: closed with ${JSON.stringify(states)}, ${server.counters.connections} connection after 10 minutes of fake time`)

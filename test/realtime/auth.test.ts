@@ -4,8 +4,6 @@ import type { WebSocketConstructor } from '../../src/core/config.js'
 import type { ReceivedFrame } from '../../src/testing/index.js'
 import { FakeClock, connectClient, startServer, until } from './support.js'
 
-const tick = () => new Promise((resolve) => setTimeout(resolve, 10))
-
 describe('realtime auth', () => {
   it('sends the token as the first frame, never in the URL', async () => {
     const frames: ReceivedFrame[] = []
@@ -37,7 +35,13 @@ describe('realtime auth', () => {
     server.publish('x', 'e', 2)
     server.publish('x', 'e', 3)
     await until(() => seen.length === 3)
-    await tick()
+    // Barrier: one turn runs every microtask, such as the token provider's answer that precedes a socket.
+    // Open with no reconnect armed, the client then has no attempt under way or to come: the counts
+    // below are final once the server has seen the expired connection close.
+    await new Promise((resolve) => setImmediate(resolve))
+    expect(client.inspect()).toMatchObject({ state: 'open', socket: true })
+    expect(client.inspect().timers).not.toContain('reconnect')
+    await until(() => server.counters.open === 1, 10_000, 'the server to see the expired connection close')
     console.log(`[acceptance] 4001: ${calls - 1} refresh, ${server.counters.connections} connections, events ${JSON.stringify(seen)}`)
     expect(calls).toBe(2)
     expect(seen).toEqual([1, 2, 3])
@@ -55,7 +59,9 @@ describe('realtime auth', () => {
     await expect(sub.ready).rejects.toMatchObject({ name: 'RealtimeError', code: 'unauthorized', closeCode: 4401 })
     expect(client.state).toBe('closed')
     clock.advance(120_000)
-    await tick()
+    // Barrier: one turn runs every microtask, such as reading the static token; an attempt would hold its socket by then.
+    await new Promise((resolve) => setImmediate(resolve))
+    expect(client.inspect()).toMatchObject({ state: 'closed', timers: [], socket: false })
     expect(server.counters.connections).toBe(1)
     expect(errors).toHaveLength(1)
   })
@@ -84,7 +90,7 @@ describe('realtime auth', () => {
     server.closeWith(4403, 'not yours')
     expect(await failed).toMatchObject({ code: 'forbidden', closeCode: 4403 })
     clock.advance(600_000)
-    await tick()
+    // No wait needed: without auth an attempt makes its socket synchronously, and none is held (asserted below).
     expect(server.counters.connections).toBe(1)
     expect(states).toEqual(['connecting', 'open', 'closed'])
     console.log(`[acceptance] 4403: closed with ${JSON.stringify(states)}, ${server.counters.connections} connection after 10 minutes of fake time`)

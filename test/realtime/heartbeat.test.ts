@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { FakeClock, connectClient, startServer, until } from './support.js'
+import { FakeClock, connectClient, countingWebSocket, startServer, until } from './support.js'
 
 describe('heartbeat', () => {
   it('pings every heartbeatMs (the smaller of ours and the server welcome)', async () => {
@@ -60,13 +60,14 @@ describe('heartbeat', () => {
   it('after a wall-clock jump, probes instead of dropping a healthy link', async () => {
     const server = await startServer()
     const clock = new FakeClock()
-    const client = connectClient(server, { realtime: { clock, heartbeatMs: 10_000, heartbeatTimeoutMs: 2_000 } })
+    const pongs = countingWebSocket('pong')
+    const client = connectClient(server, { WebSocket: pongs.WebSocket, realtime: { clock, heartbeatMs: 10_000, heartbeatTimeoutMs: 2_000 } })
     await client.subscribe('x', () => {}).ready
     // The laptop slept an hour: the wall clock jumped; the next tick runs late.
     clock.time += 3_600_000
     clock.advance(0)
     await until(() => server.counters.pings === 1)
-    await new Promise((resolve) => setTimeout(resolve, 20))
+    await until(() => pongs.count() === 1, 10_000, 'the pong to the probe')
     clock.advance(1_999)
     expect(client.state).toBe('open')
     clock.advance(10_000)

@@ -4,8 +4,6 @@ import type { WebSocketConstructor } from '../../src/core/config.js'
 import { type StateChange, createRealtimeClient } from '../../src/realtime/index.js'
 import { FakeClock, connectClient, onCleanup, seeded, startServer, until } from './support.js'
 
-const tick = () => new Promise((resolve) => setTimeout(resolve, 5))
-
 /** A WebSocket that never connects: it reports an abnormal close (1006) right away. */
 class RefusedSocket {
   onopen: unknown = null
@@ -96,8 +94,9 @@ describe('reconnect timing', () => {
       expect(change.state).toBe('reconnecting')
       shortest = Math.min(shortest, change.delay! - afterMs)
       clock.advance(afterMs - 1)
+      // No wait needed: an attempt disarms the reconnect timer and makes its socket synchronously.
+      expect(client.inspect()).toMatchObject({ state: 'reconnecting', socket: false })
       expect(client.inspect().timers).toContain('reconnect')
-      await tick()
       expect(server.counters.connections).toBe(connections)
       clock.advance(change.delay! - afterMs + 1)
       await until(() => client.state === 'open')
@@ -116,8 +115,8 @@ describe('reconnect timing', () => {
     const change = await scheduled
     expect(change).toMatchObject({ state: 'reconnecting', closeCode: 4429, closeReason: '2000', delay: 2_000 + 250 })
     clock.advance(2_249)
-    expect(client.inspect().timers).toEqual(['reconnect'])
-    await tick()
+    // No wait needed: an attempt disarms the reconnect timer and makes its socket synchronously.
+    expect(client.inspect()).toMatchObject({ state: 'reconnecting', timers: ['reconnect'], socket: false })
     expect(server.counters.connections).toBe(1)
     clock.advance(1)
     await until(() => client.state === 'open')
@@ -213,8 +212,10 @@ describe('browser triggers', () => {
     await until(() => client.state === 'reconnecting')
     browser.doc.visibilityState = 'hidden'
     browser.doc.dispatchEvent(new Event('visibilitychange'))
-    await tick()
-    expect(client.state).toBe('reconnecting')
+    // No wait needed: listeners run inside dispatchEvent, and an attempt disarms the reconnect timer
+    // and makes its socket synchronously.
+    expect(client.inspect()).toMatchObject({ state: 'reconnecting', socket: false })
+    expect(client.inspect().timers).toContain('reconnect')
     browser.doc.visibilityState = 'visible'
     browser.doc.dispatchEvent(new Event('visibilitychange'))
     await until(() => client.state === 'open')

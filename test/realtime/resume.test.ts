@@ -39,7 +39,10 @@ describe('resume', () => {
       drops += 1
     }
     await until(() => channels.every((channel) => received[channel]!.length >= perChannel[channel]), 30_000, 'all events')
-    await sleep(20)
+    // Barrier: one last event per channel, on a link no longer dropped; a connection delivers in
+    // order, so a duplicate of any earlier event would arrive before it.
+    for (const channel of channels) server.publish(channel, 'tick', { seq: ++perChannel[channel] })
+    await until(() => channels.every((channel) => received[channel]!.includes(perChannel[channel])), 10_000, 'the last event on each channel')
 
     let lost = 0
     let duplicated = 0

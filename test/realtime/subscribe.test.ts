@@ -7,10 +7,15 @@ describe('subscribe', () => {
     const server = await startServer()
     const client = connectClient(server)
     expect(client.state).toBe('idle')
-    await new Promise((resolve) => setTimeout(resolve, 20))
-    expect(server.counters.connections).toBe(0)
+    // Barrier: a second client, made after this one, connects and subscribes in full; had this one
+    // started connecting when it was made, on the same path, its connection would be counted by then.
+    await connectClient(server).subscribe('other', () => {}).ready
+    expect(server.counters.connections).toBe(1)
+    expect(client.inspect()).toMatchObject({ state: 'idle', socket: false, timers: [] })
     const seen: RealtimeEvent[] = []
     const sub = client.subscribe('news', (event) => seen.push(event))
+    const probes: unknown[] = []
+    await client.subscribe('probe', (event) => probes.push(event.data)).ready
     await sub.ready
     expect(client.state).toBe('open')
     server.publish('news', 'posted', { n: 1 })
@@ -23,7 +28,9 @@ describe('subscribe', () => {
     sub.unsubscribe()
     await until(() => server.counters.unsubscribes === 1)
     server.publish('news', 'posted', { n: 3 })
-    await new Promise((resolve) => setTimeout(resolve, 20))
+    // Barrier: one connection delivers in order, so once this later event arrives, n: 3 would have too.
+    server.publish('probe', 'p', 1)
+    await until(() => probes.length === 1)
     expect(seen).toHaveLength(2)
   })
 

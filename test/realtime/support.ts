@@ -1,4 +1,6 @@
 import { afterEach } from 'vitest'
+import WebSocket from 'ws'
+import type { WebSocketConstructor } from '../../src/core/config.js'
 import { type RealtimeClient, type RealtimeClientOptions, createRealtimeClient } from '../../src/realtime/index.js'
 import type { Clock } from '../../src/realtime/options.js'
 import { type TestRealtimeServer, type TestRealtimeServerOptions, createTestRealtimeServer } from '../../src/testing/index.js'
@@ -40,6 +42,22 @@ export async function until(predicate: () => boolean, ms = 10_000, what = 'condi
   }
 }
 
+/**
+ * A WebSocket class (the `WebSocket` option) that counts the frames of one `type` its sockets
+ * receive, so a test can wait for a frame itself instead of for a stretch of real time.
+ */
+export function countingWebSocket(type: string): { WebSocket: WebSocketConstructor; count: () => number } {
+  let received = 0
+  class Counting extends WebSocket {
+    constructor(url: string | URL, protocols?: string | string[]) {
+      super(url, protocols)
+      this.addEventListener('message', (message) => {
+        if ((JSON.parse(String(message.data)) as { type?: unknown }).type === type) received += 1
+      })
+    }
+  }
+  return { WebSocket: Counting as unknown as WebSocketConstructor, count: () => received }
+}
 
 /** A manual clock for the client's own timers only; sockets stay real. */
 export class FakeClock implements Clock {

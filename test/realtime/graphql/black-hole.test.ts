@@ -1,24 +1,11 @@
 import { describe, expect, it } from 'vitest'
-import WebSocket from 'ws'
-import type { WebSocketConstructor } from '../../../src/core/config.js'
-import { FakeClock, until } from '../support.js'
+import { FakeClock, countingWebSocket, until } from '../support.js'
 import { connectGraphQL } from './client.js'
 import { type ServerKind, startGraphQLServer } from './servers.js'
 
 const heartbeatMs = 1_000
 const heartbeatTimeoutMs = 500
 const RUNS = 10
-
-/** Pongs that reached the client: the test waits for each one instead of for a stretch of real time. */
-let pongs = 0
-class PongCountingWebSocket extends WebSocket {
-  constructor(url: string | URL, protocols?: string | string[]) {
-    super(url, protocols)
-    this.addEventListener('message', (message) => {
-      if ((JSON.parse(String(message.data)) as { type?: unknown }).type === 'pong') pongs += 1
-    })
-  }
-}
 
 describe.each<ServerKind>(['graphql-ws', 'graphql-yoga'])('dead link against %s', (kind) => {
   it('a black-holed connection is found within heartbeat + timeout, by ping/pong', async () => {
@@ -27,17 +14,19 @@ describe.each<ServerKind>(['graphql-ws', 'graphql-yoga'])('dead link against %s'
     for (let run = 0; run < RUNS; run++) {
       const server = await startGraphQLServer(kind)
       const clock = new FakeClock()
-      const client = connectGraphQL(server, { WebSocket: PongCountingWebSocket as unknown as WebSocketConstructor, realtime: { clock, heartbeatMs, heartbeatTimeoutMs, backoff: { base: 60_000, cap: 60_000 } } })
+      // Pongs that reached the client: the test waits for each one instead of for a stretch of real time.
+      const pongs = countingWebSocket('pong')
+      const client = connectGraphQL(server, { WebSocket: pongs.WebSocket, realtime: { clock, heartbeatMs, heartbeatTimeoutMs, backoff: { base: 60_000, cap: 60_000 } } })
       client.subscribe('subscription { idle }')
       await until(() => client.realtime.state === 'open' && server.active() === 1)
       // The link stays alive by ping/pong alone (idle sends no result): the ping at heartbeatMs is
       // answered, so the link outlives the deadline it would have missed without the pong.
-      const answered = pongs
+      const answered = pongs.count()
       clock.advance(heartbeatMs)
-      await until(() => pongs === answered + 1, 10_000, 'the pong to the first ping')
+      await until(() => pongs.count() === answered + 1, 10_000, 'the pong to the first ping')
       clock.advance(heartbeatMs + heartbeatTimeoutMs - 10)
       expect(client.realtime.state).toBe('open')
-      await until(() => pongs === answered + 2, 10_000, 'the pong to the second ping')
+      await until(() => pongs.count() === answered + 2, 10_000, 'the pong to the second ping')
       clock.advance(run * 37)
       server.blackhole()
       const silentSince = clock.time

@@ -163,3 +163,28 @@ describe('the budget with bad limit headers', () => {
     expect(sent()).toBe(1)
   })
 })
+
+// Regression (issue 17): ky copies its `context` option, so the budget's beforeRetry hook was handed a
+// copy of the call's record: a retry's place was counted on the copy and never freed (a leak that
+// `maxConcurrency` would turn into a hang), and what the retry's answer said was never learned.
+describe('the budget across ky retries', () => {
+  it("a retried call frees its place and learns from the retry's answer", async () => {
+    const answers = [
+      { status: 503, headers: { 'retry-after': '0', ratelimit: '"default";r=10;t=30' } },
+      { status: 200, headers: { 'content-type': 'application/json', ratelimit: '"default";r=5;t=30' } },
+    ]
+    let sent = 0
+    const fetch = async () => {
+      const { status, headers } = answers[Math.min(sent++, answers.length - 1)]!
+      return new Response(status === 200 ? '{}' : null, { status, headers })
+    }
+    const limits = rateLimits({ maxConcurrency: 1 })
+    const client = createRestClient({ baseUrl: 'https://api.test', fetch, retry: { limit: 2, backoff: { base: 0, cap: 0 } }, rest: { limits } })
+    await client.request('GET', '/r')
+    expect(sent).toBe(2)
+    expect(limits.state()).toEqual([expect.objectContaining({ policy: 'default', remaining: 5, inFlight: 0, queued: 0 })])
+    // With the place freed, the next call goes (maxConcurrency 1).
+    await client.request('GET', '/r')
+    expect(sent).toBe(3)
+  })
+})

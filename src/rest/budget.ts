@@ -109,8 +109,17 @@ interface Ticket {
   probe: boolean
 }
 
+/**
+ * What the budget keeps on a ky call's `context` object (the same object on every attempt): its
+ * ticket and its wait, as properties rather than in WeakMaps (perf: docs/performance.md#rest-budget-holder).
+ */
+interface Slot {
+  ticket?: Ticket | undefined
+  waiter?: Waiter | undefined
+}
+
 interface Waiter {
-  holder: object
+  holder: Slot
   origin: Origin
   bucket: Bucket
   route: string
@@ -131,8 +140,6 @@ export class RateLimits {
   readonly #maxConcurrency: number
   readonly #now: () => number
   readonly #origins = new Map<string, Origin>()
-  // One ticket per ky call (its `context` object): the attempt on the wire.
-  readonly #tickets = new WeakMap<object, Ticket>()
 
   constructor(options: RateLimitOptions = {}) {
     const checked = rateLimitOptions(options, 'rateLimits')
@@ -186,7 +193,7 @@ export class RateLimits {
     const now = this.#now()
     const wait = this.#wait(origin, bucket, now)
     if (wait === 0 && origin.queue.length === 0) {
-      this.#reserve(holder, origin, bucket, route, now)
+      this.#reserve(holder as Slot, origin, bucket, route, now)
       return undefined
     }
     if (wait > this.#maxWait) throw this.#tooLong(origin, bucket, wait)
@@ -196,7 +203,8 @@ export class RateLimits {
         this.#drop(waiter)
         reject(signal!.reason)
       }
-      const waiter: Waiter = { holder, origin, bucket, route, resolve, reject, cleanup: () => signal?.removeEventListener('abort', onAbort) }
+      const waiter: Waiter = { holder: holder as Slot, origin, bucket, route, resolve, reject, cleanup: () => signal?.removeEventListener('abort', onAbort) }
+      waiter.holder.waiter = waiter
       signal?.addEventListener('abort', onAbort, { once: true })
       origin.queue.push(waiter)
       this.#pump(origin)
@@ -227,12 +235,13 @@ export class RateLimits {
    * which hands each hook a clone of the response (a tee of its body).
    */
   learn(holder: object, response: Response): void {
-    const ticket = this.#tickets.get(holder)
+    const slot = holder as Slot
+    const ticket = slot.ticket
     if (ticket === undefined) return
     const now = this.#now()
     const limits = readRateLimit(response.headers, now)
     // Freed without letting the queue go yet: what this answer says (a pause) comes first.
-    this.#tickets.delete(holder)
+    slot.ticket = undefined
     ticket.origin.inFlight--
     const { origin } = ticket
     let bucket = ticket.bucket
@@ -289,9 +298,10 @@ export class RateLimits {
 
   /** Internal: the attempt of `holder` is over (answered, failed or abandoned); frees its place. */
   release(holder: object): void {
-    const ticket = this.#tickets.get(holder)
+    const slot = holder as Slot
+    const ticket = slot.ticket
     if (!ticket) return
-    this.#tickets.delete(holder)
+    slot.ticket = undefined
     ticket.origin.inFlight--
     // The first call of a window failed without an answer: let another go first.
     if (ticket.probe) ticket.bucket.probeOut = false
@@ -300,10 +310,8 @@ export class RateLimits {
 
   /** Internal: the ky call of `holder` has ended; a wait it left behind (a total timeout) is dropped. */
   end(holder: object): void {
-    for (const origin of this.#origins.values()) {
-      const waiter = origin.queue.find((candidate) => candidate.holder === holder)
-      if (waiter) this.#drop(waiter)
-    }
+    const { waiter } = holder as Slot
+    if (waiter !== undefined) this.#drop(waiter)
     this.release(holder)
   }
 
@@ -350,17 +358,18 @@ export class RateLimits {
     return wait
   }
 
-  #reserve(holder: object, origin: Origin, bucket: Bucket, route: string, now: number): void {
+  #reserve(holder: Slot, origin: Origin, bucket: Bucket, route: string, now: number): void {
     origin.inFlight++
     if (bucket.remaining !== undefined) bucket.remaining--
     if (bucket.probe) bucket.probeOut = true
-    this.#tickets.set(holder, { origin, bucket, route, sentAt: now, probe: bucket.probe })
+    holder.ticket = { origin, bucket, route, sentAt: now, probe: bucket.probe }
   }
 
   #drop(waiter: Waiter): void {
     const { queue } = waiter.origin
     const at = queue.indexOf(waiter)
     if (at >= 0) queue.splice(at, 1)
+    if (waiter.holder.waiter === waiter) waiter.holder.waiter = undefined
     waiter.cleanup()
     this.#pump(waiter.origin)
   }
@@ -376,6 +385,7 @@ export class RateLimits {
       if (wait > this.#maxWait) {
         // A pause announced after the call queued: it would now wait past its maximum.
         origin.queue.shift()
+        waiter.holder.waiter = undefined
         waiter.cleanup()
         waiter.reject(this.#tooLong(origin, waiter.bucket, wait))
         continue
@@ -385,6 +395,7 @@ export class RateLimits {
         return
       }
       origin.queue.shift()
+      waiter.holder.waiter = undefined
       waiter.cleanup()
       this.#reserve(waiter.holder, origin, waiter.bucket, waiter.route, now)
       waiter.resolve()

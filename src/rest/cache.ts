@@ -16,8 +16,10 @@ export interface CachedResponse {
   statusText: string
   /** Its headers, as name/value pairs. */
   headers: Array<[string, string]>
-  /** Its body. */
-  body: Uint8Array
+  /** Its body, as the text the engine read (JSON is parsed from it again on each 304). */
+  body: string
+  /** The body's size in UTF-8 bytes: what `maxBytes` and `bytesSaved` count. */
+  bytes: number
   /** Its `ETag`, sent back as `If-None-Match`. */
   etag?: string | undefined
   /** Its `Last-Modified`, sent back as `If-Modified-Since` when there is no ETag. */
@@ -120,13 +122,13 @@ class MemoryCacheStore implements CacheStore {
 
   set(key: string, value: CachedResponse): void {
     this.delete(key)
-    if (value.body.byteLength > this.#maxBytes) return
+    if (value.bytes > this.#maxBytes) return
     this.#entries.set(key, value)
-    this.#bytes += value.body.byteLength
+    this.#bytes += value.bytes
     for (const [oldest, entry] of this.#entries) {
       if (this.#entries.size <= this.#maxEntries && this.#bytes <= this.#maxBytes) break
       this.#entries.delete(oldest)
-      this.#bytes -= entry.body.byteLength
+      this.#bytes -= entry.bytes
     }
   }
 
@@ -134,7 +136,7 @@ class MemoryCacheStore implements CacheStore {
     const entry = this.#entries.get(key)
     if (entry) {
       this.#entries.delete(key)
-      this.#bytes -= entry.body.byteLength
+      this.#bytes -= entry.bytes
     }
   }
 }
@@ -167,8 +169,25 @@ const MAX_CREDENTIALS = 1000
 // Not taken from a 304 into the stored response (RFC 9111, section 3.2).
 const KEEP_STORED = 'content-length'
 
-let encoder: TextEncoder | undefined
-let decoder: TextDecoder | undefined
+/**
+ * The UTF-8 size of `text`, what TextEncoder would produce (a lone surrogate as U+FFFD, 3 bytes),
+ * counted without encoding it (perf: docs/performance.md#rest-cache-bodies).
+ */
+export function utf8Length(text: string): number {
+  const { length } = text
+  let bytes = length
+  for (let index = 0; index < length; index++) {
+    const code = text.charCodeAt(index)
+    if (code < 0x80) continue
+    if (code < 0x800) bytes += 1
+    else if (code <= 0xdbff && code >= 0xd800 && index + 1 < length && (text.charCodeAt(index + 1) & 0xfc00) === 0xdc00) {
+      // A surrogate pair: two code units, four bytes.
+      bytes += 2
+      index++
+    } else bytes += 2
+  }
+  return bytes
+}
 
 /** Headers iterate sorted and lower-cased, so equal sets give equal strings. */
 function headerText(headers: Headers): string {
@@ -188,8 +207,8 @@ export class RevalidationCache {
   readonly #credentials = new Map<string, number>()
   // Responses whose body the engine reads and hands back to be stored (see #exchange).
   readonly #marks = new WeakMap<Response, Mark>()
-  // Responses answered from the store without a body: the engine reads the stored bytes instead.
-  readonly #answers = new WeakMap<Response, Uint8Array>()
+  // Responses answered from the store without a body: the engine reads the stored text instead.
+  readonly #answers = new WeakMap<Response, string>()
   #nextCredential = 1
   #requests = 0
   #notModified = 0
@@ -242,22 +261,18 @@ export class RevalidationCache {
 
   /**
    * Internal: the engine read `text` as the body of `response`; stores it when the response was
-   * marked for storing. The bytes stored are the text's UTF-8, what the engine parses.
+   * marked for storing. The text is stored as it is, what the engine parses.
    */
   capture(response: Response, text: string): void | Promise<void> {
     const mark = this.#marks.get(response)
     if (mark === undefined) return
     this.#marks.delete(response)
-    encoder ??= new TextEncoder()
-    return this.#store.set(mark.key, { status: 200, statusText: response.statusText, headers: [...response.headers], body: encoder.encode(text), etag: mark.etag, lastModified: mark.lastModified, vary: mark.vary })
+    return this.#store.set(mark.key, { status: 200, statusText: response.statusText, headers: [...response.headers], body: text, bytes: utf8Length(text), etag: mark.etag, lastModified: mark.lastModified, vary: mark.vary })
   }
 
   /** Internal: the stored body of a response answered from the store without one, as text; else undefined. */
   text(response: Response): string | undefined {
-    const body = this.#answers.get(response)
-    if (body === undefined) return undefined
-    decoder ??= new TextDecoder()
-    return decoder.decode(body)
+    return this.#answers.get(response)
   }
 
   #key(request: Request, credentialHeaders: readonly string[]): string {
@@ -309,13 +324,13 @@ export class RevalidationCache {
       return
     }
     // Several callers of a network response: each gets its own body, so it is read once here.
-    const bytes = NULL_BODY.has(response.status) ? Promise.resolve(null) : response.arrayBuffer().then((buffer) => new Uint8Array(buffer))
-    bytes.then(
+    const text = NULL_BODY.has(response.status) ? Promise.resolve(null) : response.text()
+    text.then(
       async (body) => {
         const mark = this.#marks.get(response)
         if (mark !== undefined && body !== null) {
           this.#marks.delete(response)
-          await this.#store.set(mark.key, { status: 200, statusText: response.statusText, headers: [...response.headers], body, etag: mark.etag, lastModified: mark.lastModified, vary: mark.vary })
+          await this.#store.set(mark.key, { status: 200, statusText: response.statusText, headers: [...response.headers], body, bytes: utf8Length(body), etag: mark.etag, lastModified: mark.lastModified, vary: mark.vary })
         }
         for (const waiter of waiters) waiter.resolve(this.#copy(response, body, false))
       },
@@ -328,18 +343,17 @@ export class RevalidationCache {
   }
 
   /** A response like `response` with `body`; `bare` keeps the body beside it for the engine rather than in it. */
-  #copy(response: Response, body: Uint8Array | null, bare: boolean): Response {
-    const copy = new Response(bare ? null : (body as Uint8Array<ArrayBuffer> | null), { status: response.status, statusText: response.statusText, headers: response.headers })
+  #copy(response: Response, body: string | null, bare: boolean): Response {
+    const copy = new Response(bare ? null : body, { status: response.status, statusText: response.statusText, headers: response.headers })
     if (bare && body !== null) this.#answers.set(copy, body)
     return copy
   }
 
   /** Sends one GET, conditional when a body is stored, and answers a 304 from the store. */
   #send(inner: typeof fetch, request: Request, init: RequestInit | undefined, key: string, signal: AbortSignal | undefined, bodiesRead: boolean): Promise<Response> {
-    const conditional = request.headers.has('if-none-match') || request.headers.has('if-modified-since')
-    const found = conditional ? undefined : this.#store.get(key)
-    if (found instanceof Promise) return found.then((entry) => this.#exchange(inner, request, init, key, signal, bodiesRead, entry))
-    return this.#exchange(inner, request, init, key, signal, bodiesRead, found)
+    const found = this.#store.get(key)
+    if (found instanceof Promise) return found.then((entry) => this.#exchange(inner, request, init, key, signal, bodiesRead, unlessConditional(request, entry)))
+    return this.#exchange(inner, request, init, key, signal, bodiesRead, unlessConditional(request, found))
   }
 
   async #exchange(inner: typeof fetch, request: Request, init: RequestInit | undefined, key: string, signal: AbortSignal | undefined, bodiesRead: boolean, found: CachedResponse | undefined): Promise<Response> {
@@ -352,10 +366,10 @@ export class RevalidationCache {
     const { headers } = response
     if (entry && response.status === 304) {
       this.#notModified++
-      this.#bytesSaved += entry.body.byteLength
+      this.#bytesSaved += entry.bytes
       const etag = headers.get('etag') ?? entry.etag
       const lastModified = headers.get('last-modified') ?? entry.lastModified
-      const answered = new Response(bodiesRead ? (entry.body as Uint8Array<ArrayBuffer>) : null, { status: entry.status, statusText: entry.statusText, headers: entry.headers })
+      const answered = new Response(bodiesRead ? entry.body : null, { status: entry.status, statusText: entry.statusText, headers: entry.headers })
       for (const [name, value] of headers) if (name !== KEEP_STORED) answered.headers.set(name, value)
       if (!bodiesRead) this.#answers.set(answered, entry.body)
       // A new validator is stored with the headers it came with; otherwise the stored entry stands, and
@@ -375,6 +389,14 @@ export class RevalidationCache {
     if (found !== undefined) await this.#store.delete(key)
     return response
   }
+}
+
+/**
+ * `entry`, unless the request carries its own validator (the caller revalidates for itself, and its
+ * 304 goes to it as it is). Looked up first, so a miss reads no request header.
+ */
+function unlessConditional(request: Request, entry: CachedResponse | undefined): CachedResponse | undefined {
+  return entry !== undefined && (request.headers.has('if-none-match') || request.headers.has('if-modified-since')) ? undefined : entry
 }
 
 /**

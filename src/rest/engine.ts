@@ -133,7 +133,8 @@ export class RestEngine {
     const started = total === false ? 0 : performance.now()
     let replayed = false
     const { limits } = this.settings
-    // One object per ky call, seen by the budget's hooks as `options.context`: the attempt on the wire.
+    // One object per ky call, the budget's record of its attempt on the wire; the hooks see it as
+    // `options.context.budget` (ky copies `context` itself, shallowly, so the object inside is the same).
     let holder: object | undefined
     try {
       const { url, method, init } = this.#prepare(call, options)
@@ -147,7 +148,7 @@ export class RestEngine {
         let response: Response | undefined
         try {
           if (limits) {
-            init.context = holder = {}
+            init.context = { budget: (holder = {}) }
             // The budget's wait comes before ky's call, so it counts against totalTimeout and not against
             // the per-attempt timeout; ky's beforeRetry hook waits for a retry's place. The fetch given
             // to ky learns from each response's headers (perf: docs/performance.md#rest-budget-hooks).
@@ -329,7 +330,7 @@ function kyHooks(settings: RestSettings, context: ClientContext<RestConfig>): Ho
       async ({ request, options, retryCount, error }) => {
         if (debug) log.debug('retrying', { method: request.method, attempt: retryCount, after: error.name })
         // A retry's wait runs on ky's hook, so ky races it with totalTimeout, not the attempt's timeout.
-        if (limits) await limits.acquire(options.context, request.url, request.signal)
+        if (limits) await limits.acquire((options.context as { budget: object }).budget, request.url, request.signal)
         for (const hook of beforeRequest) await hook({ request, attempt: retryCount })
       },
     ],

@@ -53,6 +53,20 @@ describe('parseRateLimit', () => {
     })
   })
 
+  it('reads one exactly written IETF policy (the quick path) as the general parser reads it spaced out (property)', () => {
+    const name = fc.stringMatching(/^[\w.-]{0,12}$/)
+    const digits = fc.oneof(fc.integer({ min: 0, max: 100_000 }), fc.constantFrom(0, 86_400, 86_401, 999_999_999_999_999)).map(String)
+    fc.assert(
+      fc.property(name, name, digits, digits, digits, digits, fc.boolean(), (limitName, policyName, r, t, q, w, withPolicy) => {
+        const exact = { ratelimit: `"${limitName}";r=${r};t=${t}`, ...(withPolicy && { 'ratelimit-policy': `"${policyName}";q=${q};w=${w}` }) }
+        const spaced = { ratelimit: `"${limitName}"; r=${r}; t=${t}`, ...(withPolicy && { 'ratelimit-policy': `"${policyName}"; q=${q}; w=${w}` }) }
+        expect(parseRateLimit(new Headers(exact), NOW)).toEqual(parseRateLimit(new Headers(spaced), NOW))
+      }),
+      { numRuns: 1000 },
+    )
+    expect(parseRateLimit(new Headers({ 'ratelimit-policy': '"default";q=1000000;w=60', ratelimit: '"default";r=999999;t=60' }), NOW)).toEqual({ policy: 'default', limit: 1_000_000, remaining: 999_999, reset: 60_000, window: 60_000 })
+  })
+
   it('never throws, and what it returns is always sane (property)', () => {
     const value = fc.oneof(fc.string(), fc.integer().map(String), fc.double().map(String), fc.constantFrom('', '-1', '1e309', 'NaN', '"a";r=1;t=2', 'limit=1, remaining=2, reset=3', String(NOW / 1000 + 10)))
     const names = ['ratelimit', 'ratelimit-policy', 'ratelimit-limit', 'ratelimit-remaining', 'ratelimit-reset', 'x-ratelimit-limit', 'x-ratelimit-remaining', 'x-ratelimit-reset', 'x-ratelimit-resource']
@@ -161,5 +175,30 @@ describe('the budget with bad limit headers', () => {
     expect(await waiting).toEqual(new Error('stop'))
     expect(client.limits()[0]).toMatchObject({ queued: 0, inFlight: 0, remaining: 0 })
     expect(sent()).toBe(1)
+  })
+})
+
+// Regression (issue 17): ky copies its `context` option, so the budget's beforeRetry hook was handed a
+// copy of the call's record: a retry's place was counted on the copy and never freed (a leak that
+// `maxConcurrency` would turn into a hang), and what the retry's answer said was never learned.
+describe('the budget across ky retries', () => {
+  it("a retried call frees its place and learns from the retry's answer", async () => {
+    const answers: Array<{ status: number; headers: Record<string, string> }> = [
+      { status: 503, headers: { 'retry-after': '0', ratelimit: '"default";r=10;t=30' } },
+      { status: 200, headers: { 'content-type': 'application/json', ratelimit: '"default";r=5;t=30' } },
+    ]
+    let sent = 0
+    const fetch = async () => {
+      const { status, headers } = answers[Math.min(sent++, answers.length - 1)]!
+      return new Response(status === 200 ? '{}' : null, { status, headers })
+    }
+    const limits = rateLimits({ maxConcurrency: 1 })
+    const client = createRestClient({ baseUrl: 'https://api.test', fetch, retry: { limit: 2, backoff: { base: 0, cap: 0 } }, rest: { limits } })
+    await client.request('GET', '/r')
+    expect(sent).toBe(2)
+    expect(limits.state()).toEqual([expect.objectContaining({ policy: 'default', remaining: 5, inFlight: 0, queued: 0 })])
+    // With the place freed, the next call goes (maxConcurrency 1).
+    await client.request('GET', '/r')
+    expect(sent).toBe(3)
   })
 })

@@ -48,6 +48,20 @@ export const REDIS_ENGINE_OPTIONS = record({
   publishIds: record({ ageMs: milliseconds(600_000, 1) }),
 })
 
+/**
+ * Lua shared by both scripts (KEYS[1] the stream, KEYS[2] the meta hash): the channel's `epoch` and
+ * `head`. A channel never seen, or a stream gone while the head says it held events (Redis restarted
+ * empty, the key evicted), starts over at head 0 in the epoch `fresh`, so clients get a gap, never a hole.
+ */
+const currentEpoch = (fresh: string): string => `local epoch = redis.call('HGET', KEYS[2], 'e')
+local head = tonumber(redis.call('HGET', KEYS[2], 'h') or '0')
+if (not epoch) or (head > 0 and redis.call('EXISTS', KEYS[1]) == 0) then
+  epoch = ${fresh}
+  head = 0
+  redis.call('DEL', KEYS[1])
+  redis.call('HSET', KEYS[2], 'e', epoch, 'h', 0)
+end`
+
 // KEYS: stream, meta, id key (or the meta again when the publish has no id). ARGV: maxlen, name,
 // data JSON, a fresh epoch, id expiry ms, notify channel, channel name, has id (1/0).
 const PUBLISH = `
@@ -55,13 +69,7 @@ if ARGV[8] == '1' then
   local prev = redis.call('GET', KEYS[3])
   if prev then return {0, prev} end
 end
-local epoch = redis.call('HGET', KEYS[2], 'e')
-local head = tonumber(redis.call('HGET', KEYS[2], 'h') or '0')
-if (not epoch) or (head > 0 and redis.call('EXISTS', KEYS[1]) == 0) then
-  epoch = ARGV[4]
-  head = 0
-  redis.call('DEL', KEYS[1])
-end
+${currentEpoch('ARGV[4]')}
 head = head + 1
 redis.call('XADD', KEYS[1], 'MAXLEN', '~', ARGV[1], head .. '-1', 'n', ARGV[2], 'd', ARGV[3], 'e', epoch)
 redis.call('HSET', KEYS[2], 'e', epoch, 'h', head)
@@ -73,14 +81,7 @@ return {1, position}
 
 // KEYS: stream, meta. ARGV: a fresh epoch, the offset to read after ('' for the head only), the last offset to read ('' for the head).
 const READ = `
-local epoch = redis.call('HGET', KEYS[2], 'e')
-local head = tonumber(redis.call('HGET', KEYS[2], 'h') or '0')
-if (not epoch) or (head > 0 and redis.call('EXISTS', KEYS[1]) == 0) then
-  epoch = ARGV[1]
-  head = 0
-  redis.call('DEL', KEYS[1])
-  redis.call('HSET', KEYS[2], 'e', epoch, 'h', 0)
-end
+${currentEpoch('ARGV[1]')}
 if ARGV[2] == '' then return {epoch, head} end
 local after = tonumber(ARGV[2])
 local upto = head

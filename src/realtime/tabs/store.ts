@@ -87,6 +87,7 @@ export async function openTabStore(name: string, scope: string, now: () => numbe
   const idb = (globalThis as { indexedDB?: IDBFactory }).indexedDB
   if (!idb) return undefined
   const sessionPrefix = `wirekit:tabs:${name}:position:`
+  const publishPrefix = `wirekit:tabs:${name}:publish:`
   let db: IDBDatabase
   try {
     const request = idb.open(`wirekit-tabs:${name}`, 1)
@@ -147,15 +148,26 @@ export async function openTabStore(name: string, scope: string, now: () => numbe
           // Not ours to judge: an unreadable entry just resumes nothing for that channel.
         }
       }
-      const publishes: SavedPublish[] = []
+      const publishes = new Map<string, SavedPublish>()
       publishRows.forEach((row, index) => {
         if (row.expiresAt <= at) publishStore.delete(publishKeys[index]!)
-        else if (row.scope === scope) publishes.push({ id: row.id, channel: row.channel, name: row.name, data: row.data, expiresAt: row.expiresAt })
+        else if (row.scope === scope) publishes.set(row.id, { id: row.id, channel: row.channel, name: row.name, data: row.data, expiresAt: row.expiresAt })
       })
+      // Unacknowledged publishes are mirrored there too, for a reload before IndexedDB committed them.
+      for (let i = 0; i < (storage?.length ?? 0); i++) {
+        const key = storage!.key(i)
+        if (!key?.startsWith(publishPrefix)) continue
+        try {
+          const publish = JSON.parse(storage!.getItem(key)!) as SavedPublish
+          if (typeof publish?.id === 'string' && typeof publish.channel === 'string' && publish.expiresAt > at) publishes.set(publish.id, publish)
+        } catch {
+          // An unreadable entry: IndexedDB may still have it.
+        }
+      }
       await new Promise<void>((resolve) => {
         tx.oncomplete = tx.onabort = tx.onerror = () => resolve()
       })
-      return { positions, publishes }
+      return { positions, publishes: [...publishes.values()] }
     },
     savePosition(channel, position) {
       try {
@@ -165,8 +177,22 @@ export async function openTabStore(name: string, scope: string, now: () => numbe
       }
       write(POSITIONS, (store) => store.put({ scope, channel, position: { ...position }, savedAt: now() } satisfies PositionRow, [scope, channel]))
     },
-    savePublish: (publish) => write(PUBLISHES, (store) => store.put({ ...publish, scope } satisfies PublishRow, [scope, publish.id])),
-    deletePublish: (id) => write(PUBLISHES, (store) => store.delete([scope, id])),
+    savePublish(publish) {
+      try {
+        session()?.setItem(publishPrefix + publish.id, JSON.stringify(publish))
+      } catch {
+        // Full or disabled: IndexedDB still has it.
+      }
+      write(PUBLISHES, (store) => store.put({ ...publish, scope } satisfies PublishRow, [scope, publish.id]))
+    },
+    deletePublish(id) {
+      try {
+        session()?.removeItem(publishPrefix + id)
+      } catch {
+        // Disabled: nothing was mirrored.
+      }
+      write(PUBLISHES, (store) => store.delete([scope, id]))
+    },
     close: () => db.close(),
   }
 }

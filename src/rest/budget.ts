@@ -107,15 +107,33 @@ interface Ticket {
   route: string
   sentAt: number
   probe: boolean
+  /** The attempt it was reserved for has gone to the fetch (a retry then needs a ticket of its own). */
+  used: boolean
 }
 
 /**
- * What the budget keeps on a ky call's `context` object (the same object on every attempt): its
- * ticket and its wait, as properties rather than in WeakMaps (perf: docs/performance.md#rest-budget-holder).
+ * Internal: what the budget's fetch throws when a retry has to wait for its place. ky passes it
+ * through (it retries only its own error kinds), and the engine waits outside ky, against the call's
+ * total timeout rather than the attempt's, then carries on with the retries that are left. Not an
+ * Error: it never reaches a caller.
+ */
+export class BudgetWait {
+  constructor(
+    /** Settles when the place is reserved (or rejects: maxWait, abort). */
+    readonly waiting: Promise<void>,
+  ) {}
+}
+
+/**
+ * What the budget keeps for one REST call, on one small object the engine makes per call (across its
+ * ky calls): the ticket of its attempt on the wire and its wait, as properties rather than in
+ * WeakMaps (perf: docs/performance.md#rest-budget-holder).
  */
 interface Slot {
   ticket?: Ticket | undefined
   waiter?: Waiter | undefined
+  /** Attempts of the call that went to the fetch. */
+  attempts?: number
 }
 
 interface Waiter {
@@ -176,7 +194,7 @@ export class RateLimits {
   }
 
   /**
-   * Internal: waits until the budget lets the attempt of `holder` (one ky call) go to `url`, then
+   * Internal: waits until the budget lets the next attempt of `holder` (one REST call) go to `url`, then
    * counts it as sent; `undefined` when it may go at once. Rejects with a RateLimitError when the
    * wait would pass `maxWait`, and with the signal's reason on abort.
    */
@@ -220,13 +238,26 @@ export class RateLimits {
     })
   }
 
-  /** Internal: `inner` for the ky call of `holder`, learning from each response it gets (see {@link learn}). */
+  /**
+   * Internal: `inner` for the ky calls of `holder` (one REST call), learning from each response it
+   * gets (see {@link learn}). The engine reserves the first attempt's place; a retry reserves its own
+   * here, and when it would have to wait, ends the ky call with a {@link BudgetWait} instead.
+   */
   fetchFor(holder: object, inner: typeof fetch): typeof fetch {
-    return (input, init) =>
-      inner(input, init).then((response) => {
+    const slot = holder as Slot
+    return (input, init) => {
+      if (slot.ticket === undefined || slot.ticket.used) {
+        const request = input as Request
+        const waiting = this.acquire(holder, request.url, request.signal)
+        if (waiting) return Promise.reject(new BudgetWait(waiting))
+      }
+      slot.ticket!.used = true
+      slot.attempts = (slot.attempts ?? 0) + 1
+      return inner(input, init).then((response) => {
         this.learn(holder, response)
         return response
       })
+    }
   }
 
   /**
@@ -308,7 +339,12 @@ export class RateLimits {
     this.#pump(ticket.origin)
   }
 
-  /** Internal: the ky call of `holder` has ended; a wait it left behind (a total timeout) is dropped. */
+  /** Internal: how many attempts of the REST call of `holder` have gone to the fetch. */
+  attempts(holder: object): number {
+    return (holder as Slot).attempts ?? 0
+  }
+
+  /** Internal: the REST call of `holder` has ended; a wait it left behind (a total timeout) is dropped. */
   end(holder: object): void {
     const { waiter } = holder as Slot
     if (waiter !== undefined) this.#drop(waiter)
@@ -362,7 +398,7 @@ export class RateLimits {
     origin.inFlight++
     if (bucket.remaining !== undefined) bucket.remaining--
     if (bucket.probe) bucket.probeOut = true
-    holder.ticket = { origin, bucket, route, sentAt: now, probe: bucket.probe }
+    holder.ticket = { origin, bucket, route, sentAt: now, probe: bucket.probe, used: false }
   }
 
   #drop(waiter: Waiter): void {

@@ -143,10 +143,18 @@ class MemoryCacheStore implements CacheStore {
 
 /** A GET on the wire that identical GETs join; each caller waits in `waiters`. */
 interface Shared {
-  /** The first caller's request: a later one joins only with the same headers. */
+  /** The first caller's request (a later one joins only with the same headers), or the one re-sent for the rest. */
   request: Request
+  /** Sends `request` (conditional when a body is stored) for `shared`. */
+  send: (request: Request, shared: Shared) => Promise<Response>
+  /** The cache put a validator of its own on `request` (the callers had none). */
+  validated: boolean
   waiters: Waiter[]
-  controller: AbortController
+  /**
+   * Aborts a re-sent request when its last caller leaves. None while the first caller's request is on
+   * the wire: it runs on that caller's signal, and only a re-send needs one of its own (see #rescue).
+   */
+  controller: AbortController | undefined
 }
 
 interface Waiter {
@@ -168,6 +176,10 @@ const NULL_BODY = new Set([101, 103, 204, 205, 304])
 const MAX_CREDENTIALS = 1000
 // Not taken from a 304 into the stored response (RFC 9111, section 3.2).
 const KEEP_STORED = 'content-length'
+const NO_STORE = /\bno-store\b/i
+const VALIDATORS = ['if-none-match', 'if-modified-since']
+// A response without `Vary` (most): one shared empty list, never written to.
+const NO_VARY: never[] = []
 
 /**
  * The UTF-8 size of `text`, what TextEncoder would produce (a lone surrogate as U+FFFD, 3 bytes),
@@ -189,10 +201,35 @@ export function utf8Length(text: string): number {
   return bytes
 }
 
-/** Headers iterate sorted and lower-cased, so equal sets give equal strings. */
-function headerText(headers: Headers): string {
+/**
+ * The entry to store for `response`, whose body the engine read as `body`. Its header pairs are
+ * listed when first read (a 304 answered from it, a store that copies it), not now: listing a
+ * Headers object costs more than the rest of storing (perf: docs/performance.md#rest-cache-bodies).
+ */
+function storedEntry(response: Response, body: string, mark: Mark): CachedResponse {
+  const { headers } = response
+  let pairs: Array<[string, string]> | undefined
+  return {
+    status: 200,
+    statusText: response.statusText,
+    get headers() {
+      return (pairs ??= [...headers])
+    },
+    body,
+    bytes: utf8Length(body),
+    etag: mark.etag,
+    lastModified: mark.lastModified,
+    vary: mark.vary,
+  }
+}
+
+/**
+ * Headers iterate sorted and lower-cased, so equal sets give equal strings. `ours` leaves out the
+ * validator the cache put on a shared request itself.
+ */
+function headerText(headers: Headers, ours = false): string {
   let text = ''
-  for (const [name, value] of headers) text += `${name}: ${value}\n`
+  for (const [name, value] of headers) if (!(ours && VALIDATORS.includes(name))) text += `${name}: ${value}\n`
   return text
 }
 
@@ -237,23 +274,18 @@ export class RevalidationCache {
       if (request.method !== 'GET') return inner(input, init)
       if (request.signal.aborted) return Promise.reject(request.signal.reason)
       const key = this.#key(request, credentialHeaders)
-      if (!this.#share) return this.#send(inner, request, init, key, undefined, bodiesRead)
+      const send = (sent: Request, shared?: Shared) => this.#send(inner, sent, init, key, bodiesRead, shared)
+      if (!this.#share) return send(request)
       let shared = this.#inFlight.get(key)
-      if (shared !== undefined && headerText(shared.request.headers) !== headerText(request.headers)) {
+      if (shared !== undefined && headerText(shared.request.headers, shared.validated) !== headerText(request.headers)) {
         // Same URL and credential, other headers: its own request, not shared.
-        return this.#send(inner, request, init, key, undefined, bodiesRead)
+        return send(request)
       }
       if (shared !== undefined) this.#shared++
       else {
-        const started: Shared = (shared = { request, waiters: [], controller: new AbortController() })
-        this.#inFlight.set(key, started)
-        this.#send(inner, request, init, key, started.controller.signal, bodiesRead).then(
-          (response) => this.#deliver(key, started, response),
-          (error: unknown) => {
-            if (this.#inFlight.get(key) === started) this.#inFlight.delete(key)
-            for (const waiter of started.waiters) waiter.reject(error)
-          },
-        )
+        shared = { request, send, validated: false, waiters: [], controller: undefined }
+        this.#inFlight.set(key, shared)
+        this.#run(key, shared)
       }
       return this.#join(key, shared, request.signal)
     }
@@ -267,7 +299,7 @@ export class RevalidationCache {
     const mark = this.#marks.get(response)
     if (mark === undefined) return
     this.#marks.delete(response)
-    return this.#store.set(mark.key, { status: 200, statusText: response.statusText, headers: [...response.headers], body: text, bytes: utf8Length(text), etag: mark.etag, lastModified: mark.lastModified, vary: mark.vary })
+    return this.#store.set(mark.key, storedEntry(response, text, mark))
   }
 
   /** Internal: the stored body of a response answered from the store without one, as text; else undefined. */
@@ -293,9 +325,10 @@ export class RevalidationCache {
       const onAbort = () => {
         const at = shared.waiters.indexOf(waiter)
         if (at >= 0) shared.waiters.splice(at, 1)
-        if (shared.waiters.length === 0 && this.#inFlight.get(key) === shared) {
-          this.#inFlight.delete(key)
-          shared.controller.abort(signal!.reason)
+        if (shared.waiters.length === 0) {
+          if (this.#inFlight.get(key) === shared) this.#inFlight.delete(key)
+          // A first caller's own request is aborted by its own signal already.
+          shared.controller?.abort(signal!.reason)
         }
         reject(signal!.reason)
       }
@@ -309,10 +342,39 @@ export class RevalidationCache {
     })
   }
 
+  /** Sends the shared GET and hands what comes back to its callers. */
+  #run(key: string, shared: Shared): void {
+    shared.send(shared.request, shared).then(
+      (response) => this.#deliver(key, shared, response),
+      (error: unknown) => this.#rescue(key, shared, error),
+    )
+  }
+
+  /**
+   * The shared GET failed. When it failed because its first caller left (the request ran on that
+   * caller's signal), the callers still waiting get a request of their own, once; otherwise they all
+   * get the error.
+   */
+  #rescue(key: string, shared: Shared, error: unknown): void {
+    if (shared.controller === undefined && shared.request.signal.aborted && shared.waiters.length > 0) {
+      shared.controller = new AbortController()
+      const request = new Request(shared.request, { signal: shared.controller.signal })
+      // The re-send asks for the stored body afresh (the entry may have changed meanwhile).
+      if (shared.validated) for (const name of VALIDATORS) request.headers.delete(name)
+      shared.request = request
+      shared.validated = false
+      return this.#run(key, shared)
+    }
+    if (this.#inFlight.get(key) === shared) this.#inFlight.delete(key)
+    for (const waiter of shared.waiters) waiter.reject(error)
+  }
+
   /** Hands a shared GET's response to its callers: as it is to one, a copy each to several. */
   #deliver(key: string, shared: Shared, response: Response): void {
-    if (this.#inFlight.get(key) === shared) this.#inFlight.delete(key)
     const { waiters } = shared
+    // The first caller left between the answer and this step: its abort ends the body too.
+    if (shared.controller === undefined && shared.request.signal.aborted) return this.#rescue(key, shared, shared.request.signal.reason)
+    if (this.#inFlight.get(key) === shared) this.#inFlight.delete(key)
     if (waiters.length === 1) return waiters[0]!.resolve(response)
     if (waiters.length === 0) {
       void response.body?.cancel().catch(() => undefined)
@@ -325,21 +387,16 @@ export class RevalidationCache {
     }
     // Several callers of a network response: each gets its own body, so it is read once here.
     const text = NULL_BODY.has(response.status) ? Promise.resolve(null) : response.text()
-    text.then(
-      async (body) => {
+    text
+      .then(async (body) => {
         const mark = this.#marks.get(response)
         if (mark !== undefined && body !== null) {
           this.#marks.delete(response)
-          await this.#store.set(mark.key, { status: 200, statusText: response.statusText, headers: [...response.headers], body, bytes: utf8Length(body), etag: mark.etag, lastModified: mark.lastModified, vary: mark.vary })
+          await this.#store.set(mark.key, storedEntry(response, body, mark))
         }
         for (const waiter of waiters) waiter.resolve(this.#copy(response, body, false))
-      },
-      (error: unknown) => {
-        for (const waiter of waiters) waiter.reject(error)
-      },
-    ).catch((error: unknown) => {
-      for (const waiter of waiters) waiter.reject(error)
-    })
+      })
+      .catch((error: unknown) => this.#rescue(key, shared, error))
   }
 
   /** A response like `response` with `body`; `bare` keeps the body beside it for the engine rather than in it. */
@@ -350,19 +407,30 @@ export class RevalidationCache {
   }
 
   /** Sends one GET, conditional when a body is stored, and answers a 304 from the store. */
-  #send(inner: typeof fetch, request: Request, init: RequestInit | undefined, key: string, signal: AbortSignal | undefined, bodiesRead: boolean): Promise<Response> {
+  #send(inner: typeof fetch, request: Request, init: RequestInit | undefined, key: string, bodiesRead: boolean, shared: Shared | undefined): Promise<Response> {
     const found = this.#store.get(key)
-    if (found instanceof Promise) return found.then((entry) => this.#exchange(inner, request, init, key, signal, bodiesRead, unlessConditional(request, entry)))
-    return this.#exchange(inner, request, init, key, signal, bodiesRead, unlessConditional(request, found))
+    if (found instanceof Promise) return found.then((entry) => this.#exchange(inner, request, init, key, bodiesRead, shared, unlessConditional(request, entry)))
+    return this.#exchange(inner, request, init, key, bodiesRead, shared, unlessConditional(request, found))
   }
 
-  async #exchange(inner: typeof fetch, request: Request, init: RequestInit | undefined, key: string, signal: AbortSignal | undefined, bodiesRead: boolean, found: CachedResponse | undefined): Promise<Response> {
+  async #exchange(
+    inner: typeof fetch,
+    request: Request,
+    init: RequestInit | undefined,
+    key: string,
+    bodiesRead: boolean,
+    shared: Shared | undefined,
+    found: CachedResponse | undefined,
+  ): Promise<Response> {
     let entry = found
     if (entry && entry.vary.some(([name, value]) => (request.headers.get(name) ?? '') !== value)) entry = undefined
     // The request is this attempt's own (ky sends a fresh copy on a retry), so the validator goes on it.
-    if (entry) request.headers.set(entry.etag !== undefined ? 'if-none-match' : 'if-modified-since', entry.etag ?? entry.lastModified!)
+    if (entry) {
+      request.headers.set(entry.etag !== undefined ? 'if-none-match' : 'if-modified-since', entry.etag ?? entry.lastModified!)
+      if (shared) shared.validated = true
+    }
     this.#requests++
-    const response = await inner(request, signal === undefined ? init : { ...init, signal })
+    const response = await inner(request, init)
     const { headers } = response
     if (entry && response.status === 304) {
       this.#notModified++
@@ -380,9 +448,10 @@ export class RevalidationCache {
     const etag = headers.get('etag') ?? undefined
     const lastModified = headers.get('last-modified') ?? undefined
     if (response.status === 200 && (etag !== undefined || lastModified !== undefined)) {
-      const vary = (headers.get('vary') ?? '').split(',').map((name) => name.trim().toLowerCase()).filter(Boolean)
-      if (!/\bno-store\b/i.test(headers.get('cache-control') ?? '') && !vary.includes('*')) {
-        this.#marks.set(response, { key, etag, lastModified, vary: vary.map((name) => [name, request.headers.get(name) ?? '']) })
+      const varyField = headers.get('vary')
+      const vary = varyField === null ? NO_VARY : varyField.split(',').map((name) => name.trim().toLowerCase()).filter(Boolean)
+      if (!NO_STORE.test(headers.get('cache-control') ?? '') && !vary.includes('*')) {
+        this.#marks.set(response, { key, etag, lastModified, vary: vary === NO_VARY ? NO_VARY : vary.map((name) => [name, request.headers.get(name) ?? '']) })
         return response
       }
     }

@@ -7,7 +7,7 @@ import ky, { HTTPError, type Hooks, type Options as KyOptions, SchemaValidationE
 import { CONTROL, HEADER_NAME } from '../core/checks.js'
 import { type ClientContext, ConfigError, type Credentials, type RestConfig, type StandardSchemaV1, TimeoutError, type WirekitError, isWirekitError } from '../core/index.js'
 import { InvalidRequestError, ResponseValidationError, toWirekitError } from './errors.js'
-import type { RateLimits } from './budget.js'
+import { BudgetWait, type RateLimits } from './budget.js'
 import type { RevalidationCache } from './cache.js'
 import type { RestHooks } from './hooks.js'
 import { IDEMPOTENCY_HEADER, idempotencyKeyFor } from './idempotency.js'
@@ -133,9 +133,11 @@ export class RestEngine {
     const started = total === false ? 0 : performance.now()
     let replayed = false
     const { limits } = this.settings
-    // One object per ky call, the budget's record of its attempt on the wire; the hooks see it as
-    // `options.context.budget` (ky copies `context` itself, shallowly, so the object inside is the same).
-    let holder: object | undefined
+    // The budget's record of this call's attempts, across its ky calls (a 401 replay, a retry that
+    // waited for its place).
+    const holder = limits && {}
+    // A retry's place was reserved while waiting outside ky: the next ky call starts with it.
+    let reserved = false
     try {
       const { url, method, init } = this.#prepare(call, options)
       const headers = init.headers as Record<string, string>
@@ -147,14 +149,13 @@ export class RestEngine {
         init.headers = credentials === undefined ? headers : this.#withCredentials(headers, credentials)
         let response: Response | undefined
         try {
-          if (limits) {
-            init.context = { budget: (holder = {}) }
-            // The budget's wait comes before ky's call, so it counts against totalTimeout and not against
-            // the per-attempt timeout; ky's beforeRetry hook waits for a retry's place. The fetch given
-            // to ky learns from each response's headers (perf: docs/performance.md#rest-budget-hooks).
-            const waiting = limits.acquire(holder, url, signal)
-            if (waiting) await limits.within(waiting, total === false ? false : total - (performance.now() - started), labelOf(call))
-            init.fetch = limits.fetchFor(holder, this.#fetch)
+          if (holder) {
+            // The first attempt's wait comes before ky's call, so it counts against totalTimeout and not
+            // against the per-attempt timeout (perf: docs/performance.md#rest-budget-hooks).
+            const waiting = reserved ? undefined : limits!.acquire(holder, url, signal)
+            if (waiting) await limits!.within(waiting, this.#remaining(total, started), labelOf(call))
+            reserved = false
+            init.fetch = limits!.fetchFor(holder, this.#fetch)
           }
           if (total !== false) {
             // A 401 replay is a new ky call; it gets what is left of the budget, not a fresh one.
@@ -166,6 +167,17 @@ export class RestEngine {
           response = await pending
           return { data: (await readBody(pending, response, method, call.schema, this.settings.cache)) as T, response }
         } catch (error) {
+          if (error instanceof BudgetWait) {
+            // A retry waits for its place here, not inside ky's attempt timeout; the next ky call
+            // makes that attempt and gets the retries that are left.
+            await limits!.within(error.waiting, this.#remaining(total, started), labelOf(call))
+            reserved = true
+            const sent = limits!.attempts(holder!)
+            init.retry = { ...(init.retry as object), limit: this.settings.retry.limit - sent }
+            // The hooks number this ky call's attempts on from the call's (see kyHooks).
+            init.context = { attemptsBefore: sent }
+            continue
+          }
           // One replay with a fresh token; `invalidate(token)` makes a burst of 401s refresh once.
           if (!replayed && error instanceof HTTPError && error.response.status === 401 && credentials !== undefined && auth.refreshable) {
             replayed = true
@@ -179,13 +191,18 @@ export class RestEngine {
             throw new ResponseValidationError(labelOf(call), response.status, [{ message: `the body is not valid JSON (${error.message})` }], redactor)
           }
           throw error
-        } finally {
-          if (holder) limits!.end(holder)
         }
       }
     } catch (error) {
       throw await this.#fail(error, labelOf(call), signal)
+    } finally {
+      if (holder) limits!.end(holder)
     }
+  }
+
+  /** What is left of the call's total timeout, ms, or `false` when it has none. */
+  #remaining(total: number | false, started: number): number | false {
+    return total === false ? false : total - (performance.now() - started)
   }
 
   /**
@@ -321,33 +338,33 @@ function whileNotAborted<T>(promise: Promise<T>, signal: AbortSignal | undefined
 /** ky hooks for the user's hooks and debug logging; none at all when there is nothing to run. */
 function kyHooks(settings: RestSettings, context: ClientContext<RestConfig>): Hooks | undefined {
   const { beforeRequest, afterResponse } = settings.hooks
-  const { limits } = settings
   const debug = context.config.logger !== undefined && context.config.logLevel === 'debug'
-  if (beforeRequest.length === 0 && afterResponse.length === 0 && !debug && !limits) return undefined
+  if (beforeRequest.length === 0 && afterResponse.length === 0 && !debug) return undefined
   const log = context.log
-  const hooks: Hooks = {
-    beforeRetry: [
+  // A ky call that follows a retry's wait for the budget (see send) starts at the call's attempt count.
+  const before = (options: { context: Record<string, unknown> }) => (options.context.attemptsBefore as number | undefined) ?? 0
+  const hooks: Hooks = {}
+  if (beforeRequest.length > 0 || debug) {
+    hooks.beforeRetry = [
       async ({ request, options, retryCount, error }) => {
-        if (debug) log.debug('retrying', { method: request.method, attempt: retryCount, after: error.name })
-        // A retry's wait runs on ky's hook, so ky races it with totalTimeout, not the attempt's timeout.
-        if (limits) await limits.acquire((options.context as { budget: object }).budget, request.url, request.signal)
-        for (const hook of beforeRequest) await hook({ request, attempt: retryCount })
+        const attempt = before(options) + retryCount
+        if (debug) log.debug('retrying', { method: request.method, attempt, after: error.name })
+        for (const hook of beforeRequest) await hook({ request, attempt })
       },
-    ],
+    ]
   }
-  // The budget's first wait is the engine's own (see send).
   if (beforeRequest.length > 0) {
     hooks.beforeRequest = [
-      async ({ request }) => {
-        for (const hook of beforeRequest) await hook({ request, attempt: 0 })
+      async ({ request, options }) => {
+        for (const hook of beforeRequest) await hook({ request, attempt: before(options) })
       },
     ]
   }
   // Only for the user's hooks: ky hands each afterResponse hook a clone of the response (a tee of its body).
   if (afterResponse.length > 0) {
     hooks.afterResponse = [
-      async ({ request, response, retryCount }) => {
-        for (const hook of afterResponse) await hook({ request, response, attempt: retryCount })
+      async ({ request, options, response, retryCount }) => {
+        for (const hook of afterResponse) await hook({ request, response, attempt: before(options) + retryCount })
       },
     ]
   }

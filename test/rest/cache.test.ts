@@ -152,19 +152,57 @@ describe('identical GETs in flight', () => {
     expect(results.filter((result) => result.slow === true)).toHaveLength(99)
   })
 
-  it('one caller aborting (the first, whose request it is) leaves the other 99 resolved', async () => {
+  it('one caller aborting (not the first) leaves the other 99 resolved, and the one request goes on', async () => {
     const client = createRestClient({ baseUrl: server.url, auth: 'token-a', rest: { cache: revalidationCache() } })
     await server.arrivals(true)
     const controller = new AbortController()
-    const calls = Array.from({ length: 100 }, (_, index) => client.request('GET', '/slow/two', index === 0 ? { signal: controller.signal } : {}))
-    setTimeout(() => controller.abort(new Error('caller 0 left')), 50)
+    const calls = Array.from({ length: 100 }, (_, index) => client.request('GET', '/slow/two', index === 50 ? { signal: controller.signal } : {}))
+    setTimeout(() => controller.abort(new Error('caller 50 left')), 50)
     const settled = await Promise.allSettled(calls)
     const arrivals = (await server.arrivals()).filter((arrival) => arrival.path === '/slow/two')
     const resolved = settled.filter((result) => result.status === 'fulfilled').length
-    console.log(`[acceptance] sharing with an abort: ${resolved}/99 others resolved, the aborted one rejected: ${settled[0]!.status === 'rejected'}, ${arrivals.length} request(s)`)
-    expect(settled[0]).toEqual({ status: 'rejected', reason: new Error('caller 0 left') })
+    console.log(`[acceptance] sharing with an abort: ${resolved}/99 others resolved, the aborted one rejected: ${settled[50]!.status === 'rejected'}, ${arrivals.length} request(s)`)
+    expect(settled[50]).toEqual({ status: 'rejected', reason: new Error('caller 50 left') })
     expect(resolved).toBe(99)
     expect(arrivals).toHaveLength(1)
+  })
+
+  // The shared request is the first caller's own (so a lone GET, the usual case, pays for no second
+  // Request object): when that caller leaves before the answer is read, the others get one more.
+  it('the first caller aborting leaves the other 99 resolved, by one request sent again for them', async () => {
+    const cache = revalidationCache()
+    const client = createRestClient({ baseUrl: server.url, auth: 'token-a', rest: { cache } })
+    await server.arrivals(true)
+    const controller = new AbortController()
+    const first = client.request('GET', '/slow/four', { signal: controller.signal })
+    await expect.poll(() => cache.stats().requests).toBe(1)
+    const others = Array.from({ length: 99 }, () => client.request<{ slow: boolean }>('GET', '/slow/four'))
+    await expect.poll(() => cache.stats().shared).toBe(99)
+    controller.abort(new Error('caller 0 left'))
+    await expect(first).rejects.toEqual(new Error('caller 0 left'))
+    const results = await Promise.all(others)
+    const arrivals = (await server.arrivals()).filter((arrival) => arrival.path === '/slow/four')
+    console.log(`[acceptance] sharing when the first caller aborts: ${results.length}/99 others resolved, ${arrivals.length} request(s)`)
+    expect(results.every((result) => result.slow)).toBe(true)
+    expect(arrivals).toHaveLength(2)
+  })
+
+  it('the same, with a stored body: the request sent again revalidates it, and the 304 is answered from the cache', async () => {
+    const cache = revalidationCache()
+    const client = createRestClient({ baseUrl: server.url, auth: 'token-a', rest: { cache } })
+    await client.request('GET', '/slow/five')
+    await server.arrivals(true)
+    const controller = new AbortController()
+    const first = client.request('GET', '/slow/five', { signal: controller.signal })
+    await expect.poll(() => cache.stats().requests).toBe(2)
+    const others = Array.from({ length: 9 }, () => client.request<{ slow: boolean }>('GET', '/slow/five'))
+    await expect.poll(() => cache.stats().shared).toBe(9)
+    controller.abort(new Error('caller 0 left'))
+    await expect(first).rejects.toEqual(new Error('caller 0 left'))
+    expect(await Promise.all(others)).toEqual(Array.from({ length: 9 }, () => ({ slow: true })))
+    // The first caller's request (answered after it left) and the one sent again: both conditional.
+    expect((await server.arrivals()).filter((arrival) => arrival.path === '/slow/five').map((arrival) => arrival.status)).toEqual([304, 304])
+    expect(cache.stats().notModified).toBe(1)
   })
 
   it('different credentials do not share', async () => {

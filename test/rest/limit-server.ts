@@ -12,7 +12,7 @@
  *   client's validator matches. `/change/<n>` bumps its version (the body carries it).
  * - `/canary`: a body naming the caller's bearer token, with an ETag that is the same for everyone,
  *   so a client that mixed credentials in its cache would serve one token's body to another.
- * - `/slow/*`: answers after 300 ms, so identical calls overlap.
+ * - `/slow/*`: answers after 300 ms, so identical calls overlap; with an ETag, 304 when it matches.
  * - `/nostore`: a body with an ETag and `Cache-Control: no-store`.
  * - `/__arrivals`: every arrival so far `{ at, path, status, auth }` (and `?clear` to start over).
  */
@@ -103,7 +103,8 @@ const server = createServer((req, res) => {
     return send(200, JSON.stringify({ at: now }), { etag: '"fixed"', 'cache-control': 'no-store' })
   }
   if (first === 'slow') {
-    setTimeout(() => send(200, JSON.stringify({ slow: true })), 300)
+    const etag = '"slow"'
+    setTimeout(() => (req.headers['if-none-match'] === etag ? send(304, '', { etag }) : send(200, JSON.stringify({ slow: true }), { etag })), 300)
     return
   }
   send(404, '{"error":"not_found"}')

@@ -202,3 +202,62 @@ describe('the budget across ky retries', () => {
     expect(sent).toBe(3)
   })
 })
+
+// A retry's wait for the budget runs outside ky's attempt: the fetch the engine gives ky ends the ky
+// call, the engine waits (against totalTimeout), and a new ky call makes that attempt with the
+// retries that are left.
+describe("a retry that has to wait for the budget's next window", () => {
+  function answering(answers: Array<{ status: number; headers: Record<string, string> }>) {
+    let sent = 0
+    const fetch = async () => {
+      const { status, headers } = answers[Math.min(sent++, answers.length - 1)]!
+      return new Response(status === 200 ? '{}' : null, { status, headers: { 'content-type': 'application/json', ...headers } })
+    }
+    return { fetch, sent: () => sent }
+  }
+  const spent = (reset: number) => ({ 'retry-after': '0', 'ratelimit-limit': '1', 'ratelimit-remaining': '0', 'ratelimit-reset': String(reset) })
+
+  it("waits outside the attempt's timeout, then goes", async () => {
+    const { fetch, sent } = answering([{ status: 503, headers: spent(1) }, { status: 200, headers: {} }])
+    // Run inside ky's attempt, the 1 s wait would time out each 50 ms attempt.
+    const client = createRestClient({ baseUrl: 'https://api.test', fetch, timeout: 50, retry: { limit: 2, backoff: { base: 0, cap: 0 } }, rest: { limits: rateLimits() } })
+    await expect(client.request('GET', '/w')).resolves.toEqual({})
+    expect(sent()).toBe(2)
+    expect(client.limits()[0]).toMatchObject({ inFlight: 0, queued: 0 })
+  })
+
+  it('counts against totalTimeout: the call times out with the retry unsent, and leaves no waiter behind', async () => {
+    const { fetch, sent } = answering([{ status: 503, headers: spent(30) }])
+    const client = createRestClient({ baseUrl: 'https://api.test', fetch, totalTimeout: 200, retry: { limit: 2, backoff: { base: 0, cap: 0 } }, rest: { limits: rateLimits() } })
+    await expect(client.request('GET', '/w')).rejects.toBeInstanceOf(TimeoutError)
+    expect(sent()).toBe(1)
+    expect(client.limits()[0]).toMatchObject({ inFlight: 0, queued: 0 })
+  })
+
+  it("keeps the call's retry limit and numbers the hooks' attempts on (the attempt that waited is announced again, as sent)", async () => {
+    const again = { 'retry-after': '0', 'ratelimit-limit': '10', 'ratelimit-remaining': '5', 'ratelimit-reset': '30' }
+    const { fetch, sent } = answering([{ status: 503, headers: spent(1) }, { status: 503, headers: again }, { status: 503, headers: again }, { status: 200, headers: {} }])
+    const attempts: number[] = []
+    const client = createRestClient({
+      baseUrl: 'https://api.test',
+      fetch,
+      retry: { limit: 2, backoff: { base: 0, cap: 0 } },
+      rest: { limits: rateLimits(), hooks: { beforeRequest: [({ attempt }) => void attempts.push(attempt)] } },
+    })
+    const error = await client.request('GET', '/w').catch((caught: unknown) => caught)
+    expect(error).toMatchObject({ status: 503 })
+    // Three attempts in all (limit 2), the third never made.
+    expect(sent()).toBe(3)
+    expect(attempts).toEqual([0, 1, 1, 2])
+    expect(client.limits()[0]).toMatchObject({ inFlight: 0, queued: 0 })
+  })
+
+  it('a wait past maxWait rejects the retry with a RateLimitError, unsent', async () => {
+    const { fetch, sent } = answering([{ status: 503, headers: spent(30) }])
+    const client = createRestClient({ baseUrl: 'https://api.test', fetch, retry: { limit: 2, backoff: { base: 0, cap: 0 } }, rest: { limits: rateLimits({ maxWait: 1000 }) } })
+    const error = await client.request('GET', '/w').catch((caught: unknown) => caught)
+    expect(error).toBeInstanceOf(RateLimitError)
+    expect((error as RateLimitError).retryAfter).toBeGreaterThan(1000)
+    expect(sent()).toBe(1)
+  })
+})

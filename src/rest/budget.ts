@@ -117,7 +117,7 @@ interface Ticket {
  * total timeout rather than the attempt's, then carries on with the retries that are left. Not an
  * Error: it never reaches a caller.
  */
-export class BudgetWait {
+class BudgetWait {
   constructor(
     /** Settles when the place is reserved (or rejects: maxWait, abort). */
     readonly waiting: Promise<void>,
@@ -199,6 +199,8 @@ export class RateLimits {
    * wait would pass `maxWait`, and with the signal's reason on abort.
    */
   acquire(holder: object, url: string, signal: AbortSignal | undefined): Promise<void> | undefined {
+    // Reserved by a wait that ended (a retry's, see waited) and not used yet: it is this attempt's.
+    if ((holder as Slot).ticket?.used === false) return undefined
     this.release(holder)
     // A serialized URL (lower-case host, no default port, no credentials): its origin is what
     // precedes the path, and the route adds the first path segment.
@@ -339,8 +341,13 @@ export class RateLimits {
     this.#pump(ticket.origin)
   }
 
-  /** Internal: how many attempts of the REST call of `holder` have gone to the fetch. */
-  attempts(holder: object): number {
+  /**
+   * Internal: when `error` is a retry's {@link BudgetWait}, waits for its place within `remaining` of
+   * the call's total timeout, then says how many attempts of the call have gone out; else `undefined`.
+   */
+  async waited(holder: object, error: unknown, remaining: number | false, label: string): Promise<number | undefined> {
+    if (!(error instanceof BudgetWait)) return undefined
+    await this.within(error.waiting, remaining, label)
     return (holder as Slot).attempts ?? 0
   }
 

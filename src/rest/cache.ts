@@ -14,7 +14,7 @@ export interface CachedResponse {
   status: number
   /** Its status text. */
   statusText: string
-  /** Its headers, as name/value pairs. */
+  /** Its headers, as name/value pairs (the cache lists them when first read). */
   headers: Array<[string, string]>
   /** Its body, as the text the engine read (JSON is parsed from it again on each 304). */
   body: string
@@ -22,7 +22,7 @@ export interface CachedResponse {
   bytes: number
   /** Its `ETag`, sent back as `If-None-Match`. */
   etag?: string | undefined
-  /** Its `Last-Modified`, sent back as `If-Modified-Since` when there is no ETag. */
+  /** Its `Last-Modified` when it has no ETag, sent back as `If-Modified-Since`. */
   lastModified?: string | undefined
   /** The request headers its `Vary` names, with the values it was fetched with. */
   vary: Array<[string, string]>
@@ -141,7 +141,10 @@ class MemoryCacheStore implements CacheStore {
   }
 }
 
-/** A GET on the wire that identical GETs join; each caller waits in `waiters`. */
+/**
+ * A GET on the wire that identical GETs join. The first caller waits on the request itself (it runs
+ * on that caller's signal); each caller who joins waits in `waiters`.
+ */
 interface Shared {
   /** The first caller's request (a later one joins only with the same headers), or the one re-sent for the rest. */
   request: Request
@@ -149,6 +152,7 @@ interface Shared {
   send: (request: Request, shared: Shared) => Promise<Response>
   /** The cache put a validator of its own on `request` (the callers had none). */
   validated: boolean
+  /** The callers who joined the first one. */
   waiters: Waiter[]
   /**
    * Aborts a re-sent request when its last caller leaves. None while the first caller's request is on
@@ -180,6 +184,19 @@ const NO_STORE = /\bno-store\b/i
 const VALIDATORS = ['if-none-match', 'if-modified-since']
 // A response without `Vary` (most): one shared empty list, never written to.
 const NO_VARY: never[] = []
+
+// Node's (and Bun's) native count, looked up at first use; `utf8Length` elsewhere.
+let nativeLength: ((text: string) => number) | undefined
+
+/**
+ * The UTF-8 size of `text`, what TextEncoder would produce: `Buffer.byteLength` where the runtime
+ * has it, else {@link utf8Length} (perf: docs/performance.md#rest-cache-bodies).
+ */
+export function utf8Size(text: string): number {
+  const { Buffer } = globalThis as { Buffer?: { byteLength(text: string, encoding: 'utf8'): number } }
+  nativeLength ??= typeof Buffer?.byteLength === 'function' ? (value) => Buffer.byteLength(value, 'utf8') : utf8Length
+  return nativeLength(text)
+}
 
 /**
  * The UTF-8 size of `text`, what TextEncoder would produce (a lone surrogate as U+FFFD, 3 bytes),
@@ -216,7 +233,7 @@ function storedEntry(response: Response, body: string, mark: Mark): CachedRespon
       return (pairs ??= [...headers])
     },
     body,
-    bytes: utf8Length(body),
+    bytes: utf8Size(body),
     etag: mark.etag,
     lastModified: mark.lastModified,
     vary: mark.vary,
@@ -281,13 +298,13 @@ export class RevalidationCache {
         // Same URL and credential, other headers: its own request, not shared.
         return send(request)
       }
-      if (shared !== undefined) this.#shared++
-      else {
-        shared = { request, send, validated: false, waiters: [], controller: undefined }
-        this.#inFlight.set(key, shared)
-        this.#run(key, shared)
+      if (shared !== undefined) {
+        this.#shared++
+        return this.#join(key, shared, request.signal)
       }
-      return this.#join(key, shared, request.signal)
+      shared = { request, send, validated: false, waiters: [], controller: undefined }
+      this.#inFlight.set(key, shared)
+      return this.#run(key, shared, true)
     }
   }
 
@@ -318,17 +335,20 @@ export class RevalidationCache {
     return `${id} ${request.url}`
   }
 
-  /** One caller's wait for a shared GET; its abort leaves, and the request is cancelled when every caller has left. */
+  /**
+   * The wait of a caller who joined a shared GET. Its abort leaves; a request sent again for those
+   * who joined (see #rescue) is cancelled when the last of them has left.
+   */
   #join(key: string, shared: Shared, signal: AbortSignal | null): Promise<Response> {
     return new Promise<Response>((resolve, reject) => {
       signal?.throwIfAborted()
       const onAbort = () => {
         const at = shared.waiters.indexOf(waiter)
         if (at >= 0) shared.waiters.splice(at, 1)
-        if (shared.waiters.length === 0) {
+        // The first caller's own request stays: that caller is still waiting on it.
+        if (shared.waiters.length === 0 && shared.controller !== undefined) {
           if (this.#inFlight.get(key) === shared) this.#inFlight.delete(key)
-          // A first caller's own request is aborted by its own signal already.
-          shared.controller?.abort(signal!.reason)
+          shared.controller.abort(signal!.reason)
         }
         reject(signal!.reason)
       }
@@ -342,18 +362,25 @@ export class RevalidationCache {
     })
   }
 
-  /** Sends the shared GET and hands what comes back to its callers. */
-  #run(key: string, shared: Shared): void {
-    shared.send(shared.request, shared).then(
-      (response) => this.#deliver(key, shared, response),
-      (error: unknown) => this.#rescue(key, shared, error),
+  /**
+   * Sends the shared GET and hands what comes back to its callers; resolves to the first caller's
+   * response when `first` (the request is that caller's), else only serves those who joined.
+   */
+  #run(key: string, shared: Shared, first: boolean): Promise<Response> {
+    const answer = shared.send(shared.request, shared).then(
+      (response) => this.#deliver(key, shared, response, first),
+      (error: unknown) => {
+        this.#rescue(key, shared, error)
+        throw error
+      },
     )
+    if (!first) answer.catch(() => undefined)
+    return answer
   }
 
   /**
-   * The shared GET failed. When it failed because its first caller left (the request ran on that
-   * caller's signal), the callers still waiting get a request of their own, once; otherwise they all
-   * get the error.
+   * The shared GET failed. When it failed because the first caller left (the request ran on that
+   * caller's signal), those who joined get a request of their own, once; otherwise the error.
    */
   #rescue(key: string, shared: Shared, error: unknown): void {
     if (shared.controller === undefined && shared.request.signal.aborted && shared.waiters.length > 0) {
@@ -363,40 +390,53 @@ export class RevalidationCache {
       if (shared.validated) for (const name of VALIDATORS) request.headers.delete(name)
       shared.request = request
       shared.validated = false
-      return this.#run(key, shared)
+      void this.#run(key, shared, false)
+      return
     }
     if (this.#inFlight.get(key) === shared) this.#inFlight.delete(key)
     for (const waiter of shared.waiters) waiter.reject(error)
   }
 
-  /** Hands a shared GET's response to its callers: as it is to one, a copy each to several. */
-  #deliver(key: string, shared: Shared, response: Response): void {
+  /**
+   * Hands a shared GET's response to its callers: as it is when there is one, a copy each when there
+   * are several (the body read once here). Returns the first caller's.
+   */
+  #deliver(key: string, shared: Shared, response: Response, first: boolean): Response | Promise<Response> {
     const { waiters } = shared
-    // The first caller left between the answer and this step: its abort ends the body too.
-    if (shared.controller === undefined && shared.request.signal.aborted) return this.#rescue(key, shared, shared.request.signal.reason)
+    if (first && waiters.length > 0 && shared.request.signal.aborted) {
+      // The first caller left between the answer and this step: its abort ends the body too.
+      this.#rescue(key, shared, shared.request.signal.reason)
+      return response
+    }
     if (this.#inFlight.get(key) === shared) this.#inFlight.delete(key)
-    if (waiters.length === 1) return waiters[0]!.resolve(response)
     if (waiters.length === 0) {
-      void response.body?.cancel().catch(() => undefined)
-      return
+      if (!first) void response.body?.cancel().catch(() => undefined)
+      return response
+    }
+    if (!first && waiters.length === 1) {
+      waiters[0]!.resolve(response)
+      return response
     }
     const stored = this.#answers.get(response)
     if (stored !== undefined) {
       for (const waiter of waiters) waiter.resolve(this.#copy(response, stored, true))
-      return
+      return response
     }
-    // Several callers of a network response: each gets its own body, so it is read once here.
     const text = NULL_BODY.has(response.status) ? Promise.resolve(null) : response.text()
-    text
-      .then(async (body) => {
+    return text.then(
+      async (body) => {
         const mark = this.#marks.get(response)
         if (mark !== undefined && body !== null) {
           this.#marks.delete(response)
           await this.#store.set(mark.key, storedEntry(response, body, mark))
         }
         for (const waiter of waiters) waiter.resolve(this.#copy(response, body, false))
-      })
-      .catch((error: unknown) => this.#rescue(key, shared, error))
+        return this.#copy(response, body, false)
+      },
+    ).catch((error: unknown) => {
+      this.#rescue(key, shared, error)
+      throw error
+    })
   }
 
   /** A response like `response` with `body`; `bare` keeps the body beside it for the engine rather than in it. */
@@ -436,7 +476,7 @@ export class RevalidationCache {
       this.#notModified++
       this.#bytesSaved += entry.bytes
       const etag = headers.get('etag') ?? entry.etag
-      const lastModified = headers.get('last-modified') ?? entry.lastModified
+      const lastModified = etag === undefined ? (headers.get('last-modified') ?? entry.lastModified) : entry.lastModified
       const answered = new Response(bodiesRead ? entry.body : null, { status: entry.status, statusText: entry.statusText, headers: entry.headers })
       for (const [name, value] of headers) if (name !== KEEP_STORED) answered.headers.set(name, value)
       if (!bodiesRead) this.#answers.set(answered, entry.body)
@@ -446,7 +486,8 @@ export class RevalidationCache {
       return answered
     }
     const etag = headers.get('etag') ?? undefined
-    const lastModified = headers.get('last-modified') ?? undefined
+    // One validator is kept: Last-Modified only when there is no ETag (which is what gets sent).
+    const lastModified = etag === undefined ? (headers.get('last-modified') ?? undefined) : undefined
     if (response.status === 200 && (etag !== undefined || lastModified !== undefined)) {
       const varyField = headers.get('vary')
       const vary = varyField === null ? NO_VARY : varyField.split(',').map((name) => name.trim().toLowerCase()).filter(Boolean)

@@ -7,7 +7,7 @@ import ky, { HTTPError, type Hooks, type Options as KyOptions, SchemaValidationE
 import { CONTROL, HEADER_NAME } from '../core/checks.js'
 import { type ClientContext, ConfigError, type Credentials, type RestConfig, type StandardSchemaV1, TimeoutError, type WirekitError, isWirekitError } from '../core/index.js'
 import { InvalidRequestError, ResponseValidationError, toWirekitError } from './errors.js'
-import { BudgetWait, type RateLimits } from './budget.js'
+import type { RateLimits } from './budget.js'
 import type { RevalidationCache } from './cache.js'
 import type { RestHooks } from './hooks.js'
 import { IDEMPOTENCY_HEADER, idempotencyKeyFor } from './idempotency.js'
@@ -136,8 +136,6 @@ export class RestEngine {
     // The budget's record of this call's attempts, across its ky calls (a 401 replay, a retry that
     // waited for its place).
     const holder = limits && {}
-    // A retry's place was reserved while waiting outside ky: the next ky call starts with it.
-    let reserved = false
     try {
       const { url, method, init } = this.#prepare(call, options)
       const headers = init.headers as Record<string, string>
@@ -152,9 +150,8 @@ export class RestEngine {
           if (holder) {
             // The first attempt's wait comes before ky's call, so it counts against totalTimeout and not
             // against the per-attempt timeout (perf: docs/performance.md#rest-budget-hooks).
-            const waiting = reserved ? undefined : limits!.acquire(holder, url, signal)
+            const waiting = limits!.acquire(holder, url, signal)
             if (waiting) await limits!.within(waiting, this.#remaining(total, started), labelOf(call))
-            reserved = false
             init.fetch = limits!.fetchFor(holder, this.#fetch)
           }
           if (total !== false) {
@@ -167,12 +164,10 @@ export class RestEngine {
           response = await pending
           return { data: (await readBody(pending, response, method, call.schema, this.settings.cache)) as T, response }
         } catch (error) {
-          if (error instanceof BudgetWait) {
-            // A retry waits for its place here, not inside ky's attempt timeout; the next ky call
-            // makes that attempt and gets the retries that are left.
-            await limits!.within(error.waiting, this.#remaining(total, started), labelOf(call))
-            reserved = true
-            const sent = limits!.attempts(holder!)
+          // A retry that has to wait for the budget waits here, not inside ky's attempt timeout; the
+          // next ky call makes that attempt, with the retries that are left.
+          const sent = await limits?.waited(holder!, error, this.#remaining(total, started), labelOf(call))
+          if (sent !== undefined) {
             init.retry = { ...(init.retry as object), limit: this.settings.retry.limit - sent }
             // The hooks number this ky call's attempts on from the call's (see kyHooks).
             init.context = { attemptsBefore: sent }

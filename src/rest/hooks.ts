@@ -8,7 +8,11 @@ import type { WirekitError } from '../core/index.js'
 export interface BeforeRequestContext {
   /** The outgoing request, credential included: log `request.method` and `request.url`, not its headers. */
   request: Request
-  /** 0 for the first attempt, 1 for the first retry, … */
+  /**
+   * 0 for the first attempt, 1 for the first retry, … A retry that then had to wait for the
+   * rate-limit budget (`rest.limits`) is announced again, with the same number, on the request that
+   * is sent once its place is free.
+   */
   attempt: number
 }
 

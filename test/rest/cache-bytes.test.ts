@@ -2,7 +2,7 @@
 // the count must equal what TextEncoder produces, or `maxBytes` and `bytesSaved` would drift.
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
-import { utf8Length } from '../../src/rest/cache.js'
+import { utf8Length, utf8Size } from '../../src/rest/cache.js'
 
 const encoded = (text: string) => new TextEncoder().encode(text).byteLength
 
@@ -13,6 +13,14 @@ describe('utf8Length', () => {
     fc.assert(fc.property(fc.array(fc.integer({ min: 0, max: 0xffff })), (codes) => {
       const text = String.fromCharCode(...codes)
       return utf8Length(text) === encoded(text)
+    }), { numRuns: 2000 })
+  })
+
+  it("and so does utf8Size, the runtime's native count where there is one (Buffer.byteLength here)", () => {
+    fc.assert(fc.property(fc.string({ unit: 'binary' }), (text) => utf8Size(text) === encoded(text)), { numRuns: 2000 })
+    fc.assert(fc.property(fc.array(fc.integer({ min: 0, max: 0xffff })), (codes) => {
+      const text = String.fromCharCode(...codes)
+      return utf8Size(text) === encoded(text)
     }), { numRuns: 2000 })
   })
 

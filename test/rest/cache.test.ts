@@ -153,11 +153,16 @@ describe('identical GETs in flight', () => {
   })
 
   it('one caller aborting (not the first) leaves the other 99 resolved, and the one request goes on', async () => {
-    const client = createRestClient({ baseUrl: server.url, auth: 'token-a', rest: { cache: revalidationCache() } })
+    const cache = revalidationCache()
+    const client = createRestClient({ baseUrl: server.url, auth: 'token-a', rest: { cache } })
     await server.arrivals(true)
     const controller = new AbortController()
-    const calls = Array.from({ length: 100 }, (_, index) => client.request('GET', '/slow/two', index === 50 ? { signal: controller.signal } : {}))
-    setTimeout(() => controller.abort(new Error('caller 50 left')), 50)
+    const calls = [client.request('GET', '/slow/two')]
+    await expect.poll(() => cache.stats().requests).toBe(1)
+    for (let index = 1; index < 100; index++) calls.push(client.request('GET', '/slow/two', index === 50 ? { signal: controller.signal } : {}))
+    // Every other caller has joined caller 0's request before caller 50 leaves.
+    await expect.poll(() => cache.stats().shared).toBe(99)
+    controller.abort(new Error('caller 50 left'))
     const settled = await Promise.allSettled(calls)
     const arrivals = (await server.arrivals()).filter((arrival) => arrival.path === '/slow/two')
     const resolved = settled.filter((result) => result.status === 'fulfilled').length

@@ -251,7 +251,11 @@ export class RateLimits {
       if (slot.ticket === undefined || slot.ticket.used) {
         const request = input as Request
         const waiting = this.acquire(holder, request.url, request.signal)
-        if (waiting) return Promise.reject(new BudgetWait(waiting))
+        if (waiting) {
+          // Handled here too: ky may end the call another way first (its total timeout).
+          waiting.catch(() => undefined)
+          return Promise.reject(new BudgetWait(waiting))
+        }
       }
       slot.ticket!.used = true
       slot.attempts = (slot.attempts ?? 0) + 1

@@ -422,6 +422,7 @@ export class RevalidationCache {
       for (const waiter of waiters) waiter.resolve(this.#copy(response, stored, true))
       return response
     }
+    // Several callers of a network response: each gets its own body, so it is read once here.
     const text = NULL_BODY.has(response.status) ? Promise.resolve(null) : response.text()
     return text.then(
       async (body) => {

@@ -172,41 +172,41 @@ describe('identical GETs in flight', () => {
     expect(arrivals).toHaveLength(1)
   })
 
-  // The shared request is the first caller's own (so a lone GET, the usual case, pays for no second
-  // Request object): when that caller leaves before the answer is read, the others get one more.
-  it('the first caller aborting leaves the other 99 resolved, by one request sent again for them', async () => {
+  /**
+   * The first caller's GET of `path` is on the wire with `joiners` more joined to it when that caller
+   * aborts; resolves with the others' results and the arrivals at the server after the prime (if any).
+   */
+  async function firstCallerLeaves(path: string, joiners: number, primed: boolean) {
     const cache = revalidationCache()
     const client = createRestClient({ baseUrl: server.url, auth: 'token-a', rest: { cache } })
+    if (primed) await client.request('GET', path)
     await server.arrivals(true)
     const controller = new AbortController()
-    const first = client.request('GET', '/slow/four', { signal: controller.signal })
-    await expect.poll(() => cache.stats().requests).toBe(1)
-    const others = Array.from({ length: 99 }, () => client.request<{ slow: boolean }>('GET', '/slow/four'))
-    await expect.poll(() => cache.stats().shared).toBe(99)
+    const first = client.request('GET', path, { signal: controller.signal })
+    await expect.poll(() => cache.stats().requests).toBe(primed ? 2 : 1)
+    const others = Array.from({ length: joiners }, () => client.request<{ slow: boolean }>('GET', path))
+    await expect.poll(() => cache.stats().shared).toBe(joiners)
     controller.abort(new Error('caller 0 left'))
     await expect(first).rejects.toEqual(new Error('caller 0 left'))
     const results = await Promise.all(others)
-    const arrivals = (await server.arrivals()).filter((arrival) => arrival.path === '/slow/four')
+    const arrivals = (await server.arrivals()).filter((arrival) => arrival.path === path)
+    return { cache, results, arrivals }
+  }
+
+  // The shared request is the first caller's own (so a lone GET, the usual case, pays for no second
+  // Request object): when that caller leaves before the answer is read, the others get one more.
+  it('the first caller aborting leaves the other 99 resolved, by one request sent again for them', async () => {
+    const { results, arrivals } = await firstCallerLeaves('/slow/four', 99, false)
     console.log(`[acceptance] sharing when the first caller aborts: ${results.length}/99 others resolved, ${arrivals.length} request(s)`)
     expect(results.every((result) => result.slow)).toBe(true)
     expect(arrivals).toHaveLength(2)
   })
 
   it('the same, with a stored body: the request sent again revalidates it, and the 304 is answered from the cache', async () => {
-    const cache = revalidationCache()
-    const client = createRestClient({ baseUrl: server.url, auth: 'token-a', rest: { cache } })
-    await client.request('GET', '/slow/five')
-    await server.arrivals(true)
-    const controller = new AbortController()
-    const first = client.request('GET', '/slow/five', { signal: controller.signal })
-    await expect.poll(() => cache.stats().requests).toBe(2)
-    const others = Array.from({ length: 9 }, () => client.request<{ slow: boolean }>('GET', '/slow/five'))
-    await expect.poll(() => cache.stats().shared).toBe(9)
-    controller.abort(new Error('caller 0 left'))
-    await expect(first).rejects.toEqual(new Error('caller 0 left'))
-    expect(await Promise.all(others)).toEqual(Array.from({ length: 9 }, () => ({ slow: true })))
+    const { cache, results, arrivals } = await firstCallerLeaves('/slow/five', 9, true)
+    expect(results).toEqual(Array.from({ length: 9 }, () => ({ slow: true })))
     // The first caller's request (answered after it left) and the one sent again: both conditional.
-    expect((await server.arrivals()).filter((arrival) => arrival.path === '/slow/five').map((arrival) => arrival.status)).toEqual([304, 304])
+    expect(arrivals.map((arrival) => arrival.status)).toEqual([304, 304])
     expect(cache.stats().notModified).toBe(1)
   })
 

@@ -243,7 +243,7 @@ export class RateLimits {
   /**
    * Internal: `inner` for the ky calls of `holder` (one REST call), learning from each response it
    * gets (see {@link learn}). The engine reserves the first attempt's place; a retry reserves its own
-   * here, and when it would have to wait, ends the ky call with a {@link BudgetWait} instead.
+   * here, and when it would have to wait, ends the ky call with a `BudgetWait` instead.
    */
   fetchFor(holder: object, inner: typeof fetch): typeof fetch {
     const slot = holder as Slot
@@ -346,7 +346,7 @@ export class RateLimits {
   }
 
   /**
-   * Internal: when `error` is a retry's {@link BudgetWait}, waits for its place within `remaining` of
+   * Internal: when `error` is a retry's `BudgetWait`, waits for its place within `remaining` of
    * the call's total timeout, then says how many attempts of the call have gone out; else `undefined`.
    */
   async waited(holder: object, error: unknown, remaining: number | false, label: string): Promise<number | undefined> {

@@ -148,8 +148,8 @@ class MemoryCacheStore implements CacheStore {
 interface Shared {
   /** The first caller's request (a later one joins only with the same headers), or the one re-sent for the rest. */
   request: Request
-  /** Sends `request` (conditional when a body is stored) for `shared`. */
-  send: (request: Request, shared: Shared) => Promise<Response>
+  /** Sends `request` (conditional when a body is stored) and hands the answer out (see #deliver). */
+  send: (request: Request, shared: Shared, first: boolean) => Promise<Response>
   /** The cache put a validator of its own on `request` (the callers had none). */
   validated: boolean
   /** The callers who joined the first one. */
@@ -291,7 +291,7 @@ export class RevalidationCache {
       if (request.method !== 'GET') return inner(input, init)
       if (request.signal.aborted) return Promise.reject(request.signal.reason)
       const key = this.#key(request, credentialHeaders)
-      const send = (sent: Request, shared?: Shared) => this.#send(inner, sent, init, key, bodiesRead, shared)
+      const send = (sent: Request, shared?: Shared, first = false) => this.#send(inner, sent, init, key, bodiesRead, shared, first)
       if (!this.#share) return send(request)
       let shared = this.#inFlight.get(key)
       if (shared !== undefined && headerText(shared.request.headers, shared.validated) !== headerText(request.headers)) {
@@ -367,13 +367,7 @@ export class RevalidationCache {
    * response when `first` (the request is that caller's), else only serves those who joined.
    */
   #run(key: string, shared: Shared, first: boolean): Promise<Response> {
-    const answer = shared.send(shared.request, shared).then(
-      (response) => this.#deliver(key, shared, response, first),
-      (error: unknown) => {
-        this.#rescue(key, shared, error)
-        throw error
-      },
-    )
+    const answer = shared.send(shared.request, shared, first)
     if (!first) answer.catch(() => undefined)
     return answer
   }
@@ -448,10 +442,18 @@ export class RevalidationCache {
   }
 
   /** Sends one GET, conditional when a body is stored, and answers a 304 from the store. */
-  #send(inner: typeof fetch, request: Request, init: RequestInit | undefined, key: string, bodiesRead: boolean, shared: Shared | undefined): Promise<Response> {
+  #send(inner: typeof fetch, request: Request, init: RequestInit | undefined, key: string, bodiesRead: boolean, shared: Shared | undefined, first: boolean): Promise<Response> {
     const found = this.#store.get(key)
-    if (found instanceof Promise) return found.then((entry) => this.#exchange(inner, request, init, key, bodiesRead, shared, unlessConditional(request, entry)))
-    return this.#exchange(inner, request, init, key, bodiesRead, shared, unlessConditional(request, found))
+    if (found instanceof Promise) {
+      return found.then(
+        (entry) => this.#exchange(inner, request, init, key, bodiesRead, shared, first, unlessConditional(request, entry)),
+        (error: unknown) => {
+          if (shared) this.#rescue(key, shared, error)
+          throw error
+        },
+      )
+    }
+    return this.#exchange(inner, request, init, key, bodiesRead, shared, first, unlessConditional(request, found))
   }
 
   async #exchange(
@@ -461,45 +463,58 @@ export class RevalidationCache {
     key: string,
     bodiesRead: boolean,
     shared: Shared | undefined,
+    first: boolean,
     found: CachedResponse | undefined,
   ): Promise<Response> {
-    let entry = found
-    if (entry && entry.vary.some(([name, value]) => (request.headers.get(name) ?? '') !== value)) entry = undefined
-    // The request is this attempt's own (ky sends a fresh copy on a retry), so the validator goes on it.
-    if (entry) {
-      request.headers.set(entry.etag !== undefined ? 'if-none-match' : 'if-modified-since', entry.etag ?? entry.lastModified!)
-      if (shared) shared.validated = true
-    }
-    this.#requests++
-    const response = await inner(request, init)
-    const { headers } = response
-    if (entry && response.status === 304) {
-      this.#notModified++
-      this.#bytesSaved += entry.bytes
-      const etag = headers.get('etag') ?? entry.etag
-      const lastModified = etag === undefined ? (headers.get('last-modified') ?? entry.lastModified) : entry.lastModified
-      const answered = new Response(bodiesRead ? entry.body : null, { status: entry.status, statusText: entry.statusText, headers: entry.headers })
-      for (const [name, value] of headers) if (name !== KEEP_STORED) answered.headers.set(name, value)
-      if (!bodiesRead) this.#answers.set(answered, entry.body)
-      // A new validator is stored with the headers it came with; otherwise the stored entry stands, and
-      // each answer takes the fresh headers of its own 304.
-      if (etag !== entry.etag || lastModified !== entry.lastModified) await this.#store.set(key, { ...entry, headers: [...answered.headers], etag, lastModified })
-      return answered
-    }
-    const etag = headers.get('etag') ?? undefined
-    // One validator is kept: Last-Modified only when there is no ETag (which is what gets sent).
-    const lastModified = etag === undefined ? (headers.get('last-modified') ?? undefined) : undefined
-    if (response.status === 200 && (etag !== undefined || lastModified !== undefined)) {
-      const varyField = headers.get('vary')
-      const vary = varyField === null ? NO_VARY : varyField.split(',').map((name) => name.trim().toLowerCase()).filter(Boolean)
-      if (!NO_STORE.test(headers.get('cache-control') ?? '') && !vary.includes('*')) {
-        this.#marks.set(response, { key, etag, lastModified, vary: vary === NO_VARY ? NO_VARY : vary.map((name) => [name, request.headers.get(name) ?? '']) })
-        return response
+    try {
+      let entry = found
+      if (entry && entry.vary.some(([name, value]) => (request.headers.get(name) ?? '') !== value)) entry = undefined
+      // The request is this attempt's own (ky sends a fresh copy on a retry), so the validator goes on it.
+      if (entry) {
+        request.headers.set(entry.etag !== undefined ? 'if-none-match' : 'if-modified-since', entry.etag ?? entry.lastModified!)
+        if (shared) shared.validated = true
       }
+      this.#requests++
+      const response = await inner(request, init)
+      const { headers } = response
+      if (entry && response.status === 304) {
+        this.#notModified++
+        this.#bytesSaved += entry.bytes
+        const etag = headers.get('etag') ?? entry.etag
+        const lastModified = etag === undefined ? (headers.get('last-modified') ?? entry.lastModified) : entry.lastModified
+        const answered = new Response(bodiesRead ? entry.body : null, { status: entry.status, statusText: entry.statusText, headers: entry.headers })
+        for (const [name, value] of headers) if (name !== KEEP_STORED) answered.headers.set(name, value)
+        if (!bodiesRead) this.#answers.set(answered, entry.body)
+        // A new validator is stored with the headers it came with; otherwise the stored entry stands, and
+        // each answer takes the fresh headers of its own 304.
+        if (etag !== entry.etag || lastModified !== entry.lastModified) await this.#store.set(key, { ...entry, headers: [...answered.headers], etag, lastModified })
+        return this.#handOut(key, shared, first, answered)
+      }
+      const etag = headers.get('etag') ?? undefined
+      // One validator is kept: Last-Modified only when there is no ETag (which is what gets sent).
+      const lastModified = etag === undefined ? (headers.get('last-modified') ?? undefined) : undefined
+      if (response.status === 200 && (etag !== undefined || lastModified !== undefined)) {
+        const varyField = headers.get('vary')
+        const vary = varyField === null ? NO_VARY : varyField.split(',').map((name) => name.trim().toLowerCase()).filter(Boolean)
+        if (!NO_STORE.test(headers.get('cache-control') ?? '') && !vary.includes('*')) {
+          this.#marks.set(response, { key, etag, lastModified, vary: vary === NO_VARY ? NO_VARY : vary.map((name) => [name, request.headers.get(name) ?? '']) })
+          return this.#handOut(key, shared, first, response)
+        }
+      }
+      if (found !== undefined) await this.#store.delete(key)
+      return this.#handOut(key, shared, first, response)
+    } catch (error) {
+      // A shared GET that failed: those who joined get the error, or a request of their own.
+      if (shared) this.#rescue(key, shared, error)
+      throw error
     }
-    if (found !== undefined) await this.#store.delete(key)
-    return response
   }
+
+  /** `response` as it is, or, for a shared GET, handed out to its callers (see #deliver). */
+  #handOut(key: string, shared: Shared | undefined, first: boolean, response: Response): Response | Promise<Response> {
+    return shared === undefined ? response : this.#deliver(key, shared, response, first)
+  }
+
 }
 
 /**

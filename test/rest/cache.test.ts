@@ -210,6 +210,19 @@ describe('identical GETs in flight', () => {
     expect(cache.stats().notModified).toBe(1)
   })
 
+  it('a store that fails fails every caller of a shared GET with its error, and none is left waiting', async () => {
+    const broken = new Error('store down')
+    let fail: (error: Error) => void = () => undefined
+    const store = { get: () => new Promise<undefined>((_, reject) => (fail = reject)), set: () => undefined, delete: () => undefined }
+    const cache = revalidationCache({ store })
+    const client = createRestClient({ baseUrl: server.url, auth: 'token-a', retry: 0, rest: { cache } })
+    const calls = Array.from({ length: 3 }, () => client.request('GET', '/slow/six'))
+    await expect.poll(() => cache.stats().shared).toBe(2)
+    fail(broken)
+    const settled = await Promise.allSettled(calls)
+    expect(settled.map((result) => result.status)).toEqual(['rejected', 'rejected', 'rejected'])
+  })
+
   it('different credentials do not share', async () => {
     const cache = revalidationCache()
     const a = createRestClient({ baseUrl: server.url, auth: 'token-a', rest: { cache } })

@@ -199,7 +199,7 @@ export class RateLimits {
    * wait would pass `maxWait`, and with the signal's reason on abort.
    */
   acquire(holder: object, url: string, signal: AbortSignal | undefined): Promise<void> | undefined {
-    // Reserved by a wait that ended (a retry's, see waited) and not used yet: it is this attempt's.
+    // Reserved by a wait that ended (a retry's, see resume) and not used yet: it is this attempt's.
     if ((holder as Slot).ticket?.used === false) return undefined
     this.release(holder)
     // A serialized URL (lower-case host, no default port, no credentials): its origin is what
@@ -346,13 +346,18 @@ export class RateLimits {
   }
 
   /**
-   * Internal: when `error` is a retry's `BudgetWait`, waits for its place within `remaining` of
-   * the call's total timeout, then says how many attempts of the call have gone out; else `undefined`.
+   * Internal: when `error` is a retry's `BudgetWait`, waits for its place within `remaining` of the
+   * call's total timeout and readies `init` (ky's options) for the ky call that makes that attempt:
+   * the retries left of `retryLimit`, and the attempts made so far, from which the engine's hooks
+   * number theirs (`context.attemptsBefore`). Resolves to true then, else false.
    */
-  async waited(holder: object, error: unknown, remaining: number | false, label: string): Promise<number | undefined> {
-    if (!(error instanceof BudgetWait)) return undefined
+  async resume(holder: object, error: unknown, init: { retry?: unknown; context?: object }, retryLimit: number, remaining: number | false, label: string): Promise<boolean> {
+    if (!(error instanceof BudgetWait)) return false
     await this.within(error.waiting, remaining, label)
-    return (holder as Slot).attempts ?? 0
+    const sent = (holder as Slot).attempts ?? 0
+    init.retry = { ...(init.retry as object), limit: retryLimit - sent }
+    init.context = { attemptsBefore: sent }
+    return true
   }
 
   /** Internal: the REST call of `holder` has ended; a wait it left behind (a total timeout) is dropped. */

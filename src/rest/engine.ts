@@ -166,13 +166,7 @@ export class RestEngine {
         } catch (error) {
           // A retry that has to wait for the budget waits here, not inside ky's attempt timeout; the
           // next ky call makes that attempt, with the retries that are left.
-          const sent = await limits?.waited(holder!, error, this.#remaining(total, started), labelOf(call))
-          if (sent !== undefined) {
-            init.retry = { ...(init.retry as object), limit: this.settings.retry.limit - sent }
-            // The hooks number this ky call's attempts on from the call's (see kyHooks).
-            init.context = { attemptsBefore: sent }
-            continue
-          }
+          if (await limits?.resume(holder!, error, init, this.settings.retry.limit, this.#remaining(total, started), labelOf(call))) continue
           // One replay with a fresh token; `invalidate(token)` makes a burst of 401s refresh once.
           if (!replayed && error instanceof HTTPError && error.response.status === 401 && credentials !== undefined && auth.refreshable) {
             replayed = true

@@ -126,11 +126,15 @@ async function smokeChromium() {
 async function unitSuiteNode22() {
   const result = await run('npx', ['-y', '-p', NODE_22, 'node', join(root, 'node_modules/vitest/vitest.mjs'), 'run'], { limit: LIMITS['node 22 unit'] })
   if (result.hung) return { ok: false, summary: result.hung }
-  const files = /Test Files\s+(.*)/.exec(result.output.replace(/\x1b\[[0-9;]*m/g, ''))
-  const tests = /Tests\s+(.*)/.exec(result.output.replace(/\x1b\[[0-9;]*m/g, ''))
+  const plain = result.output.replace(/\x1b\[[0-9;]*m/g, '')
+  // Anchored at a line's start: the "Failed Tests 1" banner must not pass for the totals.
+  const files = /^\s*Test Files\s+(.*)$/m.exec(plain)
+  const tests = /^\s*Tests\s+(.*)$/m.exec(plain)
+  // A failure names its tests, so a flaky one can be found from the CI log alone.
+  const failed = [...new Set((plain.match(/^\s*FAIL\s+.*$/gm) ?? []).map((line) => line.trim()))].slice(0, 5)
   return {
     ok: result.code === 0,
-    summary: tests ? `unit suite: ${tests[1].trim()} (${files?.[1].trim()})` : `unit suite did not report (exit ${result.code}): ${tail(result.output)}`,
+    summary: tests ? `unit suite: ${tests[1].trim()} (${files?.[1].trim()})${failed.length > 0 ? `; ${failed.join('; ')}` : ''}` : `unit suite did not report (exit ${result.code}): ${tail(result.output)}`,
   }
 }
 

@@ -11,6 +11,9 @@ beforeAll(async () => {
 })
 afterAll(() => server.stop())
 
+// Waits for an event, not for time: generous, so a loaded machine never fails it.
+const POLL = { timeout: 20_000 }
+
 interface Resource {
   n: number
   version: number
@@ -158,10 +161,10 @@ describe('identical GETs in flight', () => {
     await server.arrivals(true)
     const controller = new AbortController()
     const calls = [client.request('GET', '/slow/two')]
-    await expect.poll(() => cache.stats().requests).toBe(1)
+    await expect.poll(() => cache.stats().requests, POLL).toBe(1)
     for (let index = 1; index < 100; index++) calls.push(client.request('GET', '/slow/two', index === 50 ? { signal: controller.signal } : {}))
     // Every other caller has joined caller 0's request before caller 50 leaves.
-    await expect.poll(() => cache.stats().shared).toBe(99)
+    await expect.poll(() => cache.stats().shared, POLL).toBe(99)
     controller.abort(new Error('caller 50 left'))
     const settled = await Promise.allSettled(calls)
     const arrivals = (await server.arrivals()).filter((arrival) => arrival.path === '/slow/two')
@@ -183,9 +186,9 @@ describe('identical GETs in flight', () => {
     await server.arrivals(true)
     const controller = new AbortController()
     const first = client.request('GET', path, { signal: controller.signal })
-    await expect.poll(() => cache.stats().requests).toBe(primed ? 2 : 1)
+    await expect.poll(() => cache.stats().requests, POLL).toBe(primed ? 2 : 1)
     const others = Array.from({ length: joiners }, () => client.request<{ slow: boolean }>('GET', path))
-    await expect.poll(() => cache.stats().shared).toBe(joiners)
+    await expect.poll(() => cache.stats().shared, POLL).toBe(joiners)
     controller.abort(new Error('caller 0 left'))
     await expect(first).rejects.toEqual(new Error('caller 0 left'))
     const results = await Promise.all(others)
@@ -217,7 +220,7 @@ describe('identical GETs in flight', () => {
     const cache = revalidationCache({ store })
     const client = createRestClient({ baseUrl: server.url, auth: 'token-a', retry: 0, rest: { cache } })
     const calls = Array.from({ length: 3 }, () => client.request('GET', '/slow/six'))
-    await expect.poll(() => cache.stats().shared).toBe(2)
+    await expect.poll(() => cache.stats().shared, POLL).toBe(2)
     fail(broken)
     const settled = await Promise.allSettled(calls)
     expect(settled.map((result) => result.status)).toEqual(['rejected', 'rejected', 'rejected'])

@@ -158,6 +158,7 @@ export class RateLimits {
   readonly #maxConcurrency: number
   readonly #now: () => number
   readonly #origins = new Map<string, Origin>()
+  #last: { origin: Origin; route: string } | undefined
 
   constructor(options: RateLimitOptions = {}) {
     const checked = rateLimitOptions(options, 'rateLimits')
@@ -202,13 +203,7 @@ export class RateLimits {
     // Reserved by a wait that ended (a retry's, see resume) and not used yet: it is this attempt's.
     if ((holder as Slot).ticket?.used === false) return undefined
     this.release(holder)
-    // A serialized URL (lower-case host, no default port, no credentials): its origin is what
-    // precedes the path, and the route adds the first path segment.
-    const path = url.indexOf('/', url.indexOf('//') + 2)
-    const origin = this.#origin(path < 0 ? url : url.slice(0, path))
-    let end = path < 0 ? url.length : path + 1
-    while (end < url.length && url[end] !== '/' && url[end] !== '?' && url[end] !== '#') end++
-    const route = url.slice(0, end)
+    const { origin, route } = this.#route(url)
     const bucket = this.#bucket(origin, origin.routes.get(route) ?? '')
     const now = this.#now()
     const wait = this.#wait(origin, bucket, now)
@@ -365,6 +360,28 @@ export class RateLimits {
     const { waiter } = holder as Slot
     if (waiter !== undefined) this.#drop(waiter)
     this.release(holder)
+  }
+
+  /**
+   * The origin and route (origin and first path segment) of a serialized URL (lower-case host, no
+   * default port, no credentials): what precedes the path, and the path's first segment. The last
+   * one is kept, and a URL under it reuses it (perf: docs/performance.md#rest-budget-routes).
+   */
+  #route(url: string): { origin: Origin; route: string } {
+    const last = this.#last
+    if (last !== undefined && url.startsWith(last.route)) {
+      const next = url.charCodeAt(last.route.length)
+      // The route ends there: at the end, or at '/', '?' or '#'.
+      if (Number.isNaN(next) || next === 47 || next === 63 || next === 35) return last
+    }
+    const path = url.indexOf('/', url.indexOf('//') + 2)
+    const origin = this.#origin(path < 0 ? url : url.slice(0, path))
+    let end = path < 0 ? url.length : path + 1
+    while (end < url.length && url[end] !== '/' && url[end] !== '?' && url[end] !== '#') end++
+    const found = { origin, route: url.slice(0, end) }
+    // A route without a path (never a serialized request URL) is not kept: it would prefix the others.
+    if (path >= 0) this.#last = found
+    return found
   }
 
   #origin(name: string): Origin {

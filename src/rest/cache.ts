@@ -98,12 +98,14 @@ export const revalidationCacheOptions = /* @__PURE__ */ record({
   shareInFlight: /* @__PURE__ */ boolean(true),
 })
 
-/** The built-in store: least recently used dropped first, bounded in entries and body bytes. */
-class MemoryCacheStore implements CacheStore {
+/** The built-in store: least recently used dropped first, bounded in entries and body bytes. Internal; exported for its test. */
+export class MemoryCacheStore implements CacheStore {
   readonly #entries = new Map<string, CachedResponse>()
   readonly #maxEntries: number
   readonly #maxBytes: number
   #bytes = 0
+  // Walks the entries oldest first across calls, made at the first eviction (perf: docs/performance.md#rest-cache-store).
+  #oldest: MapIterator<[string, CachedResponse]> | undefined
 
   constructor(maxEntries: number, maxBytes: number) {
     this.#maxEntries = maxEntries
@@ -125,8 +127,10 @@ class MemoryCacheStore implements CacheStore {
     if (value.bytes > this.#maxBytes) return
     this.#entries.set(key, value)
     this.#bytes += value.bytes
-    for (const [oldest, entry] of this.#entries) {
-      if (this.#entries.size <= this.#maxEntries && this.#bytes <= this.#maxBytes) break
+    while (this.#entries.size > this.#maxEntries || this.#bytes > this.#maxBytes) {
+      // Every entry the iterator has passed was deleted (entries are only added at the end, and a get
+      // re-adds), so its next one is the oldest; it is never done, as the store is not empty here.
+      const [oldest, entry] = (this.#oldest ??= this.#entries.entries()).next().value!
       this.#entries.delete(oldest)
       this.#bytes -= entry.bytes
     }
@@ -219,25 +223,50 @@ export function utf8Length(text: string): number {
 }
 
 /**
- * The entry to store for `response`, whose body the engine read as `body`. Its header pairs are
- * listed when first read (a 304 answered from it, a store that copies it), not now: listing a
- * Headers object costs more than the rest of storing (perf: docs/performance.md#rest-cache-bodies).
+ * An entry of the built-in store. It keeps the response's `Headers` and lists them as pairs only when
+ * first read (a 304 answered from it): listing a Headers object costs more than the rest of storing
+ * (perf: docs/performance.md#rest-cache-bodies).
  */
-function storedEntry(response: Response, body: string, mark: Mark): CachedResponse {
-  const { headers } = response
-  let pairs: Array<[string, string]> | undefined
-  return {
-    status: 200,
-    statusText: response.statusText,
-    get headers() {
-      return (pairs ??= [...headers])
-    },
-    body,
-    bytes: utf8Size(body),
-    etag: mark.etag,
-    lastModified: mark.lastModified,
-    vary: mark.vary,
+class StoredResponse implements CachedResponse {
+  readonly status = 200
+  readonly statusText: string
+  readonly body: string
+  readonly bytes: number
+  readonly etag: string | undefined
+  readonly lastModified: string | undefined
+  readonly vary: Array<[string, string]>
+  #source: Headers | undefined
+  #pairs: Array<[string, string]> | undefined
+
+  constructor(response: Response, body: string, mark: Mark) {
+    this.statusText = response.statusText
+    this.body = body
+    this.bytes = utf8Size(body)
+    this.etag = mark.etag
+    this.lastModified = mark.lastModified
+    this.vary = mark.vary
+    this.#source = response.headers
   }
+
+  get headers(): Array<[string, string]> {
+    if (this.#pairs === undefined) {
+      this.#pairs = [...this.#source!]
+      this.#source = undefined
+    }
+    return this.#pairs
+  }
+}
+
+/**
+ * The entry to store for `response`, whose body the engine read as `body`: for the built-in store a
+ * {@link StoredResponse}; for a store of your own a plain object with every field its own, so the
+ * store may copy or serialize it.
+ */
+function storedEntry(response: Response, body: string, mark: Mark, builtIn: boolean): CachedResponse {
+  const entry = new StoredResponse(response, body, mark)
+  if (builtIn) return entry
+  const { status, statusText, headers, bytes, etag, lastModified, vary } = entry
+  return { status, statusText, headers, body, bytes, etag, lastModified, vary }
 }
 
 /**
@@ -257,6 +286,8 @@ function headerText(headers: Headers, ours = false): string {
 export class RevalidationCache {
   readonly #store: CacheStore
   readonly #share: boolean
+  // The store is the built-in one, which keeps entries as they are given (see storedEntry).
+  readonly #builtIn: boolean
   readonly #inFlight = new Map<string, Shared>()
   readonly #credentials = new Map<string, number>()
   // Responses whose body the engine reads and hands back to be stored (see #exchange).
@@ -272,6 +303,7 @@ export class RevalidationCache {
   constructor(options: RevalidationCacheOptions = {}) {
     const checked = revalidationCacheOptions(options, 'revalidationCache')
     this.#store = checked.store ?? new MemoryCacheStore(checked.maxEntries, checked.maxBytes)
+    this.#builtIn = checked.store === undefined
     this.#share = checked.shareInFlight
   }
 
@@ -316,7 +348,7 @@ export class RevalidationCache {
     const mark = this.#marks.get(response)
     if (mark === undefined) return
     this.#marks.delete(response)
-    return this.#store.set(mark.key, storedEntry(response, text, mark))
+    return this.#store.set(mark.key, storedEntry(response, text, mark, this.#builtIn))
   }
 
   /** Internal: the stored body of a response answered from the store without one, as text; else undefined. */
@@ -325,8 +357,9 @@ export class RevalidationCache {
   }
 
   #key(request: Request, credentialHeaders: readonly string[]): string {
-    let credential = ''
-    for (const name of credentialHeaders) credential += `${request.headers.get(name) ?? ''}\n`
+    // One credential header (Authorization, the usual case): its value is the credential as it is.
+    let credential = credentialHeaders.length === 1 ? (request.headers.get(credentialHeaders[0]!) ?? '') : ''
+    if (credentialHeaders.length > 1) for (const name of credentialHeaders) credential += `${request.headers.get(name) ?? ''}\n`
     let id = this.#credentials.get(credential)
     if (id === undefined) {
       if (this.#credentials.size >= MAX_CREDENTIALS) this.#credentials.clear()
@@ -423,7 +456,7 @@ export class RevalidationCache {
         const mark = this.#marks.get(response)
         if (mark !== undefined && body !== null) {
           this.#marks.delete(response)
-          await this.#store.set(mark.key, storedEntry(response, body, mark))
+          await this.#store.set(mark.key, storedEntry(response, body, mark, this.#builtIn))
         }
         for (const waiter of waiters) waiter.resolve(this.#copy(response, body, false))
         return this.#copy(response, body, false)

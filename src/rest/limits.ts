@@ -55,6 +55,12 @@ function resetMs(value: string | null | undefined, allowEpoch: boolean, now: num
   return ms <= MAX_RESET_MS ? Math.ceil(ms) : undefined
 }
 
+/** Delta seconds already matched as digits, in milliseconds; undefined past a day (what {@link resetMs} gives them). */
+function deltaMs(digits: string): number | undefined {
+  const ms = Number(digits) * 1000
+  return ms <= MAX_RESET_MS ? ms : undefined
+}
+
 /** Duplicated headers arrive joined with ", "; the most restrictive value wins (smallest). */
 function smallest(value: string | null, read: (part: string) => number | undefined): number | undefined {
   if (value === null) return undefined
@@ -91,14 +97,27 @@ function reading(policy: string | undefined, limit: number | undefined, remainin
   return { policy: policy || undefined, limit, remaining, reset, window: undefined, delta: delta && reset !== undefined }
 }
 
+// The last RateLimit-Policy field read and its match: a server sends the same one on every answer.
+let lastPolicyField: string | undefined
+let lastPolicy: RegExpExecArray | null = null
+
+/** {@link ONE_POLICY}'s match of `field`, remembered for the next answer (perf: docs/performance.md#rest-budget-parsing). */
+function onePolicy(field: string): RegExpExecArray | null {
+  if (field !== lastPolicyField) {
+    lastPolicy = ONE_POLICY.exec(field)
+    lastPolicyField = field
+  }
+  return lastPolicy
+}
+
 /** The IETF `RateLimit` field: a list of policies (the most restrictive one), or the older dictionary. */
 function ietf(field: string, policyField: string | null): RateLimitReading | undefined {
   const one = ONE_LIMIT.exec(field)
-  const policy = one === null || policyField === null ? null : ONE_POLICY.exec(policyField)
+  const policy = one === null || policyField === null ? null : onePolicy(policyField)
   if (one !== null && (policyField === null || policy !== null)) {
     // The general parser's answer for the same input, without splitting it into parts.
     const named = policy !== null && policy[1] === one[1]
-    const read = reading(one[1], named ? Number(policy[2]) : undefined, Number(one[2]), resetMs(one[3], false, 0), true)!
+    const read = reading(one[1], named ? Number(policy[2]) : undefined, Number(one[2]), deltaMs(one[3]!), true)!
     const window = named ? Number(policy[3]) : 0
     if (window > 0 && window * 1000 <= MAX_RESET_MS) read.window = window * 1000
     return read

@@ -100,14 +100,20 @@ describe('revalidation', () => {
     expect(cache.stats().notModified).toBe(0)
   })
 
-  it('takes a store of your own', async () => {
-    const map = new Map<string, unknown>()
-    const store = { get: (key: string) => map.get(key) as never, set: (key: string, value: unknown) => void map.set(key, value), delete: (key: string) => void map.delete(key) }
+  it('takes a store of your own, which may serialize what it is given (JSON here)', async () => {
+    const map = new Map<string, string>()
+    const store = {
+      get: (key: string) => (map.has(key) ? JSON.parse(map.get(key)!) : undefined),
+      set: (key: string, value: unknown) => void map.set(key, JSON.stringify(value)),
+      delete: (key: string) => void map.delete(key),
+    }
     const cache = revalidationCache({ store })
     const client = createRestClient({ baseUrl: server.url, auth: 'secret-token-value', rest: { cache } })
-    await client.request('GET', '/res/8')
-    await client.request('GET', '/res/8')
+    const first = await client.request('GET', '/res/8')
+    // Answered from the entry read back from JSON: its headers came along (the body is JSON again).
+    expect(await client.request('GET', '/res/8')).toEqual(first)
     expect(cache.stats().notModified).toBe(1)
+    expect(JSON.parse([...map.values()][0]!).headers).toContainEqual(['content-type', 'application/json'])
     // Keys name the credential by a number, never the token.
     expect([...map.keys()].join()).not.toContain('secret-token-value')
   })

@@ -20,6 +20,13 @@ describe('parseRateLimit', () => {
     expect(parseRateLimit(new Headers({ 'ratelimit-policy': '"default";q=50;w=0', ratelimit: '"default";r=1;t=1' }), NOW)).toEqual({ policy: 'default', limit: 50, remaining: 1, reset: 1000 })
     expect(parseRateLimit(new Headers({ 'ratelimit-policy': '"default";q=50;w=999999', ratelimit: '"default";r=1;t=1' }), NOW)).toEqual({ policy: 'default', limit: 50, remaining: 1, reset: 1000 })
   })
+  it('reads each RateLimit-Policy afresh when it changes between answers (the last one is remembered)', () => {
+    const read = (policy: string) => parseRateLimit(new Headers({ 'ratelimit-policy': policy, ratelimit: '"default";r=1;t=1' }), NOW)
+    expect(read('"default";q=50;w=10')).toMatchObject({ limit: 50, window: 10_000 })
+    expect(read('"default";q=70;w=20')).toMatchObject({ limit: 70, window: 20_000 })
+    expect(read('"other";q=70;w=20')).toEqual({ policy: 'default', remaining: 1, reset: 1000 })
+    expect(read('"default";q=50;w=10')).toMatchObject({ limit: 50, window: 10_000 })
+  })
   it('reads the older IETF dictionary form', () => {
     expect(parseRateLimit(new Headers({ ratelimit: 'limit=100, remaining=50, reset=5' }), NOW)).toEqual({ limit: 100, remaining: 50, reset: 5000 })
   })

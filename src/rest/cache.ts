@@ -146,18 +146,24 @@ export class MemoryCacheStore implements CacheStore {
 }
 
 /**
- * A GET on the wire that identical GETs join. The first caller waits on the request itself (it runs
- * on that caller's signal); each caller who joins waits in `waiters`.
+ * One GET through the cache, with what it is sent with. When shared, identical GETs join it: the
+ * first caller waits on the request itself (it runs on that caller's signal); each caller who joins
+ * waits in `waiters`.
  */
-interface Shared {
+interface Exchange {
+  /** The store's key: the credential's number and the URL. */
+  key: string
+  /** The fetch under the cache, and the `init` ky gave with the request. */
+  inner: typeof fetch
+  init: RequestInit | undefined
+  /** Something besides the engine reads response bodies (see {@link RevalidationCache.wrap}). */
+  bodiesRead: boolean
   /** The first caller's request (a later one joins only with the same headers), or the one re-sent for the rest. */
   request: Request
-  /** Sends `request` (conditional when a body is stored) and hands the answer out (see #deliver). */
-  send: (request: Request, shared: Shared, first: boolean) => Promise<Response>
   /** The cache put a validator of its own on `request` (the callers had none). */
   validated: boolean
-  /** The callers who joined the first one. */
-  waiters: Waiter[]
+  /** When shared, the callers who joined the first one; `undefined` for a GET that is not. */
+  waiters: Waiter[] | undefined
   /**
    * Aborts a re-sent request when its last caller leaves. None while the first caller's request is on
    * the wire: it runs on that caller's signal, and only a re-send needs one of its own (see #rescue).
@@ -288,7 +294,7 @@ export class RevalidationCache {
   readonly #share: boolean
   // The store is the built-in one, which keeps entries as they are given (see storedEntry).
   readonly #builtIn: boolean
-  readonly #inFlight = new Map<string, Shared>()
+  readonly #inFlight = new Map<string, Exchange>()
   readonly #credentials = new Map<string, number>()
   // Responses whose body the engine reads and hands back to be stored (see #exchange).
   readonly #marks = new WeakMap<Response, Mark>()
@@ -323,20 +329,20 @@ export class RevalidationCache {
       if (request.method !== 'GET') return inner(input, init)
       if (request.signal.aborted) return Promise.reject(request.signal.reason)
       const key = this.#key(request, credentialHeaders)
-      const send = (sent: Request, shared?: Shared, first = false) => this.#send(inner, sent, init, key, bodiesRead, shared, first)
-      if (!this.#share) return send(request)
-      let shared = this.#inFlight.get(key)
+      const exchange: Exchange = { key, inner, init, bodiesRead, request, validated: false, waiters: undefined, controller: undefined }
+      if (!this.#share) return this.#send(exchange, true)
+      const shared = this.#inFlight.get(key)
       if (shared !== undefined && headerText(shared.request.headers, shared.validated) !== headerText(request.headers)) {
         // Same URL and credential, other headers: its own request, not shared.
-        return send(request)
+        return this.#send(exchange, true)
       }
       if (shared !== undefined) {
         this.#shared++
-        return this.#join(key, shared, request.signal)
+        return this.#join(shared, request.signal)
       }
-      shared = { request, send, validated: false, waiters: [], controller: undefined }
-      this.#inFlight.set(key, shared)
-      return this.#run(key, shared, true)
+      exchange.waiters = []
+      this.#inFlight.set(key, exchange)
+      return this.#run(exchange, true)
     }
   }
 
@@ -372,15 +378,16 @@ export class RevalidationCache {
    * The wait of a caller who joined a shared GET. Its abort leaves; a request sent again for those
    * who joined (see #rescue) is cancelled when the last of them has left.
    */
-  #join(key: string, shared: Shared, signal: AbortSignal | null): Promise<Response> {
+  #join(shared: Exchange, signal: AbortSignal | null): Promise<Response> {
     return new Promise<Response>((resolve, reject) => {
       signal?.throwIfAborted()
       const onAbort = () => {
-        const at = shared.waiters.indexOf(waiter)
-        if (at >= 0) shared.waiters.splice(at, 1)
+        const waiters = shared.waiters!
+        const at = waiters.indexOf(waiter)
+        if (at >= 0) waiters.splice(at, 1)
         // The first caller's own request stays: that caller is still waiting on it.
-        if (shared.waiters.length === 0 && shared.controller !== undefined) {
-          if (this.#inFlight.get(key) === shared) this.#inFlight.delete(key)
+        if (waiters.length === 0 && shared.controller !== undefined) {
+          this.#forget(shared)
           shared.controller.abort(signal!.reason)
         }
         reject(signal!.reason)
@@ -390,7 +397,7 @@ export class RevalidationCache {
         resolve: (response) => (settle(), resolve(response)),
         reject: (error) => (settle(), reject(error)),
       }
-      shared.waiters.push(waiter)
+      shared.waiters!.push(waiter)
       signal?.addEventListener('abort', onAbort, { once: true })
     })
   }
@@ -399,8 +406,8 @@ export class RevalidationCache {
    * Sends the shared GET and hands what comes back to its callers; resolves to the first caller's
    * response when `first` (the request is that caller's), else only serves those who joined.
    */
-  #run(key: string, shared: Shared, first: boolean): Promise<Response> {
-    const answer = shared.send(shared.request, shared, first)
+  #run(shared: Exchange, first: boolean): Promise<Response> {
+    const answer = this.#send(shared, first)
     if (!first) answer.catch(() => undefined)
     return answer
   }
@@ -409,33 +416,34 @@ export class RevalidationCache {
    * The shared GET failed. When it failed because the first caller left (the request ran on that
    * caller's signal), those who joined get a request of their own, once; otherwise the error.
    */
-  #rescue(key: string, shared: Shared, error: unknown): void {
-    if (shared.controller === undefined && shared.request.signal.aborted && shared.waiters.length > 0) {
+  #rescue(shared: Exchange, error: unknown): void {
+    const waiters = shared.waiters!
+    if (shared.controller === undefined && shared.request.signal.aborted && waiters.length > 0) {
       shared.controller = new AbortController()
       const request = new Request(shared.request, { signal: shared.controller.signal })
       // The re-send asks for the stored body afresh (the entry may have changed meanwhile).
       if (shared.validated) for (const name of VALIDATORS) request.headers.delete(name)
       shared.request = request
       shared.validated = false
-      void this.#run(key, shared, false)
+      void this.#run(shared, false)
       return
     }
-    if (this.#inFlight.get(key) === shared) this.#inFlight.delete(key)
-    for (const waiter of shared.waiters) waiter.reject(error)
+    this.#forget(shared)
+    for (const waiter of waiters) waiter.reject(error)
   }
 
   /**
    * Hands a shared GET's response to its callers: as it is when there is one, a copy each when there
    * are several (the body read once here). Returns the first caller's.
    */
-  #deliver(key: string, shared: Shared, response: Response, first: boolean): Response | Promise<Response> {
-    const { waiters } = shared
+  #deliver(shared: Exchange, response: Response, first: boolean): Response | Promise<Response> {
+    const waiters = shared.waiters!
     if (first && waiters.length > 0 && shared.request.signal.aborted) {
       // The first caller left between the answer and this step: its abort ends the body too.
-      this.#rescue(key, shared, shared.request.signal.reason)
+      this.#rescue(shared, shared.request.signal.reason)
       return response
     }
-    if (this.#inFlight.get(key) === shared) this.#inFlight.delete(key)
+    this.#forget(shared)
     if (waiters.length === 0) {
       if (!first) void response.body?.cancel().catch(() => undefined)
       return response
@@ -462,9 +470,14 @@ export class RevalidationCache {
         return this.#copy(response, body, false)
       },
     ).catch((error: unknown) => {
-      this.#rescue(key, shared, error)
+      this.#rescue(shared, error)
       throw error
     })
+  }
+
+  /** Takes a shared GET off the in-flight list, unless another has taken its place there. */
+  #forget(shared: Exchange): void {
+    if (this.#inFlight.get(shared.key) === shared) this.#inFlight.delete(shared.key)
   }
 
   /** A response like `response` with `body`; `bare` keeps the body beside it for the engine rather than in it. */
@@ -475,77 +488,70 @@ export class RevalidationCache {
   }
 
   /** Sends one GET, conditional when a body is stored, and answers a 304 from the store. */
-  #send(inner: typeof fetch, request: Request, init: RequestInit | undefined, key: string, bodiesRead: boolean, shared: Shared | undefined, first: boolean): Promise<Response> {
-    const found = this.#store.get(key)
+  #send(exchange: Exchange, first: boolean): Promise<Response> {
+    const found = this.#store.get(exchange.key)
     if (found instanceof Promise) {
       return found.then(
-        (entry) => this.#exchange(inner, request, init, key, bodiesRead, shared, first, unlessConditional(request, entry)),
+        (entry) => this.#exchange(exchange, first, unlessConditional(exchange.request, entry)),
         (error: unknown) => {
-          if (shared) this.#rescue(key, shared, error)
+          if (exchange.waiters) this.#rescue(exchange, error)
           throw error
         },
       )
     }
-    return this.#exchange(inner, request, init, key, bodiesRead, shared, first, unlessConditional(request, found))
+    return this.#exchange(exchange, first, unlessConditional(exchange.request, found))
   }
 
-  async #exchange(
-    inner: typeof fetch,
-    request: Request,
-    init: RequestInit | undefined,
-    key: string,
-    bodiesRead: boolean,
-    shared: Shared | undefined,
-    first: boolean,
-    found: CachedResponse | undefined,
-  ): Promise<Response> {
+  /** Sends `exchange`'s request, conditional when `found` is stored, and answers a 304 from it. */
+  async #exchange(exchange: Exchange, first: boolean, found: CachedResponse | undefined): Promise<Response> {
+    const { key, request } = exchange
     try {
       let entry = found
       if (entry && entry.vary.some(([name, value]) => (request.headers.get(name) ?? '') !== value)) entry = undefined
       // The request is this attempt's own (ky sends a fresh copy on a retry), so the validator goes on it.
       if (entry) {
         request.headers.set(entry.etag !== undefined ? 'if-none-match' : 'if-modified-since', entry.etag ?? entry.lastModified!)
-        if (shared) shared.validated = true
+        exchange.validated = true
       }
       this.#requests++
-      const response = await inner(request, init)
+      const response = await exchange.inner(request, exchange.init)
       const { headers } = response
       if (entry && response.status === 304) {
         this.#notModified++
         this.#bytesSaved += entry.bytes
         const etag = headers.get('etag') ?? entry.etag
         const lastModified = etag === undefined ? (headers.get('last-modified') ?? entry.lastModified) : entry.lastModified
-        const answered = new Response(bodiesRead ? entry.body : null, { status: entry.status, statusText: entry.statusText, headers: entry.headers })
+        const answered = new Response(exchange.bodiesRead ? entry.body : null, { status: entry.status, statusText: entry.statusText, headers: entry.headers })
         for (const [name, value] of headers) if (name !== KEEP_STORED) answered.headers.set(name, value)
-        if (!bodiesRead) this.#answers.set(answered, entry.body)
+        if (!exchange.bodiesRead) this.#answers.set(answered, entry.body)
         // A new validator is stored with the headers it came with; otherwise the stored entry stands, and
         // each answer takes the fresh headers of its own 304.
         if (etag !== entry.etag || lastModified !== entry.lastModified) await this.#store.set(key, { ...entry, headers: [...answered.headers], etag, lastModified })
-        return this.#handOut(key, shared, first, answered)
+        return this.#handOut(exchange, first, answered)
       }
       const etag = headers.get('etag') ?? undefined
       // One validator is kept: Last-Modified only when there is no ETag (which is what gets sent).
       const lastModified = etag === undefined ? (headers.get('last-modified') ?? undefined) : undefined
-      if (response.status === 200 && (etag !== undefined || lastModified !== undefined)) {
+      if ((etag !== undefined || lastModified !== undefined) && response.status === 200) {
         const varyField = headers.get('vary')
         const vary = varyField === null ? NO_VARY : varyField.split(',').map((name) => name.trim().toLowerCase()).filter(Boolean)
         if (!NO_STORE.test(headers.get('cache-control') ?? '') && !vary.includes('*')) {
           this.#marks.set(response, { key, etag, lastModified, vary: vary === NO_VARY ? NO_VARY : vary.map((name) => [name, request.headers.get(name) ?? '']) })
-          return this.#handOut(key, shared, first, response)
+          return this.#handOut(exchange, first, response)
         }
       }
       if (found !== undefined) await this.#store.delete(key)
-      return this.#handOut(key, shared, first, response)
+      return this.#handOut(exchange, first, response)
     } catch (error) {
       // A shared GET that failed: those who joined get the error, or a request of their own.
-      if (shared) this.#rescue(key, shared, error)
+      if (exchange.waiters) this.#rescue(exchange, error)
       throw error
     }
   }
 
   /** `response` as it is, or, for a shared GET, handed out to its callers (see #deliver). */
-  #handOut(key: string, shared: Shared | undefined, first: boolean, response: Response): Response | Promise<Response> {
-    return shared === undefined ? response : this.#deliver(key, shared, response, first)
+  #handOut(exchange: Exchange, first: boolean, response: Response): Response | Promise<Response> {
+    return exchange.waiters === undefined ? response : this.#deliver(exchange, response, first)
   }
 
 }

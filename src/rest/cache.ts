@@ -363,9 +363,10 @@ export class RevalidationCache {
   }
 
   #key(request: Request, credentialHeaders: readonly string[]): string {
-    // One credential header (Authorization, the usual case): its value is the credential as it is.
-    let credential = credentialHeaders.length === 1 ? (request.headers.get(credentialHeaders[0]!) ?? '') : ''
-    if (credentialHeaders.length > 1) for (const name of credentialHeaders) credential += `${request.headers.get(name) ?? ''}\n`
+    // One credential header (Authorization, the usual case): its value as it is, the same string each call.
+    let credential = ''
+    if (credentialHeaders.length === 1) credential = request.headers.get(credentialHeaders[0]!) ?? ''
+    else for (const name of credentialHeaders) credential += `${request.headers.get(name) ?? ''}\n`
     let id = this.#credentials.get(credential)
     if (id === undefined) {
       if (this.#credentials.size >= MAX_CREDENTIALS) this.#credentials.clear()

@@ -48,6 +48,16 @@ describe('revalidation', () => {
     expect(arrivals.filter((arrival) => arrival.status === 304)).toHaveLength(stats.notModified)
   })
 
+  it('two API keys sent under their own header never see each other’s cached bodies either', async () => {
+    const cache = revalidationCache()
+    const clients = ['key-a', 'key-b'].map((apiKey) => createRestClient({ baseUrl: server.url, auth: { apiKey, header: 'x-api-key' }, rest: { cache } }))
+    for (let round = 0; round < 5; round++) {
+      const bodies = await Promise.all(clients.map((client) => client.request<{ canary: string }>('GET', '/canary')))
+      expect(bodies.map((body) => body.canary)).toEqual(['key key-a', 'key key-b'])
+    }
+    expect(cache.stats().notModified).toBe(8)
+  })
+
   it('two credentials never see each other’s cached bodies (a canary per token), even through one shared cache', async () => {
     const cache = revalidationCache()
     const a = createRestClient({ baseUrl: server.url, auth: 'token-a', rest: { cache } })

@@ -10,7 +10,7 @@
  * - `/pause/*`: the first request gets 429 `Retry-After: 2`; every later one 200.
  * - `/res/<n>`: a JSON resource with an ETag (even n) or a Last-Modified (odd n); 304 when the
  *   client's validator matches. `/change/<n>` bumps its version (the body carries it).
- * - `/canary`: a body naming the caller's bearer token, with an ETag that is the same for everyone,
+ * - `/canary`: a body naming the caller's bearer token (or its `x-api-key`), with an ETag that is the same for everyone,
  *   so a client that mixed credentials in its cache would serve one token's body to another.
  * - `/slow/*`: answers after 300 ms, so identical calls overlap; with an ETag, 304 when it matches.
  * - `/nostore`: a body with an ETag and `Cache-Control: no-store`.
@@ -97,7 +97,7 @@ const server = createServer((req, res) => {
   if (first === 'canary') {
     const etag = '"same-for-everyone"'
     if (req.headers['if-none-match'] === etag) return send(304, '', { etag })
-    return send(200, JSON.stringify({ canary: auth }), { etag })
+    return send(200, JSON.stringify({ canary: auth || `key ${req.headers['x-api-key'] ?? ''}` }), { etag })
   }
   if (first === 'nostore') {
     return send(200, JSON.stringify({ at: now }), { etag: '"fixed"', 'cache-control': 'no-store' })

@@ -101,6 +101,7 @@ if (process.env.INSTR_CONTENDERS === undefined) {
       '## REST client, instructions (`npm run bench:rest:instructions`)',
       `${machineLine()} · ky ${versionOf('ky')} · valgrind callgrind, Node with \`--predictable --predictable-gc-schedule\` and a large heap · the bench:rest server in another process, not instrumented · ${setup}; each contender in its own process.`,
       'Instruction counts do not move with the machine\'s load, so they settle what bench:rest\'s CPU times cannot on a shared machine; they count every instruction of the client process (ours, ky, undici, V8, the garbage collector), not cache misses or stalls.',
+      'Issue 17\'s contenders (`v2…`) are wirekit with and without the rate-limit budget and the revalidation cache, each described in bench/rest-instructions-client.ts: /v2 answers carry an ETag and IETF RateLimit fields, /v2-plain the same without the ETag.',
       table,
       lines.map((line) => `- ${line}`).join('\n'),
     ].join('\n\n'),
